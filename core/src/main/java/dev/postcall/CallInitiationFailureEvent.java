@@ -12,4 +12,10 @@ public final class CallInitiationFailureEvent implements PostCallEvent {
     @Override public String agentId() { throw new UnsupportedOperationException(); }
     @Override public String conversationId() { throw new UnsupportedOperationException(); }
     @Override public BodySource body() { throw new UnsupportedOperationException(); }
+    /** {@code data.failure_reason} exactly as sent ({@code busy}, {@code no-answer}, {@code unknown}, or newer values). */
+    public String failureReason() { throw new UnsupportedOperationException(); }
+    /** {@code data.metadata.type} ({@code sip}, {@code twilio}, ...), or {@code null} when there is no metadata. */
+    public String provider() { throw new UnsupportedOperationException(); }
+    /** The SIP status code: {@code sip_status_code} for SIP, {@code SipResponseCode} for Twilio; {@code null} if none. */
+    public Integer sipStatusCode() { throw new UnsupportedOperationException(); }
 }
