@@ -22,7 +22,7 @@ import java.util.List;
 class IpAllowlistFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"off", "elevenlabs", ",", "/", "::", "::ffff:", ".", "%", "/0", "/32", "/96", "/128", "\n"})
+    @DictionaryEntries({"off", "elevenlabs", ",", "/", "::", "::ffff:", ".", "%", "/0", "/32", "/96", "/128"})
     void parsesOrRejectsWithIllegalArgumentException(byte[] input) {
         int newline = indexOf(input, (byte) '\n');
         String setting = new String(input, 0, newline < 0 ? input.length : newline, StandardCharsets.UTF_8);
