@@ -22,13 +22,15 @@ import java.util.Objects;
 /**
  * Fuzzes the webhook body parser with arbitrary bytes. {@link EventParser#parse} may only refuse a body with
  * {@link MalformedEventException}; reading an audio event's stream may only fail with an {@link IOException} (the
- * documented answer to a {@code full_audio} value that is not base64); {@link UnknownEvent#json()} may only throw
- * what it documents. Anything else is a finding.
+ * documented answer to a {@code full_audio} value that is not base64); {@link TranscriptionEvent#report()} and
+ * {@link TranscriptionEvent#data()} may only throw {@link MalformedDataException}; the
+ * {@link CallInitiationFailureEvent} accessors nothing; {@link UnknownEvent#json()} only what it documents. Anything
+ * else is a finding.
  *
  * <p>Beyond "no unexpected exception", each input is checked against two independent readings:
  * <ul>
  *   <li>the same body read from memory and as a stream that hands over a few bytes at a time (the spill-file path)
- *       gives the same event, envelope and audio bytes, read in bulk or one byte at a time;</li>
+ *       gives the same event, envelope, typed content and audio bytes, read in bulk or one byte at a time;</li>
  *   <li>a body the parser accepts is one JSON object for JSON-P too, with the same {@code type} and ids, and an audio
  *       value the JDK's base64 decoder accepts decodes to the same bytes.</li>
  * </ul>
@@ -82,7 +84,45 @@ class EventParserFuzzTest {
         } else if (fromMemory.event instanceof UnknownEvent) {
             JsonObject json = ((UnknownEvent) fromMemory.event).json();
             assertThat(json.getString("type")).isEqualTo(fromMemory.event.type());
+        } else if (fromMemory.event instanceof TranscriptionEvent) {
+            assertThat(typed((TranscriptionEvent) fromStream.event)).as("streamed transcription binds alike")
+                    .isEqualTo(typed((TranscriptionEvent) fromMemory.event));
+        } else {
+            assertThat(typed((CallInitiationFailureEvent) fromStream.event)).as("streamed failure binds alike")
+                    .isEqualTo(typed((CallInitiationFailureEvent) fromMemory.event));
         }
+    }
+
+    /**
+     * The typed content of a transcription: {@code report()} and {@code data()} either work or throw the
+     * documented {@link MalformedDataException}; the report's ids fall back to the envelope's.
+     */
+    private static Object typed(TranscriptionEvent call) {
+        try {
+            CallReport report = call.report();
+            assertThat(call.data()).isSameAs(call.data());
+            assertThat(report.turnCount()).isEqualTo(call.data().transcript().size());
+            if (report.conversationId() == null) {
+                assertThat(call.conversationId()).isNull();
+            }
+            return report;
+        } catch (MalformedDataException e) {
+            assertThat(e.getMessage()).isNotBlank();
+            assertThat(e.getCause()).isInstanceOf(MalformedEventException.class);
+            assertThatThrownBy(call::data).as("the same answer every time").isInstanceOf(MalformedDataException.class);
+            return "malformed data";
+        }
+    }
+
+    /** A failure event's accessors never throw (its data was bound, or refused, by parse). */
+    private static Object typed(CallInitiationFailureEvent failure) {
+        assertThat(failure.data()).isNotNull();
+        assertThat(failure.reason()).isNotNull();
+        if (failure.sip() != null || failure.twilio() != null) {
+            assertThat(failure.provider()).isNotNull();
+        }
+        return java.util.Arrays.asList(failure.data(), failure.failureReason(), failure.reason(), failure.provider(),
+                failure.sipStatusCode(), failure.sip(), failure.twilio());
     }
 
     /** The parse result, or the refusal; an exception of any other type escapes as a finding. */
