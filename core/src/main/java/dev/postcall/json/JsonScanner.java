@@ -97,7 +97,7 @@ final class JsonScanner {
             int end = limit;
             while (p < end) {
                 int c = b[p];
-                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
                     pos = p;
                     return c & 0xff;
                 }
