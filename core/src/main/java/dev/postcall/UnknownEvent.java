@@ -1,13 +1,9 @@
 package dev.postcall;
 
 import dev.postcall.json.Envelope;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -65,11 +61,7 @@ public final class UnknownEvent implements PostCallEvent {
      * @throws JsonException        when JSON-P refuses the body (for example one larger than its size limit)
      */
     public JsonObject json() {
-        try (InputStream in = body.openStream(); JsonReader reader = Json.createReader(in)) {
-            return reader.readObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the body", e);
-        }
+        return RawJson.read(body);
     }
 
     /** The type, conversation and timestamp; never payload content. */
