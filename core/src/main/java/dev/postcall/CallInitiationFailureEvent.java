@@ -104,7 +104,7 @@ public final class CallInitiationFailureEvent implements PostCallEvent {
      * members the typed model does not cover (the sender adds fields over time).
      *
      * @throws java.io.UncheckedIOException when the body cannot be read
-     * @throws jakarta.json.JsonException   when JSON-P refuses the body
+     * @throws jakarta.json.JsonException   when JSON-P refuses the body (for example a number it cannot represent)
      */
     public jakarta.json.JsonObject json() {
         return RawJson.read(body);

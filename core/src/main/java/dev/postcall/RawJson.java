@@ -1,6 +1,7 @@
 package dev.postcall;
 
 import jakarta.json.Json;
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -18,6 +19,10 @@ final class RawJson {
             return reader.readObject();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the body", e);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Parsson builds every number as a BigDecimal while reading and lets BigDecimal's own exception out for
+            // valid JSON such as 1e99999999999; keep to the one exception type JSON-P documents.
+            throw new JsonException("JSON-P cannot represent a number in the body", e);
         }
     }
 }
