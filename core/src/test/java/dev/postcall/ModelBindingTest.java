@@ -125,6 +125,17 @@ class ModelBindingTest {
     }
 
     @Test
+    void booleansAcceptTheirStringsAndOneOrZero() throws Exception {
+        String[][] cases = {{"true", "true"}, {"false", "false"}, {"\"TRUE\"", "true"}, {"\" false\"", "false"},
+                {"1", "true"}, {"0", "false"}, {"2", null}, {"\"yes\"", null}, {"[]", null}, {"null", null}};
+        for (String[] c : cases) {
+            TranscriptionData data = transcription("{\"has_audio\":" + c[0] + ",\"agent_name\":\"n\"}").data();
+            assertThat(data.hasAudio()).as(c[0]).isEqualTo(c[1] == null ? null : Boolean.valueOf(c[1]));
+            assertThat(data.agentName()).isEqualTo("n");
+        }
+    }
+
+    @Test
     void nullAndAbsentCollectionsReadAsEmpty() throws Exception {
         TranscriptionData data = transcription("{\"transcript\":null,\"visited_agents\":null,\"metadata\":"
                 + "{\"warnings\":null,\"phone_call\":{\"type\":\"sip_trunking\",\"sip_header_dynamic_variables\":null}},"

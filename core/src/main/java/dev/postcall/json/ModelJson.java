@@ -33,7 +33,7 @@ public final class ModelJson {
                     try {
                         j = JsonbBuilder.create(new JsonbConfig()
                                 .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
-                                .withDeserializers(LenientNumbers.all()));
+                                .withDeserializers(LenientScalars.all()));
                     } catch (JsonbException | java.util.ServiceConfigurationError e) {
                         throw new IllegalStateException("no JSON-B implementation is available: the application "
                                 + "server provides one, or add org.eclipse:yasson to the application", e);

@@ -12,18 +12,20 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * Number deserializers that read what the sender may put in a number field without losing the whole payload: JSON
+ * Number (and boolean) deserializers that read what the sender may put in such a field without losing the whole
+ * payload: JSON
  * numbers ({@code 22}, {@code 22.0}, {@code 1e3}) and numeric strings ({@code "42"}, {@code " 7.0 "}). A fraction
  * in a whole-number field is rounded to the nearest; a value out of the type's range, an empty or non-numeric
  * string, or a non-number reads as {@code null} rather than as a wrong number or an error.
  */
-final class LenientNumbers {
-    private LenientNumbers() {
+final class LenientScalars {
+    private LenientScalars() {
     }
 
-    /** The deserializers to register: Integer, Long and Double (primitives included). */
+    /** The deserializers to register: Integer, Long, Double and Boolean. */
     static JsonbDeserializer<?>[] all() {
-        return new JsonbDeserializer<?>[] {new IntegerDeserializer(), new LongDeserializer(), new DoubleDeserializer()};
+        return new JsonbDeserializer<?>[] {new IntegerDeserializer(), new LongDeserializer(), new DoubleDeserializer(),
+                new BooleanDeserializer()};
     }
 
     /** The value as a decimal, or {@code null} when it is not a number or a numeric string. */
@@ -79,6 +81,32 @@ final class LenientNumbers {
         @Override
         public Long deserialize(JsonParser parser, DeserializationContext ctx, Type rtType) {
             return whole(decimal(parser));
+        }
+    }
+
+    /** Boolean fields: {@code true}/{@code false}, their strings in any case, {@code 1}/{@code 0}; else null. */
+    static final class BooleanDeserializer implements JsonbDeserializer<Boolean> {
+        @Override
+        public Boolean deserialize(JsonParser parser, DeserializationContext ctx, Type rtType) {
+            JsonValue value = parser.getValue();
+            if (value == null) {
+                return null;
+            }
+            if (value.getValueType() == JsonValue.ValueType.TRUE || value.getValueType() == JsonValue.ValueType.FALSE) {
+                return value.getValueType() == JsonValue.ValueType.TRUE;
+            }
+            if (value instanceof JsonString) {
+                String text = ((JsonString) value).getString().strip();
+                if ("true".equalsIgnoreCase(text)) {
+                    return Boolean.TRUE;
+                }
+                return "false".equalsIgnoreCase(text) ? Boolean.FALSE : null;
+            }
+            if (value instanceof JsonNumber) {
+                BigDecimal d = ((JsonNumber) value).bigDecimalValue();
+                return d.compareTo(BigDecimal.ONE) == 0 ? Boolean.TRUE : d.signum() == 0 ? Boolean.FALSE : null;
+            }
+            return null;
         }
     }
 
