@@ -97,7 +97,7 @@ final class JsonScanner {
             int end = limit;
             while (p < end) {
                 int c = b[p];
-                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
                     pos = p;
                     return c & 0xff;
                 }
@@ -350,7 +350,8 @@ final class JsonScanner {
     String readNumber(int maxChars) throws IOException, MalformedEventException {
         StringBuilder text = maxChars == Integer.MAX_VALUE ? null : new StringBuilder();
         int length = 0;
-        int state = 0; // 0 start, 1 after '-', 2 zero, 3 int digits, 4 after '.', 5 frac digits, 6 after e, 7 after sign, 8 exp digits
+        // 0 start, 1 after '-', 2 zero, 3 int digits, 4 after '.', 5 frac digits, 6 after e, 7 after sign, 8 exp digits
+        int state = 0;
         while (true) {
             if (pos == limit && !fill()) {
                 break;
@@ -394,6 +395,7 @@ final class JsonScanner {
     }
 
     MalformedEventException truncated() {
-        return new MalformedEventException("malformed JSON: the body ends in the middle of a value (byte " + offset() + ")");
+        return new MalformedEventException(
+                "malformed JSON: the body ends in the middle of a value (byte " + offset() + ")");
     }
 }
