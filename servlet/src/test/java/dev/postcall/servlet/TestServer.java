@@ -77,7 +77,12 @@ final class TestServer implements AutoCloseable {
             }
         });
         server.setHandler(context);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
         String host = b.host.contains(":") ? "[" + b.host + "]" : b.host;
         uri = URI.create("http://" + host + ":" + connector.getLocalPort() + PATH);
     }
