@@ -151,8 +151,8 @@ class BodyTest {
 
     @Test
     void aClientThatStopsSendingLeavesNoTempFile() throws Exception {
-        try (TestServer server = TestServer.builder().tempDir(temp).param("memory-threshold", "1KB").start();
-             java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+        try (TestServer server = TestServer.builder().tempDir(temp).param("memory-threshold", "1KB").start()) {
+            java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort());
             String header = WebhookSigner.header(new byte[0], TestServer.SECRET, Instant.now());
             var out = socket.getOutputStream();
             out.write(("POST " + TestServer.PATH + " HTTP/1.1\r\nHost: localhost\r\n"
