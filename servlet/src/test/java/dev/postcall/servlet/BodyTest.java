@@ -177,4 +177,44 @@ class BodyTest {
             assertThat(server.handler.events()).isEmpty();
         }
     }
+
+    /** Goes asynchronous and reads the body on another thread after the filter has returned. */
+    private static final class AsyncDigestServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+            jakarta.servlet.AsyncContext async = req.startAsync();
+            new Thread(() -> {
+                try {
+                    Thread.sleep(200); // let the filter return first
+                    byte[] bytes;
+                    try (InputStream in = async.getRequest().getInputStream()) {
+                        bytes = in.readAllBytes();
+                    }
+                    async.getResponse().getWriter().print(sha256(bytes));
+                } catch (Exception e) {
+                    ((HttpServletResponse) async.getResponse()).setStatus(599);
+                } finally {
+                    async.complete();
+                }
+            }).start();
+        }
+    }
+
+    @Test
+    void aSpilledBodyStaysReadableForAnAsynchronousServletUntilItCompletes() throws Exception {
+        try (TestServer server = TestServer.builder().servlet(new AsyncDigestServlet()).tempDir(temp)
+                .param("memory-threshold", "1KB").start()) {
+            byte[] body = jsonOfSize(200_000);
+            HttpResponse<String> response = server.postSigned(body);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(sha256(body));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (tempFiles() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(tempFiles()).isZero();
+        }
+    }
 }

@@ -63,12 +63,14 @@ final class TestServer implements AutoCloseable {
             FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
             filter.setName("postcall");
             filter.setInitParameters(b.params);
+            filter.setAsyncSupported(true);
             context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
         }
         ServletHolder servlet = b.servlet == null
                 ? new ServletHolder(PostCallWebhookServlet.class) : new ServletHolder(b.servlet);
         servlet.setName("postcall");
         servlet.setInitOrder(1);
+        servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
         context.addEventListener(new ServletContextListener() {
             @Override
