@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.postcall.AudioEvent;
+import dev.postcall.CallReport;
 import dev.postcall.CallInitiationFailureEvent;
 import dev.postcall.PostCallEvent;
 import dev.postcall.TranscriptionEvent;
@@ -78,6 +80,7 @@ class FixtureDeliveryTest {
         switch (type) {
             case "post_call_transcription":
                 assertThat(event).isInstanceOf(TranscriptionEvent.class);
+                assertTranscription(fixture.getFileName().toString(), ((TranscriptionEvent) event).report());
                 break;
             case "post_call_audio":
                 assertThat(event).isInstanceOf(AudioEvent.class);
@@ -89,11 +92,54 @@ class FixtureDeliveryTest {
                 break;
             case "call_initiation_failure":
                 assertThat(event).isInstanceOf(CallInitiationFailureEvent.class);
+                CallInitiationFailureEvent failure = (CallInitiationFailureEvent) event;
+                if (fixture.getFileName().toString().equals("failure-sip.json")) {
+                    assertThat(failure.failureReason()).isEqualTo("busy");
+                    assertThat(failure.provider()).isEqualTo("sip");
+                    assertThat(failure.sipStatusCode()).isEqualTo(486);
+                } else {
+                    assertThat(failure.failureReason()).isEqualTo("no-answer");
+                    assertThat(failure.provider()).isEqualTo("twilio");
+                    assertThat(failure.sipStatusCode()).isEqualTo(480);
+                }
                 break;
             default:
                 assertThat(event).isInstanceOf(UnknownEvent.class);
                 assertThat(((UnknownEvent) event).json().getJsonObject("data").getJsonObject("escalation")
                         .getString("queue")).isEqualTo("billing");
+        }
+    }
+
+    /** The expected outcomes the fixtures README gives for each transcription. */
+    private static void assertTranscription(String file, CallReport report) {
+        switch (file) {
+            case "transcription-minimal.json":
+                assertThat(report.turnCount()).isEqualTo(3);
+                assertThat(report.duration()).isEqualTo(Duration.ofSeconds(31));
+                assertThat(report.cost()).isEqualTo(187L);
+                assertThat(report.outcome()).isEqualTo(CallReport.Outcome.SUCCESS);
+                break;
+            case "transcription-phone-inbound.json":
+                assertThat(report.callerNumber()).isEqualTo("+12025550143");
+                assertThat(report.direction()).isEqualTo(CallReport.Direction.INBOUND);
+                assertThat(report.duration()).isEqualTo(Duration.ofSeconds(39));
+                assertThat(report.cost()).isEqualTo(412L);
+                assertThat(report.collected()).hasSize(4);
+                break;
+            case "transcription-sip-outbound.json":
+                assertThat(report.direction()).isEqualTo(CallReport.Direction.OUTBOUND);
+                assertThat(report.calledNumber()).isEqualTo("+34600000457");
+                assertThat(report.language()).isEqualTo("es");
+                break;
+            case "transcription-with-audio-flags.json":
+                assertThat(report.callerNumber()).isNull();
+                break;
+            case "transcription-extra-fields.json":
+                assertThat(report.callerNumber()).isEqualTo("+13125550117");
+                assertThat(report.turnCount()).isEqualTo(3);
+                break;
+            default:
+                throw new AssertionError("a new transcription fixture needs its expected values here: " + file);
         }
     }
 }
