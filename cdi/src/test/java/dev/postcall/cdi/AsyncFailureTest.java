@@ -1,0 +1,88 @@
+package dev.postcall.cdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postcall.PostCallEvent;
+import java.util.concurrent.TimeUnit;
+import org.jboss.weld.junit5.EnableWeld;
+import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Asynchronous observer failures. Weld runs asynchronous deliveries on one thread here, so once a later event has
+ * reached its asynchronous observers, every failure report of an earlier one has been fired: "exactly one" can be
+ * asserted without waiting for time to pass.
+ */
+@EnableWeld
+class AsyncFailureTest {
+
+    private static final long PATIENCE_SECONDS = 60;
+
+    @WeldSetup
+    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
+            .beanClasses(Deliveries.class, TestObservers.Typed.class, TestObservers.Async.class,
+                    TestObservers.DeliveryFailures.class)
+            .property("org.jboss.weld.executor.threadPoolType", "SINGLE_THREAD"))
+            .build();
+
+    private Deliveries deliveries() {
+        return weld.select(Deliveries.class).get();
+    }
+
+    @Test
+    void failingAsyncObserverLeavesTheHandlerSuccessfulAndFiresOneDeliveryFailure() throws Exception {
+        IllegalStateException boom = new IllegalStateException("CRM unreachable");
+        Deliveries deliveries = deliveries();
+        deliveries.asyncFailure = boom;
+        PostCallEvent event = Fixtures.event(Fixtures.MINIMAL);
+        CdiEventDispatcher dispatcher = new CdiEventDispatcher();
+
+        dispatcher.handle(event);
+
+        assertThat(deliveries.seen("transcription")).containsExactly(event);
+        DeliveryFailure failure = (DeliveryFailure) deliveries.first("delivery-failure")
+                .get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        assertThat(failure.type()).isEqualTo("post_call_transcription");
+        assertThat(failure.conversationId()).isEqualTo(Fixtures.MINIMAL_CONVERSATION);
+        assertThat(failure.agentId()).isEqualTo(Fixtures.MINIMAL_AGENT);
+        assertThat(failure.eventTimestamp()).isEqualTo(event.eventTimestamp());
+        assertThat(failure.failure()).isSameAs(boom);
+
+        deliveries.asyncFailure = null;
+        PostCallEvent later = Fixtures.event(Fixtures.AUDIO);
+        dispatcher.handle(later);
+        assertThat(deliveries.first("async-any").get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isSameAs(event);
+        awaitAsync(deliveries, "async-any", later);
+        assertThat(deliveries.seen("delivery-failure")).containsExactly(failure);
+    }
+
+    @Test
+    void throwingDeliveryFailureObserverDoesNotStopLaterDeliveries() throws Exception {
+        Deliveries deliveries = deliveries();
+        deliveries.asyncFailure = new IllegalStateException("CRM unreachable");
+        deliveries.deliveryFailureObserverFailure = new IllegalStateException("alerting down too");
+        CdiEventDispatcher dispatcher = new CdiEventDispatcher();
+
+        dispatcher.handle(Fixtures.event(Fixtures.MINIMAL));
+        deliveries.first("delivery-failure").get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        deliveries.asyncFailure = null;
+        PostCallEvent later = Fixtures.event(Fixtures.INBOUND);
+        dispatcher.handle(later);
+
+        awaitAsync(deliveries, "async-transcription", later);
+        assertThat(deliveries.seen("transcription")).hasSize(2).last().isSameAs(later);
+        assertThat(deliveries.seen("delivery-failure")).hasSize(1);
+    }
+
+    /** Waits until {@code observer} has seen {@code event}: the single async thread has finished all before it. */
+    private static void awaitAsync(Deliveries deliveries, String observer, Object event) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+        while (!deliveries.seen(observer).contains(event)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(observer + " never saw the event");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
