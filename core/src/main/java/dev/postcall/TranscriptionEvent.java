@@ -1,5 +1,7 @@
 package dev.postcall;
 
+import dev.postcall.json.Envelope;
+
 /**
  * A {@code post_call_transcription} webhook: the whole conversation (transcript, metadata, analysis, collected
  * data). {@link #report()} gives the answers people usually want in one flat record.
@@ -12,13 +14,48 @@ package dev.postcall;
  * }</pre>
  */
 public final class TranscriptionEvent implements PostCallEvent {
-    // CONTRACT STUB: the model issue fills this in (lazily parsed, memoized data(); report()).
-    private TranscriptionEvent() { throw new UnsupportedOperationException("not built yet"); }
-    @Override public String type() { throw new UnsupportedOperationException(); }
-    @Override public long eventTimestamp() { throw new UnsupportedOperationException(); }
-    @Override public String agentId() { throw new UnsupportedOperationException(); }
-    @Override public String conversationId() { throw new UnsupportedOperationException(); }
-    @Override public BodySource body() { throw new UnsupportedOperationException(); }
+
+    private final Envelope envelope;
+    private final BodySource body;
+
+    TranscriptionEvent(Envelope envelope, BodySource body) {
+        this.envelope = envelope;
+        this.body = body;
+    }
+
+    @Override
+    public String type() {
+        return envelope.type();
+    }
+
+    @Override
+    public long eventTimestamp() {
+        return envelope.eventTimestamp();
+    }
+
+    @Override
+    public String agentId() {
+        return envelope.agentId();
+    }
+
+    @Override
+    public String conversationId() {
+        return envelope.conversationId();
+    }
+
+    @Override
+    public BodySource body() {
+        return body;
+    }
+
     /** Everything about the call in one flat record. */
-    public CallReport report() { throw new UnsupportedOperationException(); }
+    public CallReport report() {
+        throw new UnsupportedOperationException("typed transcription model not built yet");
+    }
+
+    /** The type, conversation and timestamp; never payload content. */
+    @Override
+    public String toString() {
+        return "TranscriptionEvent[conversationId=" + conversationId() + ", eventTimestamp=" + eventTimestamp() + "]";
+    }
 }
