@@ -7,7 +7,6 @@ import dev.postcall.PostCallEvent;
 import jakarta.enterprise.inject.spi.BeanManager;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
@@ -19,15 +18,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 @EnableWeld
 class CdiEventDispatcherTest {
 
-    /** Long enough for a loaded machine; a passing test never waits for it. */
-    private static final long PATIENCE_SECONDS = 60;
-
     private static final List<String> TYPED_OBSERVERS = List.of("transcription", "audio", "failure", "unknown");
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(Deliveries.class, TestObservers.Typed.class,
-            TestObservers.ForOneAgent.class, TestObservers.Async.class, TestObservers.Failing.class,
-            TestObservers.Prioritized.class).build();
+            TestObservers.ForOneAgent.class, TestObservers.Failing.class, TestObservers.Prioritized.class).build();
 
     private Deliveries deliveries() {
         return weld.select(Deliveries.class).get();
@@ -77,18 +72,6 @@ class CdiEventDispatcherTest {
         assertThat(deliveries.seen("agent-any")).containsExactly(inbound, audio);
         assertThat(deliveries.seen("transcription")).containsExactly(minimal, inbound);
         assertThat(deliveries.seen("any")).containsExactly(minimal, inbound, audio);
-    }
-
-    @Test
-    void asyncObserversAreNotifiedWithTheSameEvent() throws Exception {
-        PostCallEvent event = Fixtures.event(Fixtures.MINIMAL);
-
-        new CdiEventDispatcher().handle(event);
-
-        Deliveries deliveries = deliveries();
-        assertThat(deliveries.first("async-transcription").get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isSameAs(event);
-        assertThat(deliveries.first("async-any").get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isSameAs(event);
-        assertThat(deliveries.first("async-agent").get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isSameAs(event);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.postcall.cdi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postcall.PostCallEvent;
 import java.util.concurrent.TimeUnit;
@@ -10,24 +11,37 @@ import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
 
 /**
- * Asynchronous observer failures. Weld runs asynchronous deliveries on one thread here, so once a later event has
+ * Asynchronous observers and their failures. Weld runs asynchronous deliveries on one thread here, so once a later event has
  * reached its asynchronous observers, every failure report of an earlier one has been fired: "exactly one" can be
  * asserted without waiting for time to pass.
  */
 @EnableWeld
-class AsyncFailureTest {
+class AsyncObserversTest {
 
     private static final long PATIENCE_SECONDS = 60;
 
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
             .beanClasses(Deliveries.class, TestObservers.Typed.class, TestObservers.Async.class,
-                    TestObservers.DeliveryFailures.class)
+                    TestObservers.DeliveryFailures.class, TestObservers.Failing.class)
             .property("org.jboss.weld.executor.threadPoolType", "SINGLE_THREAD"))
             .build();
 
     private Deliveries deliveries() {
         return weld.select(Deliveries.class).get();
+    }
+
+    @Test
+    void asyncObserversAreNotifiedWithTheSameEvent() throws Exception {
+        PostCallEvent event = Fixtures.event(Fixtures.MINIMAL);
+
+        new CdiEventDispatcher().handle(event);
+
+        Deliveries deliveries = deliveries();
+        assertThat(deliveries.first("async-transcription").get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isSameAs(event);
+        assertThat(deliveries.first("async-any").get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isSameAs(event);
+        assertThat(deliveries.first("async-agent").get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isSameAs(event);
+        assertThat(deliveries.seen("transcription")).containsExactly(event);
     }
 
     @Test
@@ -71,8 +85,27 @@ class AsyncFailureTest {
         dispatcher.handle(later);
 
         awaitAsync(deliveries, "async-transcription", later);
+        awaitAsync(deliveries, "async-any", later);
         assertThat(deliveries.seen("transcription")).hasSize(2).last().isSameAs(later);
         assertThat(deliveries.seen("delivery-failure")).hasSize(1);
+    }
+
+    @Test
+    void afterAFailingSyncObserverNoAsyncObserverIsNotified() throws Exception {
+        Deliveries deliveries = deliveries();
+        deliveries.syncFailure = new IllegalStateException("refused");
+        PostCallEvent refused = Fixtures.event(Fixtures.MINIMAL);
+        CdiEventDispatcher dispatcher = new CdiEventDispatcher();
+        assertThatThrownBy(() -> dispatcher.handle(refused)).isSameAs(deliveries.syncFailure);
+
+        deliveries.syncFailure = null;
+        PostCallEvent accepted = Fixtures.event(Fixtures.INBOUND);
+        dispatcher.handle(accepted);
+        awaitAsync(deliveries, "async-transcription", accepted);
+        awaitAsync(deliveries, "async-any", accepted);
+
+        assertThat(deliveries.seen("async-transcription")).containsExactly(accepted);
+        assertThat(deliveries.seen("async-any")).containsExactly(accepted);
     }
 
     /** Waits until {@code observer} has seen {@code event}: the single async thread has finished all before it. */
