@@ -75,6 +75,20 @@ class CdiEventDispatcherTest {
     }
 
     @Test
+    void eventWithoutAgentReachesUnqualifiedObserversOnly() throws Exception {
+        PostCallEvent event = Fixtures.withoutAgent();
+        assertThat(event.agentId()).isNull();
+
+        new CdiEventDispatcher().handle(event);
+
+        Deliveries deliveries = deliveries();
+        assertThat(deliveries.seen("transcription")).containsExactly(event);
+        assertThat(deliveries.seen("any")).containsExactly(event);
+        assertThat(deliveries.seen("agent-transcription")).isEmpty();
+        assertThat(deliveries.seen("agent-any")).isEmpty();
+    }
+
+    @Test
     void failingSyncObserverIsTheHandlersFailureAndStopsLaterObservers() {
         IllegalArgumentException boom = new IllegalArgumentException("observer refused the call");
         deliveries().syncFailure = boom;

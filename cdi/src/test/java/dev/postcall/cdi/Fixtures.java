@@ -25,6 +25,18 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /** A transcription whose {@code data} has no {@code agent_id}. */
+    static PostCallEvent withoutAgent() {
+        byte[] body = ("{\"type\":\"post_call_transcription\",\"event_timestamp\":1761400000,"
+                + "\"data\":{\"conversation_id\":\"conv_no_agent\",\"transcript\":[]}}\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return PARSER.parse(BodySource.ofBytes(body));
+        } catch (Exception e) {
+            throw new IllegalStateException("the agentless body did not parse", e);
+        }
+    }
+
     static Path file(String name) {
         String dir = System.getProperty("postcall.fixtures");
         if (dir == null) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postcall.spi.PostCallEventHandler;
 import java.util.ServiceLoader;
+import javax.naming.Context;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs with no CDI container started. */
 class WithoutContainerTest {
@@ -35,6 +38,18 @@ class WithoutContainerTest {
                 .satisfies(e -> assertThat(e.getCause()).isInstanceOf(IllegalStateException.class))
                 .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
                         .isInstanceOf(javax.naming.NamingException.class));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java:comp/BeanManager", "java:comp/env/BeanManager"})
+    void lookupFallsBackToTheBeanManagerBoundInJndi(String name) {
+        BoundBeanManagerFactory.boundName = name;
+        System.setProperty(Context.INITIAL_CONTEXT_FACTORY, BoundBeanManagerFactory.class.getName());
+        try {
+            assertThat(BeanManagerLookup.find()).isSameAs(BoundBeanManagerFactory.MANAGER);
+        } finally {
+            System.clearProperty(Context.INITIAL_CONTEXT_FACTORY);
+        }
     }
 
     @Test
