@@ -142,7 +142,10 @@ public final class CdiEventDispatcher implements PostCallEventHandler {
             LOG.log(System.Logger.Level.WARNING, "An @ObservesAsync observer of {0} for conversation {1} failed: {2}",
                     event.type(), event.conversationId(), cause.getClass().getName());
             // the stack trace holds the observer's own messages, so it stays at DEBUG
-            LOG.log(System.Logger.Level.DEBUG, "Asynchronous observer failure", cause);
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "The @ObservesAsync observer failure of " + event.type()
+                        + " for conversation " + event.conversationId(), cause);
+            }
             DeliveryFailure report = new DeliveryFailure(event.type(), event.conversationId(), event.agentId(),
                     event.eventTimestamp(), cause);
             try {
