@@ -1,11 +1,19 @@
 package dev.postcall.cdi;
 
+import dev.postcall.BodySource;
+import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
 import dev.postcall.spi.PostCallEventHandler;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.ObserverException;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.ObserverMethod;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -50,9 +58,12 @@ import java.util.function.Supplier;
  *   {@link DeliveryFailure} event; the webhook's answer does not change.</li>
  * </ol>
  *
- * <p>An asynchronous observer may run after the response was sent. Read what it needs while it runs, and prefer a
- * synchronous observer for an {@code AudioEvent}: a large body buffered in a temporary file may be removed once
- * the request is over.
+ * <p>An asynchronous observer may run after the response was sent, when the servlet has already deleted a body
+ * it buffered in a temporary file (bodies over its {@code memory-threshold}, typically audio). For such a body,
+ * and only when an asynchronous observer matches, the dispatcher copies the body to a temporary file of its own,
+ * hands the asynchronous observers an equal event read from that copy, and deletes the copy once they have all
+ * returned. Bodies held in memory are shared: the asynchronous observers get the very event the synchronous ones
+ * got.
  *
  * <h2>Finding the container</h2>
  * The {@code BeanManager} is looked up on first use with {@link jakarta.enterprise.inject.spi.CDI#current()}, and
@@ -75,6 +86,9 @@ public final class CdiEventDispatcher implements PostCallEventHandler {
     /** Found on first use rather than at construction, when the container may not have started yet. */
     private volatile BeanManager beanManager;
 
+    /** Only needed when an asynchronous observer gets a copy of a body held in a file. */
+    private volatile EventParser parser;
+
     /** Creates the dispatcher; the servlet does this through {@link java.util.ServiceLoader}. */
     public CdiEventDispatcher() {
         this(BeanManagerLookup::find);
@@ -96,19 +110,39 @@ public final class CdiEventDispatcher implements PostCallEventHandler {
     public void handle(PostCallEvent event) throws Exception {
         Objects.requireNonNull(event, "event");
         BeanManager manager = beanManager();
-        Event<PostCallEvent> events = select(manager, event);
+        Annotation[] qualifiers = qualifiers(event);
         try {
-            events.fire(event);
+            select(manager, event, qualifiers).fire(event);
         } catch (ObserverException e) {
             throw unwrap(e);
         }
+        if (hasAsyncObservers(manager, event, qualifiers)) {
+            fireAsync(manager, event, qualifiers);
+        }
+    }
+
+    private void fireAsync(BeanManager manager, PostCallEvent event, Annotation[] qualifiers) {
+        Path copy = null;
         try {
-            events.fireAsync(event).whenComplete((done, failure) -> {
+            PostCallEvent delivered = event;
+            if (event.body().inMemoryBytes() == null) {
+                // a body the servlet buffered in a file is deleted when the request ends, likely before an
+                // asynchronous observer reads it; give those observers an event over a copy of their own
+                copy = Files.createTempFile("postcall-async-", ".body");
+                try (InputStream in = event.body().openStream()) {
+                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+                delivered = parser().parse(BodySource.ofFile(copy));
+            }
+            Path ownCopy = copy;
+            select(manager, delivered, qualifiers).fireAsync(delivered).whenComplete((done, failure) -> {
+                deleteQuietly(ownCopy);
                 if (failure != null) {
                     reportAsyncFailure(manager, event, failure);
                 }
             });
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            deleteQuietly(copy);
             reportAsyncFailure(manager, event, e);
         }
     }
@@ -123,13 +157,46 @@ public final class CdiEventDispatcher implements PostCallEventHandler {
         return found;
     }
 
+    private static Annotation[] qualifiers(PostCallEvent event) {
+        String agentId = event.agentId();
+        return agentId == null ? NO_QUALIFIERS : new Annotation[] {Agent.Literal.of(agentId)};
+    }
+
     /** Selects by the runtime class so type-safe resolution starts from the concrete event type. */
     @SuppressWarnings("unchecked")
-    private static Event<PostCallEvent> select(BeanManager manager, PostCallEvent event) {
+    private static Event<PostCallEvent> select(BeanManager manager, PostCallEvent event, Annotation[] qualifiers) {
         Class<PostCallEvent> type = (Class<PostCallEvent>) event.getClass();
-        String agentId = event.agentId();
-        Annotation[] qualifiers = agentId == null ? NO_QUALIFIERS : new Annotation[] {Agent.Literal.of(agentId)};
         return manager.getEvent().select(type, qualifiers);
+    }
+
+    private static boolean hasAsyncObservers(BeanManager manager, PostCallEvent event, Annotation[] qualifiers) {
+        for (ObserverMethod<?> observer : manager.resolveObserverMethods(event, qualifiers)) {
+            if (observer.isAsync()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private EventParser parser() {
+        EventParser found = parser;
+        if (found == null) {
+            found = new EventParser();
+            parser = found;
+        }
+        return found;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not delete the temporary copy {0} of a webhook body: {1}",
+                    file, e.getClass().getName());
+        }
     }
 
     private static Exception unwrap(ObserverException e) {

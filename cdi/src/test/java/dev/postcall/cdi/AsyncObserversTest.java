@@ -3,12 +3,21 @@ package dev.postcall.cdi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postcall.AudioEvent;
+import dev.postcall.BodySource;
+import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Asynchronous observers and their failures. Weld runs asynchronous deliveries on one thread here, so once a later event has
@@ -23,7 +32,8 @@ class AsyncObserversTest {
     @WeldSetup
     WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
             .beanClasses(Deliveries.class, TestObservers.Typed.class, TestObservers.Async.class,
-                    TestObservers.DeliveryFailures.class, TestObservers.Failing.class)
+                    TestObservers.DeliveryFailures.class, TestObservers.Failing.class,
+                    TestObservers.AsyncAudioReader.class)
             .property("org.jboss.weld.executor.threadPoolType", "SINGLE_THREAD"))
             .build();
 
@@ -106,6 +116,32 @@ class AsyncObserversTest {
 
         assertThat(deliveries.seen("async-transcription")).containsExactly(accepted);
         assertThat(deliveries.seen("async-any")).containsExactly(accepted);
+    }
+
+    @Test
+    void asyncObserverReadsABodyWhoseFileTheServletAlreadyDeleted(@TempDir Path dir) throws Exception {
+        Path spilled = Files.copy(Fixtures.file(Fixtures.AUDIO), dir.resolve("postcall-spilled.body"));
+        PostCallEvent event = new EventParser().parse(BodySource.ofFile(spilled));
+        byte[] audio;
+        try (InputStream in = ((AudioEvent) event).openStream()) {
+            audio = in.readAllBytes();
+        }
+        Deliveries deliveries = deliveries();
+        deliveries.asyncGate = new CountDownLatch(1);
+
+        new CdiEventDispatcher().handle(event);
+        Files.delete(spilled); // what the filter does once the response is written
+        deliveries.asyncGate.countDown();
+
+        Object outcome = CompletableFuture.anyOf(deliveries.first("async-audio-bytes"),
+                deliveries.first("delivery-failure")).get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOf(byte[].class);
+        assertThat((byte[]) outcome).hasSize(486).startsWith('I', 'D', '3').isEqualTo(audio);
+        AudioEvent copy = (AudioEvent) deliveries.first("async-audio").get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        assertThat(copy).isNotSameAs(event);
+        assertThat(copy.conversationId()).isEqualTo(event.conversationId());
+        assertThat(deliveries.seen("audio")).containsExactly(event);
+        assertThat(deliveries.seen("delivery-failure")).isEmpty();
     }
 
     /** Waits until {@code observer} has seen {@code event}: the single async thread has finished all before it. */

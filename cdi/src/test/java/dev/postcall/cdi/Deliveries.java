@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 /** What the test observers saw, by observer name, and what they should throw. */
 @Singleton
@@ -17,6 +18,8 @@ class Deliveries {
     volatile Exception syncFailure;
     volatile RuntimeException asyncFailure;
     volatile RuntimeException deliveryFailureObserverFailure;
+    /** When set, asynchronous body readers wait for it before reading. */
+    volatile CountDownLatch asyncGate;
 
     void record(String observer, Object event) {
         seen.computeIfAbsent(observer, k -> new CopyOnWriteArrayList<>()).add(event);

@@ -10,6 +10,9 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Observer beans the way an application writes them; each records into {@link Deliveries}. */
 final class TestObservers {
@@ -76,6 +79,24 @@ final class TestObservers {
 
         void agent(@ObservesAsync @Agent(Fixtures.MINIMAL_AGENT) TranscriptionEvent e) {
             deliveries.record("async-agent", e);
+        }
+    }
+
+    /** Reads the audio in an asynchronous observer, after the test lets it. */
+    @Dependent
+    static class AsyncAudioReader {
+        @Inject
+        Deliveries deliveries;
+
+        void read(@ObservesAsync AudioEvent audio) throws Exception {
+            CountDownLatch gate = deliveries.asyncGate;
+            if (gate != null && !gate.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never opened the gate");
+            }
+            try (InputStream in = audio.openStream()) {
+                deliveries.record("async-audio-bytes", in.readAllBytes());
+            }
+            deliveries.record("async-audio", audio);
         }
     }
 

@@ -66,6 +66,8 @@ class WebhookOverHttpTest {
         context.addEventListener(new Listener());
         FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
         filter.setInitParameter("secret", SECRET);
+        // small enough that audio.json (866 bytes) goes to a temp file, which the filter deletes after answering
+        filter.setInitParameter("memory-threshold", "512");
         context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
         ServletHolder servlet = new ServletHolder(PostCallWebhookServlet.class);
         servlet.setInitOrder(1);
@@ -77,6 +79,7 @@ class WebhookOverHttpTest {
 
     @AfterEach
     void stopServer() throws Exception {
+        calls().responseReceived();
         server.stop();
     }
 
@@ -93,7 +96,9 @@ class WebhookOverHttpTest {
         });
         assertThat(calls.everything()).containsExactlyElementsOf(calls.calls());
         TranscriptionEvent later = calls.later().get(60, TimeUnit.SECONDS);
-        assertThat(later).isSameAs(calls.calls().get(0));
+        // the body was over memory-threshold, so async observers read an equal event over the dispatcher's copy
+        assertThat(later.conversationId()).isEqualTo("conv_2901k7m4x8rb6tq0zv3wh5njd9sea");
+        assertThat(later.body().length()).isEqualTo(calls.calls().get(0).body().length());
     }
 
     @Test
@@ -119,6 +124,18 @@ class WebhookOverHttpTest {
         assertThat(calls().everything()).extracting(PostCallEvent::type)
                 .containsExactly("post_call_audio", "conversation_escalated");
         assertThat(calls().calls()).isEmpty();
+    }
+
+    @Test
+    void asyncObserverSavesAudioWhoseRequestBufferIsAlreadyDeleted() throws Exception {
+        HttpResponse<String> response = postSigned("audio.json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        calls().responseReceived();
+
+        byte[] saved = calls().savedAudio().get(60, TimeUnit.SECONDS);
+
+        assertThat(saved).hasSize(486).startsWith('I', 'D', '3');
+        assertThat(calls().everything()).extracting(PostCallEvent::type).containsExactly("post_call_audio");
     }
 
     private Calls calls() {
