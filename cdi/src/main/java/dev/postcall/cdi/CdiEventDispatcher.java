@@ -116,14 +116,16 @@ public final class CdiEventDispatcher implements PostCallEventHandler {
         } catch (ObserverException e) {
             throw unwrap(e);
         }
-        if (hasAsyncObservers(manager, event, qualifiers)) {
-            fireAsync(manager, event, qualifiers);
-        }
+        fireAsync(manager, event, qualifiers);
     }
 
+    /** Never throws: the synchronous observers succeeded, so the webhook has been handled. */
     private void fireAsync(BeanManager manager, PostCallEvent event, Annotation[] qualifiers) {
         Path copy = null;
         try {
+            if (!hasAsyncObservers(manager, event, qualifiers)) {
+                return;
+            }
             PostCallEvent delivered = event;
             if (event.body().inMemoryBytes() == null) {
                 // a body the servlet buffered in a file is deleted when the request ends, likely before an
