@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,5 +121,33 @@ class IpAllowlistTest {
                 .hasMessageContaining("'off' cannot be combined");
         assertThatThrownBy(() -> IpAllowlist.parse(" ")).hasMessageContaining("use 'off'");
         assertThatThrownBy(() -> IpAllowlist.parse("10.0.0.0/8,")).hasMessageContaining("entry 2 is empty");
+    }
+
+    @Test
+    void elevenlabsCoversEveryAddressInTheVendorPageAndTheSchemaNotes() throws Exception {
+        Path spec = Path.of(System.getProperty("postcall.fixtures", "../../shared/fixtures")).resolveSibling("spec");
+        IpAllowlist list = IpAllowlist.parse("elevenlabs");
+        Pattern ipv4 = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
+        int seen = 0;
+        // the vendor page's "IP whitelisting" section and the schema notes' "Egress IPs" bullet
+        String page = section(spec.resolve("elevenlabs-post-call-webhooks.md"), "### IP whitelisting", "\n## ");
+        String notes = section(spec.resolve("payload-schema.md"), "* Egress IPs", "\n* ");
+        for (String text : new String[] {page, notes}) {
+            Matcher m = ipv4.matcher(text);
+            while (m.find()) {
+                assertThat(ElevenLabsEgress.ADDRESSES).contains(m.group());
+                assertThat(allows(list, m.group())).as(m.group()).isTrue();
+                seen++;
+            }
+        }
+        assertThat(seen).isEqualTo(10 + 12);
+    }
+
+    private static String section(Path file, String from, String to) throws Exception {
+        String text = Files.readString(file);
+        int start = text.indexOf(from);
+        assertThat(start).as(from + " in " + file).isNotNegative();
+        int end = text.indexOf(to, start + from.length());
+        return text.substring(start, end < 0 ? text.length() : end);
     }
 }

@@ -120,9 +120,9 @@ final class BodyBuffer implements AutoCloseable {
         return BodySource.ofFile(file);
     }
 
-    /** Drops the body and deletes the temp file, if any. Safe to call more than once. */
+    /** Drops the body and deletes the temp file, if any. Safe to call more than once, from any thread. */
     @Override
-    public void close() {
+    public synchronized void close() {
         memory = null;
         if (out != null) {
             try {

@@ -8,8 +8,6 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -203,7 +201,7 @@ public final class PostCallWebhookFilter implements Filter {
         }
 
         BodyBuffer buffer = new BodyBuffer(settings.memoryThreshold(), tempDirectory);
-        boolean cleanupDeferred = false;
+        VerifiedRequest verified = null;
         try {
             if (!buffer.readFrom(request.getInputStream(), verification, settings.maxBodySize(), declared)) {
                 buffer.close(); // before answering, so no temp file outlives the response
@@ -221,14 +219,11 @@ public final class PostCallWebhookFilter implements Filter {
             BodySource body = buffer.body();
             request.setAttribute(VerifiedDelivery.ATTRIBUTE, new VerifiedDelivery(timestamp, body,
                     client == null ? null : IpLiteral.toInetAddress(client)));
-            chain.doFilter(new VerifiedRequest(request, body), response);
-            if (buffer.spilled() && request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new Cleanup(buffer));
-                cleanupDeferred = true;
-            }
+            verified = new VerifiedRequest(request, response, body, buffer);
+            chain.doFilter(verified, response);
         } finally {
             // also when the client stopped sending and the container's read timeout threw
-            if (!cleanupDeferred) {
+            if (verified == null || !verified.releasesBufferLater()) {
                 buffer.close();
             }
         }
@@ -263,34 +258,5 @@ public final class PostCallWebhookFilter implements Filter {
     public void destroy() {
         settings = null;
         verifier = null;
-    }
-
-    /** Deletes a spilled body once an asynchronous request is over. */
-    private static final class Cleanup implements AsyncListener {
-        private final BodyBuffer buffer;
-
-        Cleanup(BodyBuffer buffer) {
-            this.buffer = buffer;
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            buffer.close();
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            buffer.close();
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            buffer.close();
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
-        }
     }
 }

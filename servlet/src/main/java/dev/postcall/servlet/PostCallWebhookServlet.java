@@ -87,7 +87,6 @@ public final class PostCallWebhookServlet extends HttpServlet {
                     + " META-INF/services, none registered with PostCallHandlers); verified events are acknowledged"
                     + " with 200 and dropped until one is registered. Add postcall-cdi or register a handler.",
                     getServletName());
-            noHandlerLogged.set(false);
         } else {
             Log.LOGGER.log(Level.INFO, "servlet ''{0}'' ready with {1} service-loaded and {2} registered handler(s)",
                     getServletName(), loaded.size(), registered.size());

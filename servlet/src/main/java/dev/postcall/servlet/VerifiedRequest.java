@@ -7,22 +7,64 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import dev.postcall.BodySource;
 
-/** The request handed on by the filter: its body is the verified bytes, already read from the client. */
+/**
+ * The request handed on by the filter: its body is the verified bytes, already read from the client. When the
+ * application goes asynchronous, the buffer behind the body is released when the asynchronous request ends
+ * instead of when the filter returns.
+ */
 final class VerifiedRequest extends HttpServletRequestWrapper {
     private final BodySource body;
+    private final BodyBuffer buffer;
+    private final ServletResponse response;
     private BodyStream stream;
     private BufferedReader reader;
+    private volatile boolean asyncStarted;
 
-    VerifiedRequest(HttpServletRequest request, BodySource body) {
+    VerifiedRequest(HttpServletRequest request, ServletResponse response, BodySource body, BodyBuffer buffer) {
         super(request);
+        this.response = response;
         this.body = body;
+        this.buffer = buffer;
+    }
+
+    /** Whether {@link #startAsync} handed the buffer's release to the asynchronous request's end. */
+    boolean releasesBufferLater() {
+        return asyncStarted;
+    }
+
+    /**
+     * Starts asynchronous processing with this request, not the original one, as {@code AsyncContext.getRequest()}:
+     * the original's body has been read already and only this one still has it.
+     */
+    @Override
+    public AsyncContext startAsync() {
+        return releaseOnEnd(super.startAsync(this, response));
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        return releaseOnEnd(super.startAsync(request, response));
+    }
+
+    private AsyncContext releaseOnEnd(AsyncContext context) {
+        if (!asyncStarted) {
+            // registered as async starts, so the end can never be missed, however fast it comes
+            context.addListener(new Release(buffer));
+            asyncStarted = true;
+        }
+        return context;
     }
 
     @Override
@@ -122,6 +164,36 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
         @Override
         public void close() throws IOException {
             in.close();
+        }
+    }
+
+    /** Releases the body buffer once an asynchronous request is over. */
+    private static final class Release implements AsyncListener {
+        private final BodyBuffer buffer;
+
+        Release(BodyBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            buffer.close();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            buffer.close();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            buffer.close();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // startAsync again on the same request drops listeners; keep this one
+            event.getAsyncContext().addListener(this);
         }
     }
 }

@@ -63,12 +63,14 @@ final class TestServer implements AutoCloseable {
             FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
             filter.setName("postcall");
             filter.setInitParameters(b.params);
+            filter.setAsyncSupported(true);
             context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
         }
         ServletHolder servlet = b.servlet == null
                 ? new ServletHolder(PostCallWebhookServlet.class) : new ServletHolder(b.servlet);
         servlet.setName("postcall");
         servlet.setInitOrder(1);
+        servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
         context.addEventListener(new ServletContextListener() {
             @Override
@@ -77,7 +79,12 @@ final class TestServer implements AutoCloseable {
             }
         });
         server.setHandler(context);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
         String host = b.host.contains(":") ? "[" + b.host + "]" : b.host;
         uri = URI.create("http://" + host + ":" + connector.getLocalPort() + PATH);
     }
@@ -136,8 +143,12 @@ final class TestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop", e);
+        }
     }
 
     static final class Builder {
