@@ -2,6 +2,8 @@ package dev.postcall;
 
 import dev.postcall.json.BodyJson;
 import dev.postcall.json.Envelope;
+import dev.postcall.json.ModelJson;
+import dev.postcall.model.CallInitiationFailureData;
 
 import java.util.Objects;
 
@@ -25,16 +27,22 @@ public final class EventParser {
     /** The {@code type} of a call initiation failure webhook. */
     public static final String CALL_INITIATION_FAILURE = "call_initiation_failure";
 
+    private final ModelJson json = new ModelJson();
+
     /** Creates a parser (its JSON-B instance is built lazily, once). */
     public EventParser() {
     }
 
     /**
      * Reads the envelope ({@code type}, {@code event_timestamp}, {@code data}) with a streaming read and returns the
-     * typed event; the typed content is parsed when first asked for. An absent {@code event_timestamp} reads as 0;
-     * a {@code type} postcall does not model gives an {@link UnknownEvent}.
+     * typed event. A transcription's content is bound when first asked for ({@link TranscriptionEvent#data()});
+     * a call initiation failure's, which is small, here. An absent {@code event_timestamp} reads as 0; a
+     * {@code type} postcall does not model gives an {@link UnknownEvent}.
      *
-     * @throws MalformedEventException when the body is not JSON, not an object, or lacks {@code type} or {@code data}
+     * @throws MalformedEventException when the body is not JSON, not an object, or lacks {@code type} or {@code data};
+     *                                 when an audio event has no {@code data.full_audio} string; when a failure
+     *                                 event's {@code data} does not fit the model
+     * @throws IllegalStateException   when no JSON-B implementation is available (a deployment problem)
      */
     public PostCallEvent parse(BodySource body) throws MalformedEventException {
         Objects.requireNonNull(body, "body");
@@ -46,14 +54,15 @@ public final class EventParser {
         }
         switch (envelope.type()) {
             case TRANSCRIPTION:
-                return new TranscriptionEvent(envelope, body);
+                return new TranscriptionEvent(envelope, body, json);
             case AUDIO:
                 if (envelope.audioStart() < 0) {
                     throw new MalformedEventException("a post_call_audio event without a 'data.full_audio' string");
                 }
                 return new AudioEvent(envelope, body);
             case CALL_INITIATION_FAILURE:
-                return new CallInitiationFailureEvent(envelope, body);
+                return new CallInitiationFailureEvent(envelope, body, json.read(body, envelope.dataStart(),
+                        envelope.dataEnd(), CallInitiationFailureData.class));
             default:
                 return new UnknownEvent(envelope, body);
         }

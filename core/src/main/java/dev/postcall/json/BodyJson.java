@@ -201,12 +201,12 @@ public final class BodyJson {
         } catch (NumberFormatException notPlain) {
             try {
                 BigDecimal d = new BigDecimal(text);
+                if (d.signum() == 0) {
+                    return 0L;
+                }
                 // refuse huge exponents before any arithmetic expands them
                 if (d.precision() - d.scale() > 19) {
                     return null;
-                }
-                if (d.signum() == 0) {
-                    return 0L;
                 }
                 d = d.stripTrailingZeros();
                 return d.scale() > 0 ? null : d.longValueExact();
