@@ -4,7 +4,6 @@ import dev.postcall.signature.SignatureException.Reason;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,13 +44,25 @@ public final class SignatureVerifier {
     private final List<HmacKey> keys;
     private final Duration tolerance;
     private final Duration futureSkew;
+    private final long toleranceMillis;
+    private final long futureSkewMillis;
     private final Clock clock;
 
     private SignatureVerifier(Builder builder) {
         this.keys = List.copyOf(builder.keys);
         this.tolerance = builder.tolerance;
         this.futureSkew = builder.futureSkew;
+        this.toleranceMillis = saturatedMillis(tolerance);
+        this.futureSkewMillis = saturatedMillis(futureSkew);
         this.clock = builder.clock;
+    }
+
+    private static long saturatedMillis(Duration d) {
+        try {
+            return d.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;   // "forever" is a legal, if unwise, setting
+        }
     }
 
     /** A builder: {@code secrets} is required; tolerance 30 min, future skew 5 min and the system UTC clock by default. */
@@ -68,13 +79,13 @@ public final class SignatureVerifier {
      */
     public Verification begin(String headerValue) throws SignatureException {
         SignatureHeader header = SignatureHeader.parse(headerValue);
-        Instant sent = Instant.ofEpochSecond(header.epochSeconds());
-        Instant now = clock.instant();
-        if (sent.isBefore(now.minus(tolerance))) {
+        // Milliseconds as the vendor's SDK; t has at most 12 digits, so neither side can overflow.
+        long age = clock.millis() - header.epochSeconds() * 1000;
+        if (age > toleranceMillis) {
             throw new SignatureException(Reason.TIMESTAMP_TOO_OLD,
                     "Signature timestamp is older than the tolerance of " + tolerance);
         }
-        if (sent.isAfter(now.plus(futureSkew))) {
+        if (-age > futureSkewMillis) {
             throw new SignatureException(Reason.TIMESTAMP_IN_FUTURE,
                     "Signature timestamp is further ahead than the allowed clock skew of " + futureSkew);
         }

@@ -194,6 +194,17 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void acceptsHugeWindowsWithoutOverflow() throws Exception {
+        SignatureVerifier lax = SignatureVerifier.builder().secrets(List.of(SECRET)).clock(clock)
+                .tolerance(Duration.ofSeconds(Long.MAX_VALUE)).futureSkew(Duration.ofSeconds(Long.MAX_VALUE)).build();
+        for (String t : List.of("0", "1", "999999999999")) {
+            SignatureVerifier.Verification v = lax.begin("t=" + t + ",v0=" + hex(SECRET, t, BODY));
+            v.update(BODY, 0, BODY.length);
+            assertThat(v.finish()).isEqualTo(Long.parseLong(t));
+        }
+    }
+
+    @Test
     void checksTimestampInBeginBeforeAnyBodyByte() {
         long old = NOW - 3600;
         // a wrong signature: only the timestamp can make begin() fail
