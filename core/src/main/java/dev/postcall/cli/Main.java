@@ -11,6 +11,7 @@ import java.util.Map;
  * <pre>
  * java -jar core/target/postcall-cli.jar send --url http://localhost:8080/app/elevenlabs/webhook transcription
  * java -jar core/target/postcall-cli.jar send --secret wsec_… --url … --chunked ./delivery.json
+ * java -jar core/target/postcall-cli.jar replay --inbox /var/lib/app/inbox --url …
  * java -jar core/target/postcall-cli.jar --help
  * </pre>
  *
@@ -23,7 +24,7 @@ public final class Main {
     static final int USAGE = 2;
     static final int UNREACHABLE = 3;
 
-    private static final List<Command> COMMANDS = List.of(new SendCommand());
+    private static final List<Command> COMMANDS = List.of(new SendCommand(), new ReplayCommand());
 
     private Main() {
     }

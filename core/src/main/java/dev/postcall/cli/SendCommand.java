@@ -1,22 +1,13 @@
 package dev.postcall.cli;
 
-import dev.postcall.signature.WebhookSigner;
 import dev.postcall.testing.SamplePayloads;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,8 +16,8 @@ import java.util.List;
  * gets a fresh {@code event_timestamp} so repeated sends are distinct deliveries; a file goes byte for byte.
  */
 final class SendCommand implements Main.Command {
-    static final String SECRET_ENV = "ELEVENLABS_WEBHOOK_SECRET";
-    static final String HEADER = "ElevenLabs-Signature";
+    static final String SECRET_ENV = WebhookPoster.SECRET_ENV;
+    static final String HEADER = WebhookPoster.HEADER;
 
     private final Clock clock;
 
@@ -89,16 +80,7 @@ final class SendCommand implements Main.Command {
                 throw new Main.UsageException("one payload at a time, got '" + payload + "' and '" + arg + "'");
             }
         }
-        if (secret == null) {
-            secret = terminal.env().get(SECRET_ENV);
-        }
-        if (secret == null || secret.isBlank()) {
-            throw new Main.UsageException("no secret: pass --secret or set " + SECRET_ENV);
-        }
-        if (url == null) {
-            throw new Main.UsageException("no --url to send to");
-        }
-        URI uri = parseUrl(url);
+        WebhookPoster poster = new WebhookPoster(WebhookPoster.parseUrl(url), WebhookPoster.secret(secret, terminal));
         if (payload == null) {
             throw new Main.UsageException("no payload: name a sample (" + String.join(", ", SamplePayloads.names())
                     + ") or a file");
@@ -122,34 +104,13 @@ final class SendCommand implements Main.Command {
             what = "file " + payload;
         }
 
-        String header = WebhookSigner.header(body, secret, now);
-        HttpRequest.BodyPublisher publisher = chunked
-                // an unknown length makes the JDK client send Transfer-Encoding: chunked
-                ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
-                : HttpRequest.BodyPublishers.ofByteArray(body);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .header(HEADER, header)
-                .POST(publisher)
-                .build();
-        terminal.out().printf("POST %s (%s, %d bytes, %s)%n", uri, what, body.length,
+        terminal.out().printf("POST %s (%s, %d bytes, %s)%n", poster.uri(), what, body.length,
                 chunked ? "chunked" : "Content-Length");
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)   // as the sender; no h2c upgrade dance
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
         HttpResponse<byte[]> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException e) {
-            terminal.err().println("postcall send: cannot connect to " + uri.getHost() + ":" + port(uri));
-            return Main.UNREACHABLE;
-        } catch (HttpTimeoutException e) {
-            terminal.err().println("postcall send: no answer from " + uri + " in time");
-            return Main.UNREACHABLE;
+            response = poster.post(body, now, chunked);
         } catch (IOException e) {
-            terminal.err().println("postcall send: sending to " + uri + " failed: " + e);
+            terminal.err().println("postcall send: " + poster.describe(e));
             return Main.UNREACHABLE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -162,25 +123,5 @@ final class SendCommand implements Main.Command {
             terminal.out().println(new String(answer, StandardCharsets.UTF_8));
         }
         return response.statusCode() == 200 ? Main.OK : Main.NOT_ACCEPTED;
-    }
-
-    private static URI parseUrl(String url) throws Main.UsageException {
-        try {
-            URI uri = new URI(url);
-            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    || uri.getHost() == null) {
-                throw new Main.UsageException("--url must be an http:// or https:// URL with a host: " + url);
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new Main.UsageException("--url is not a URL: " + e.getMessage());
-        }
-    }
-
-    private static int port(URI uri) {
-        if (uri.getPort() != -1) {
-            return uri.getPort();
-        }
-        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 }

@@ -155,6 +155,13 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         @Override public void failed() { finish(key, entry, false); }
     }
 
+    /** For an event that has no key: dispatched, nothing recorded. */
+    static final Claim UNTRACKED = new Claim() {
+        @Override public boolean shouldDispatch() { return true; }
+        @Override public void done() { }
+        @Override public void failed() { }
+    };
+
     static final Claim SKIP = new Claim() {
         @Override public boolean shouldDispatch() { return false; }
         @Override public void done() { }

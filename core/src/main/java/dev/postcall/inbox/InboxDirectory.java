@@ -1,6 +1,8 @@
 package dev.postcall.inbox;
 
 import dev.postcall.BodySource;
+import dev.postcall.EventParser;
+import dev.postcall.spi.PostCallEventHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -135,6 +137,33 @@ public final class InboxDirectory {
             entries.add(InboxEntry.read(this, dir));
         }
         return entries;
+    }
+
+    /**
+     * Hands every entry in {@code failed/} to {@code handler} again, oldest first, on this thread: an entry the
+     * handler takes is removed, one it throws on (or that does not parse) stays. For an admin page of your own; the
+     * CLI's {@code replay} does the same over HTTP through the normal verified path.
+     *
+     * <pre>{@code
+     * ReplayReport report = inbox.replayFailed(new EventParser(), myHandler);
+     * }</pre>
+     */
+    public ReplayReport replayFailed(EventParser parser, PostCallEventHandler handler) throws IOException {
+        int replayed = 0;
+        List<String> stillFailing = new ArrayList<>();
+        for (InboxEntry entry : failed()) {
+            try {
+                handler.handle(parser.parse(entry.body()));
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "postcall inbox: replay of {0} failed again ({1}); kept in failed/",
+                        entry.id(), e.getClass().getName());
+                stillFailing.add(entry.id());
+                continue;
+            }
+            entry.remove();
+            replayed++;
+        }
+        return new ReplayReport(replayed, stillFailing);
     }
 
     /** The entries in {@code incoming/}, oldest first: deliveries being dispatched right now. */

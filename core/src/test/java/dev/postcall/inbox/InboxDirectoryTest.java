@@ -153,6 +153,40 @@ class InboxDirectoryTest {
         assertThat(children(dir.resolve("incoming"))).isZero();
     }
 
+    @Test
+    void replayHandsEachFailedEntryToTheHandlerAndRemovesTheHandledOnes() throws IOException {
+        InboxDirectory inbox = InboxDirectory.open(dir);
+        for (int i = 0; i < 5; i++) {
+            byte[] body = ("{\"type\":\"post_call_transcription\",\"event_timestamp\":1761400000,"
+                    + "\"data\":{\"conversation_id\":\"conv_" + i + "\"}}").getBytes(StandardCharsets.UTF_8);
+            inbox.write(BodySource.ofBytes(body), record("conv_" + i)).moveToFailed();
+        }
+        List<String> handled = new java.util.ArrayList<>();
+
+        ReplayReport report = inbox.replayFailed(new dev.postcall.EventParser(), event -> {
+            if (event.conversationId().equals("conv_3")) {
+                throw new IllegalStateException("still broken");
+            }
+            handled.add(event.conversationId());
+        });
+
+        assertThat(report.replayed()).isEqualTo(4);
+        assertThat(report.stillFailing()).hasSize(1).allMatch(id -> id.contains("conv_3"));
+        assertThat(handled).containsExactlyInAnyOrder("conv_0", "conv_1", "conv_2", "conv_4");
+        assertThat(inbox.failed()).extracting(e -> e.record().conversationId()).containsExactly("conv_3");
+    }
+
+    @Test
+    void anEntryThatNoLongerParsesStaysInFailed() throws IOException {
+        InboxDirectory inbox = InboxDirectory.open(dir);
+        inbox.write(BodySource.ofBytes("not json".getBytes(StandardCharsets.UTF_8)), record("conv_x")).moveToFailed();
+
+        ReplayReport report = inbox.replayFailed(new dev.postcall.EventParser(), event -> { });
+
+        assertThat(report.replayed()).isZero();
+        assertThat(inbox.failed()).hasSize(1);
+    }
+
     private static long children(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.count();

@@ -3,7 +3,11 @@ package dev.postcall.servlet;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -18,6 +22,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.postcall.EventParser;
 import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
+import dev.postcall.delivery.Dispatcher;
+import dev.postcall.inbox.InboxDirectory;
 import dev.postcall.spi.PostCallEventHandler;
 
 /**
@@ -27,27 +33,55 @@ import dev.postcall.spi.PostCallEventHandler;
  * those added with {@link PostCallHandlers#register}.
  *
  * <table>
+ *   <caption>Init-params (all optional; values may use {@code ${env:X}}, {@code ${sys:x}}, {@code ${jndi:name}},
+ *   {@code ${mp:key}})</caption>
+ *   <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code inbox-dir}</td><td>none</td><td>write-ahead directory: each verified delivery is stored (fsynced)
+ *       before dispatch and removed once handled; what handlers fail on stays in {@code failed/} for replay</td></tr>
+ *   <tr><td>{@code on-handler-failure}</td><td>{@code accept} with an inbox, else {@code reject}</td>
+ *       <td>{@code accept}: answer 200, the delivery being safe in {@code failed/} (a 5xx pushes the endpoint
+ *       toward auto-disable); {@code reject}: answer 500, for senders with retries enabled</td></tr>
+ *   <tr><td>{@code delivery-ledger}</td><td>{@code memory}</td><td>recognises a delivery already handled (type +
+ *       conversation id + event timestamp): {@code memory} (one node), {@code jcache:<cache name>} (a cluster
+ *       sharing a JSR-107 cache), or {@code off}</td></tr>
+ *   <tr><td>{@code duplicate-wait}</td><td>{@code 30s}</td><td>how long a delivery waits for a concurrent delivery of
+ *       the same event before answering 503</td></tr>
+ * </table>
+ *
+ * <table>
  *   <caption>Answers</caption>
  *   <tr><th>case</th><th>status</th><th>body</th></tr>
  *   <tr><td>every handler returned (an unknown event {@code type} included, as an {@code UnknownEvent})</td>
  *       <td>200</td><td>{@code {"received":true}}</td></tr>
+ *   <tr><td>the same event was handled before (the sender retried, or someone replayed it)</td><td>200</td>
+ *       <td>{@code {"received":true}}, not dispatched again</td></tr>
  *   <tr><td>no handler at all (a warning is logged)</td><td>200</td><td>{@code {"received":true}}</td></tr>
  *   <tr><td>body not JSON, not an object, no {@code type} or {@code data}</td><td>400</td>
  *       <td>problem {@code malformed-event}</td></tr>
- *   <tr><td>a handler threw (the other handlers still ran)</td><td>500</td><td>problem {@code handler-failed}</td></tr>
+ *   <tr><td>a handler threw (the other handlers still ran), with an inbox and {@code on-handler-failure=accept}</td>
+ *       <td>200</td><td>{@code {"received":true}}; the delivery is in {@code failed/}, logged at ERROR</td></tr>
+ *   <tr><td>a handler threw, otherwise</td><td>500</td><td>problem {@code handler-failed}</td></tr>
+ *   <tr><td>the inbox cannot store the delivery (disk full, permissions): not dispatched</td><td>503</td>
+ *       <td>problem {@code inbox-unavailable}, {@code Retry-After: 30}</td></tr>
+ *   <tr><td>the same event is being handled by another request for longer than {@code duplicate-wait}</td>
+ *       <td>503</td><td>problem {@code delivery-in-progress}, {@code Retry-After: 30}</td></tr>
  *   <tr><td>the request did not pass through {@link PostCallWebhookFilter}</td><td>500</td>
  *       <td>problem {@code filter-missing}</td></tr>
  * </table>
  *
- * <p>It takes no init-params; map it to the same URL as the filter (see the {@code web.xml} in
- * {@link PostCallWebhookFilter}). Without the filter it refuses every request, so a mapping mistake never lets an
- * unverified body reach a handler.
+ * <p>Map it to the same URL as the filter (see the {@code web.xml} in {@link PostCallWebhookFilter}). Without the
+ * filter it refuses every request, so a mapping mistake never lets an unverified body reach a handler. A bad
+ * init-param or an unusable {@code inbox-dir} fails the web application's start with one message listing every
+ * problem.
  */
 public final class PostCallWebhookServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final byte[] RECEIVED = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
 
     private transient EventParser parser;
+    private transient DeliverySettings settings;
+    private transient Dispatcher dispatcher;
+    private transient PostCallEventHandler handlers;
     private transient List<PostCallEventHandler> loaded;
     private transient List<PostCallEventHandler> registered;
     private final AtomicBoolean filterMissingLogged = new AtomicBoolean();
@@ -62,6 +96,14 @@ public final class PostCallWebhookServlet extends HttpServlet {
     public void init() throws ServletException {
         ServletContext context = getServletContext();
         parser = new EventParser();
+        settings = settings(context);
+        InboxDirectory inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
+        dispatcher = new Dispatcher(settings.ledger(), inbox, settings.duplicateWait());
+        handlers = event -> {
+            if (dispatch(event, loaded) | dispatch(event, registered)) {
+                throw new HandlerFailedException();
+            }
+        };
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
             ClassLoader own = context.getClassLoader();
@@ -115,10 +157,33 @@ public final class PostCallWebhookServlet extends HttpServlet {
             Problem.MALFORMED_EVENT.send(response);
             return;
         }
-        boolean failed = dispatch(event, loaded) | dispatch(event, registered);
-        if (failed) {
-            Problem.HANDLER_FAILED.send(response);
+        Dispatcher.Outcome outcome;
+        try {
+            outcome = dispatcher.deliver(event, delivery.timestamp(), request.getContentType(), handlers);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Problem.DELIVERY_IN_PROGRESS.send(response);
             return;
+        }
+        switch (outcome) {
+            case HANDLED:
+            case DUPLICATE:
+                break;
+            case FAILED_KEPT:
+                if (settings.rejectOnFailure()) {
+                    Problem.HANDLER_FAILED.send(response);
+                    return;
+                }
+                break;
+            case FAILED:
+                Problem.HANDLER_FAILED.send(response);
+                return;
+            case IN_PROGRESS:
+                Problem.DELIVERY_IN_PROGRESS.send(response);
+                return;
+            default:
+                Problem.INBOX_UNAVAILABLE.send(response);
+                return;
         }
         if (loaded.isEmpty() && registered.isEmpty() && noHandlerLogged.compareAndSet(false, true)) {
             Log.LOGGER.log(Level.WARNING, "servlet ''{0}'': a verified {1} event was acknowledged but no"
@@ -128,6 +193,46 @@ public final class PostCallWebhookServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setContentLength(RECEIVED.length);
         response.getOutputStream().write(RECEIVED);
+    }
+
+    private DeliverySettings settings(ServletContext context) throws ServletException {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Enumeration<String> names = getInitParameterNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            params.put(name, getInitParameter(name));
+        }
+        try {
+            return DeliverySettings.parse(params, ConfigSources.system(context.getClassLoader()));
+        } catch (IllegalArgumentException e) {
+            Log.LOGGER.log(Level.ERROR, e.getMessage());
+            throw new ServletException(e.getMessage());
+        }
+    }
+
+    private InboxDirectory openInbox(Path dir) throws ServletException {
+        try {
+            InboxDirectory inbox = InboxDirectory.open(dir);
+            int recovered = inbox.recoverInterrupted();
+            if (recovered > 0) {
+                Log.LOGGER.log(Level.WARNING, "postcall inbox {0}: {1} delivery(ies) were interrupted by the last"
+                        + " shutdown and moved to failed/; replay them with the CLI's replay command", dir, recovered);
+            }
+            Log.LOGGER.log(Level.INFO, "postcall inbox {0}: {1} delivery(ies) waiting in failed/", dir,
+                    inbox.failed().size());
+            return inbox;
+        } catch (IOException e) {
+            throw new ServletException("PostCallWebhookServlet is not configured correctly: inbox-dir " + dir
+                    + " cannot be used (" + e.getMessage() + "); give the application a writable directory", e);
+        }
+    }
+
+    /** Thrown through the dispatcher when a handler failed; each failure was logged where it happened. */
+    private static final class HandlerFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        HandlerFailedException() {
+            super("a handler failed", null, false, false);
+        }
     }
 
     /** @return whether a handler threw */

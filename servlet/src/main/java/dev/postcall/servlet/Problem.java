@@ -31,7 +31,11 @@ enum Problem {
     HANDLER_FAILED(500, "handler-failed", "Handler failed",
             "A PostCallEventHandler threw; the event was not handled."),
     FILTER_MISSING(500, "filter-missing", "Filter missing",
-            "PostCallWebhookFilter is not mapped in front of PostCallWebhookServlet.");
+            "PostCallWebhookFilter is not mapped in front of PostCallWebhookServlet."),
+    DELIVERY_IN_PROGRESS(503, "delivery-in-progress", "Delivery in progress",
+            "The same event is being handled by another request right now; try again later."),
+    INBOX_UNAVAILABLE(503, "inbox-unavailable", "Inbox unavailable",
+            "The delivery could not be stored safely before handling, so it was not handled; try again later.");
 
     /** Where the type URIs live; stable, documented in the README. */
     static final String TYPE_BASE = "https://postcall.dev/problems/";
@@ -70,6 +74,8 @@ enum Problem {
         } else if (status == 401) {
             // RFC 9110 asks a 401 to name the scheme the client should use
             response.setHeader("WWW-Authenticate", "ElevenLabs-Signature");
+        } else if (status == 503) {
+            response.setHeader("Retry-After", "30");
         } else if (this == BODY_TOO_LARGE) {
             // the rest of the body stays unread; the connection cannot be reused
             response.setHeader("Connection", "close");

@@ -66,7 +66,9 @@ record Settings(List<String> secrets, Duration tolerance, Duration futureSkew, I
             if (!NAMES.contains(name)) {
                 problems.add("unknown init-param '" + name + "'; the filter knows " + String.join(", ",
                         List.of(SECRET, TOLERANCE, FUTURE_SKEW, IP_ALLOWLIST, TRUSTED_PROXIES, MAX_BODY_SIZE,
-                                MEMORY_THRESHOLD)));
+                                MEMORY_THRESHOLD))
+                        + (DeliverySettings.NAMES.contains(name)
+                                ? " ('" + name + "' belongs to PostCallWebhookServlet)" : ""));
             }
         }
 

@@ -42,7 +42,8 @@ final class TestServer implements AutoCloseable {
     final RecordingHandler handler = new RecordingHandler();
     private final Server server;
     private final URI uri;
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
+    /** HTTP/1.1 as the sender uses; tests that talk to servers in other JVMs use it too. */
+    static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
@@ -69,6 +70,7 @@ final class TestServer implements AutoCloseable {
         ServletHolder servlet = b.servlet == null
                 ? new ServletHolder(PostCallWebhookServlet.class) : new ServletHolder(b.servlet);
         servlet.setName("postcall");
+        servlet.setInitParameters(b.servletParams);
         servlet.setInitOrder(1);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
@@ -157,6 +159,13 @@ final class TestServer implements AutoCloseable {
         private boolean filter = true;
         private HttpServlet servlet;
         private Path tempDir;
+        private final Map<String, String> servletParams = new LinkedHashMap<>();
+
+        /** An init-param of PostCallWebhookServlet. */
+        Builder servletParam(String name, String value) {
+            servletParams.put(name, value);
+            return this;
+        }
 
         Builder param(String name, String value) {
             params.put(name, value);

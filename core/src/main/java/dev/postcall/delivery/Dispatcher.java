@@ -1,0 +1,141 @@
+package dev.postcall.delivery;
+
+import dev.postcall.BodySource;
+import dev.postcall.PostCallEvent;
+import dev.postcall.inbox.DeliveryRecord;
+import dev.postcall.inbox.InboxDirectory;
+import dev.postcall.inbox.InboxEntry;
+import dev.postcall.spi.DeliveryLedger;
+import dev.postcall.spi.DeliveryLedger.DeliveryInProgressException;
+import dev.postcall.spi.PostCallEventHandler;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Hands a verified event to the application once, and keeps it when the application fails: the ledger recognises a
+ * delivery already handled, the inbox (when there is one) holds the body from before dispatch until the handler
+ * succeeded. The servlet layer turns each {@link Outcome} into an HTTP answer; an application with its own endpoint
+ * behind the filter can use it the same way.
+ *
+ * <pre>{@code
+ * Dispatcher dispatcher = new Dispatcher(new InMemoryDeliveryLedger(), InboxDirectory.open(dir), Duration.ofSeconds(30));
+ * Dispatcher.Outcome outcome = dispatcher.deliver(event, signatureTimestamp, contentType, handler);
+ * }</pre>
+ */
+public final class Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger("dev.postcall.delivery");
+
+    /** What became of one delivery. */
+    public enum Outcome {
+        /** The handler succeeded. */
+        HANDLED,
+        /** An earlier delivery of the same event was handled; this one was not dispatched. */
+        DUPLICATE,
+        /** The handler failed; the delivery is kept in the inbox's {@code failed/} for replay. */
+        FAILED_KEPT,
+        /** The handler failed and there is no inbox: unless the sender retries, the delivery is lost. */
+        FAILED,
+        /** The same delivery is being handled by another request right now and did not finish in time. */
+        IN_PROGRESS,
+        /** The inbox could not store the delivery (disk full, permissions); it was not dispatched. */
+        INBOX_UNAVAILABLE
+    }
+
+    private final DeliveryLedger ledger;
+    private final InboxDirectory inbox;
+    private final Duration maxWait;
+    private final Clock clock;
+
+    /**
+     * @param ledger  recognises deliveries already handled; {@code null} for none (every delivery is dispatched)
+     * @param inbox   keeps deliveries until they are handled; {@code null} for none
+     * @param maxWait how long a delivery waits for a concurrent one of the same event to finish
+     */
+    public Dispatcher(DeliveryLedger ledger, InboxDirectory inbox, Duration maxWait) {
+        this(ledger, inbox, maxWait, Clock.systemUTC());
+    }
+
+    Dispatcher(DeliveryLedger ledger, InboxDirectory inbox, Duration maxWait, Clock clock) {
+        this.ledger = ledger;
+        this.inbox = inbox;
+        this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+        this.clock = clock;
+    }
+
+    /**
+     * Delivers one event: claim it in the ledger, write it to the inbox, run the handler, record the outcome.
+     *
+     * @param signatureTimestamp the signature header's {@code t}, kept with the inbox entry
+     * @param contentType        the request's content type, kept with the inbox entry; may be {@code null}
+     * @throws InterruptedException when the thread is interrupted while waiting for a concurrent delivery
+     */
+    public Outcome deliver(PostCallEvent event, long signatureTimestamp, String contentType,
+                           PostCallEventHandler handler) throws InterruptedException {
+        DeliveryKey key = ledger == null ? null : DeliveryKey.of(event);
+        DeliveryLedger.Claim claim;
+        if (key == null) {
+            claim = InMemoryDeliveryLedger.UNTRACKED;
+        } else {
+            try {
+                claim = ledger.claim(key, maxWait);
+            } catch (DeliveryInProgressException e) {
+                return Outcome.IN_PROGRESS;
+            }
+        }
+        if (!claim.shouldDispatch()) {
+            LOG.log(Level.DEBUG, "{0} of conversation {1} was handled before; not dispatched again",
+                    event.type(), event.conversationId());
+            return Outcome.DUPLICATE;
+        }
+        InboxEntry entry = null;
+        if (inbox != null) {
+            try {
+                entry = inbox.write(event.body(), new DeliveryRecord(clock.instant(), signatureTimestamp, contentType,
+                        event.type(), event.conversationId(), event.eventTimestamp()));
+            } catch (IOException | RuntimeException e) {
+                claim.failed();
+                LOG.log(Level.ERROR, "postcall inbox {0} cannot store a {1} of conversation {2} ({3}); answered"
+                        + " 503 without dispatching it", inbox.root(), event.type(), event.conversationId(), e);
+                return Outcome.INBOX_UNAVAILABLE;
+            }
+        }
+        try {
+            handler.handle(event);
+        } catch (Exception | LinkageError | AssertionError e) {
+            claim.failed();
+            return failed(event, entry);
+        }
+        claim.done();
+        if (entry != null) {
+            try {
+                entry.remove();
+            } catch (IOException e) {
+                // handled all the same; a leftover would be replayed twice, so say so loudly
+                LOG.log(Level.ERROR, "postcall inbox: handled entry {0} could not be removed ({1}); remove it by"
+                        + " hand or it will be recovered into failed/ at the next start", entry.id(), e);
+            }
+        }
+        return Outcome.HANDLED;
+    }
+
+    private Outcome failed(PostCallEvent event, InboxEntry entry) {
+        if (entry == null) {
+            return Outcome.FAILED;
+        }
+        try {
+            InboxEntry kept = entry.moveToFailed();
+            LOG.log(Level.ERROR, "a handler failed on {0} of conversation {1}; the delivery is kept as {2} for replay",
+                    event.type(), event.conversationId(), kept.directory());
+            return Outcome.FAILED_KEPT;
+        } catch (IOException e) {
+            // it stays in incoming/, which the next start moves to failed/: still not lost
+            LOG.log(Level.ERROR, "a handler failed on {0} of conversation {1}; moving {2} to failed/ failed too ({3});"
+                    + " it is recovered at the next start", event.type(), event.conversationId(), entry.id(), e);
+            return Outcome.FAILED_KEPT;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.postcall.servlet;
+
+import dev.postcall.delivery.InMemoryDeliveryLedger;
+import dev.postcall.spi.DeliveryLedger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The servlet's init-params: what becomes of a verified delivery. Parsed and checked once; every problem is collected
+ * so one message lists them all.
+ *
+ * @param inboxDir         the write-ahead directory, or {@code null} for none
+ * @param rejectOnFailure  whether a handler failure is answered 500 (else 200, the delivery being kept in the inbox)
+ * @param ledger           recognises deliveries already handled, or {@code null} for none
+ * @param duplicateWait    how long a delivery waits for a concurrent one of the same event
+ */
+record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger ledger, Duration duplicateWait) {
+
+    static final String INBOX_DIR = "inbox-dir";
+    static final String ON_HANDLER_FAILURE = "on-handler-failure";
+    static final String DELIVERY_LEDGER = "delivery-ledger";
+    static final String DUPLICATE_WAIT = "duplicate-wait";
+    static final List<String> NAMES = List.of(INBOX_DIR, ON_HANDLER_FAILURE, DELIVERY_LEDGER, DUPLICATE_WAIT);
+    static final Duration DEFAULT_DUPLICATE_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Parses init-params (name to raw value).
+     *
+     * @throws IllegalArgumentException listing every problem, one per line, each with its fix
+     */
+    static DeliverySettings parse(Map<String, String> params, ConfigSources sources) {
+        List<String> problems = new ArrayList<>();
+        for (String name : params.keySet()) {
+            if (!NAMES.contains(name)) {
+                problems.add("unknown init-param '" + name + "'; the servlet knows " + String.join(", ", NAMES)
+                        + (Settings.NAMES.contains(name) ? " ('" + name + "' belongs to PostCallWebhookFilter)" : ""));
+            }
+        }
+
+        Path inbox = null;
+        String dir = Settings.value(INBOX_DIR, params, sources, problems);
+        if (dir != null && !dir.isBlank()) {
+            try {
+                inbox = Path.of(dir.strip());
+            } catch (InvalidPathException e) {
+                problems.add(INBOX_DIR + ": '" + dir + "' is not a path on this system");
+            }
+        }
+
+        boolean reject = inbox == null;
+        String policy = Settings.value(ON_HANDLER_FAILURE, params, sources, problems);
+        if (policy != null) {
+            switch (policy.strip().toLowerCase(Locale.ROOT)) {
+                case "accept":
+                    reject = false;
+                    if (inbox == null && dir == null) {
+                        problems.add(ON_HANDLER_FAILURE + ": 'accept' needs " + INBOX_DIR + ", or a delivery the"
+                                + " handlers failed on would be answered 200 and lost; set " + INBOX_DIR);
+                    }
+                    break;
+                case "reject":
+                    reject = true;
+                    break;
+                default:
+                    problems.add(ON_HANDLER_FAILURE + ": '" + policy + "' is neither 'accept' (200, kept in the"
+                            + " inbox's failed/) nor 'reject' (500, for senders that retry)");
+            }
+        }
+
+        DeliveryLedger ledger = null;
+        String kind = Settings.value(DELIVERY_LEDGER, params, sources, problems);
+        String ledgerSetting = kind == null ? "memory" : kind.strip();
+        if (ledgerSetting.equalsIgnoreCase("memory")) {
+            ledger = new InMemoryDeliveryLedger();
+        } else if (ledgerSetting.regionMatches(true, 0, "jcache:", 0, 7)) {
+            String cache = ledgerSetting.substring(7).strip();
+            if (cache.isEmpty()) {
+                problems.add(DELIVERY_LEDGER + ": 'jcache:' needs a cache name, like jcache:postcall-deliveries");
+            } else {
+                try {
+                    ledger = JCacheLedgers.open(cache);
+                } catch (LinkageError | RuntimeException e) {
+                    problems.add(DELIVERY_LEDGER + ": the JCache cache '" + cache + "' cannot be opened ("
+                            + e.getClass().getSimpleName() + ": " + e.getMessage() + "); put the javax.cache API"
+                            + " and a provider (Hazelcast, Infinispan, Ehcache) on the class path");
+                }
+            }
+        } else if (!ledgerSetting.equalsIgnoreCase("off")) {
+            problems.add(DELIVERY_LEDGER + ": '" + ledgerSetting + "' is not one of memory (the default), off,"
+                    + " jcache:<cache name>");
+        }
+
+        Duration wait = Settings.duration(DUPLICATE_WAIT, Settings.value(DUPLICATE_WAIT, params, sources, problems),
+                DEFAULT_DUPLICATE_WAIT, problems);
+
+        if (!problems.isEmpty()) {
+            StringBuilder message = new StringBuilder("PostCallWebhookServlet is not configured correctly (")
+                    .append(problems.size()).append(problems.size() == 1 ? " problem):" : " problems):");
+            for (String problem : problems) {
+                message.append("\n - ").append(problem);
+            }
+            throw new IllegalArgumentException(message.toString());
+        }
+        return new DeliverySettings(inbox, reject, ledger, wait);
+    }
+}
