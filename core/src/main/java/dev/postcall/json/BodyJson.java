@@ -75,7 +75,8 @@ public final class BodyJson {
                         } else {
                             type = s.readString(MAX_SHORT_STRING);
                             if (type == null) {
-                                throw new MalformedEventException("'type' is longer than " + MAX_SHORT_STRING + " bytes");
+                                throw new MalformedEventException(
+                                        "'type' is longer than " + MAX_SHORT_STRING + " bytes");
                             }
                         }
                         break;
@@ -177,6 +178,10 @@ public final class BodyJson {
 
     private static long readTimestamp(JsonScanner s) throws IOException, MalformedEventException {
         int b = s.peek();
+        if (b == 'n') {
+            s.skipValue(1); // JSON null, checked as a literal: the same as absent
+            return 0;
+        }
         String text;
         if (b == '"') {
             text = s.readString(64);
