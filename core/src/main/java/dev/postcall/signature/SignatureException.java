@@ -15,9 +15,9 @@ public final class SignatureException extends Exception {
         MISSING_TIMESTAMP,
         /** The header has no {@code v0} element. */
         MISSING_SIGNATURE,
-        /** {@code t} is not a plain unsigned integer of sane length. */
+        /** {@code t} is not 1 to 12 plain ASCII digits, or appears more than once. */
         MALFORMED_TIMESTAMP,
-        /** A {@code v0} value is not 64 hex characters. */
+        /** A {@code v0} value is not 64 hex characters, there are more than 16, or the header is over 8192 characters. */
         MALFORMED_SIGNATURE,
         /** {@code t} is older than the tolerance. */
         TIMESTAMP_TOO_OLD,
