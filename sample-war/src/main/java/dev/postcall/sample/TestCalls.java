@@ -1,6 +1,7 @@
 package dev.postcall.sample;
 
 import dev.postcall.signature.WebhookSigner;
+import dev.postcall.testing.SamplePayloads;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -8,10 +9,9 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sends a bundled sample payload to the application's own webhook, signed with the configured secret, so the page's
@@ -30,18 +29,8 @@ import java.util.Map;
  */
 final class TestCalls {
 
-    /** Sample name to the bundled file. */
-    private static final Map<String, String> SAMPLES = Map.of(
-            "transcription", "transcription-phone-inbound.json",
-            "transcription-sip-outbound", "transcription-sip-outbound.json",
-            "transcription-minimal", "transcription-minimal.json",
-            "audio", "audio.json",
-            "failure-sip", "failure-sip.json",
-            "failure-twilio", "failure-twilio.json",
-            "unknown-type", "unknown-type.json");
-
-    /** The names {@link #payload} accepts. */
-    static final List<String> NAMES = SAMPLES.keySet().stream().sorted().toList();
+    /** The names {@link #payload} accepts: postcall's bundled samples. */
+    static final List<String> NAMES = SamplePayloads.names();
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -59,22 +48,15 @@ final class TestCalls {
     }
 
     /**
-     * The named sample, rewritten for {@code conversationId} at {@code now}: {@code event_timestamp},
+     * The named {@link SamplePayloads sample}, rewritten for {@code conversationId} at {@code now}: {@code event_timestamp},
      * {@code data.conversation_id} and {@code data.metadata.start_time_unix_secs} (the call ends now).
      *
      * @throws IllegalArgumentException for a name not in {@link #NAMES}
      */
     static byte[] payload(String name, String conversationId, Instant now) {
-        String file = SAMPLES.get(name);
-        if (file == null) {
-            throw new IllegalArgumentException("no sample named '" + name + "'; samples: " + NAMES);
-        }
         JsonObject sample;
-        try (InputStream in = TestCalls.class.getResourceAsStream("payloads/" + file);
-             JsonReader reader = Json.createReader(in)) {
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(SamplePayloads.bytes(name)))) {
             sample = reader.readObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         JsonObject data = sample.getJsonObject("data");
         JsonObjectBuilder newData = Json.createObjectBuilder(data).add("conversation_id", conversationId);
