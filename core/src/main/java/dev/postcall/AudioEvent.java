@@ -1,8 +1,16 @@
 package dev.postcall;
 
+import dev.postcall.json.BodyJson;
+import dev.postcall.json.Envelope;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
 
 /**
  * A {@code post_call_audio} webhook: the call's MP3. The audio is never held as one String or array; it is
@@ -15,15 +23,83 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class AudioEvent implements PostCallEvent {
-    // CONTRACT STUB: the model issue fills this in.
-    private AudioEvent() { throw new UnsupportedOperationException("not built yet"); }
-    @Override public String type() { throw new UnsupportedOperationException(); }
-    @Override public long eventTimestamp() { throw new UnsupportedOperationException(); }
-    @Override public String agentId() { throw new UnsupportedOperationException(); }
-    @Override public String conversationId() { throw new UnsupportedOperationException(); }
-    @Override public BodySource body() { throw new UnsupportedOperationException(); }
-    /** A new stream of the decoded MP3 bytes; the caller closes it. */
-    public InputStream openStream() throws IOException { throw new UnsupportedOperationException(); }
-    /** Decodes the audio into {@code file} (created or replaced) and returns the number of bytes written. */
-    public long saveTo(Path file) throws IOException { throw new UnsupportedOperationException(); }
+
+    private final Envelope envelope;
+    private final BodySource body;
+
+    AudioEvent(Envelope envelope, BodySource body) {
+        this.envelope = envelope;
+        this.body = body;
+    }
+
+    @Override
+    public String type() {
+        return envelope.type();
+    }
+
+    @Override
+    public long eventTimestamp() {
+        return envelope.eventTimestamp();
+    }
+
+    @Override
+    public String agentId() {
+        return envelope.agentId();
+    }
+
+    @Override
+    public String conversationId() {
+        return envelope.conversationId();
+    }
+
+    @Override
+    public BodySource body() {
+        return body;
+    }
+
+    /**
+     * A new stream of the decoded MP3 bytes; the caller closes it. Each call starts again from the first byte, so
+     * several observers can read the audio independently.
+     *
+     * @throws IOException when the body cannot be read; reading throws it when the value turns out not to be base64
+     */
+    public InputStream openStream() throws IOException {
+        return BodyJson.openBase64String(body, envelope.audioStart());
+    }
+
+    /**
+     * Decodes the audio into {@code file} (created or replaced) and returns the number of bytes written. The bytes
+     * go to a temporary file in the same directory, which is then moved over {@code file}, so {@code file} never
+     * holds a partial recording; the parent directory must exist.
+     */
+    public long saveTo(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+        boolean moved = false;
+        try {
+            long written;
+            try (InputStream in = openStream(); OutputStream out = Files.newOutputStream(temp)) {
+                written = in.transferTo(out);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+            return written;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** The type, conversation and timestamp; never payload content. */
+    @Override
+    public String toString() {
+        return "AudioEvent[conversationId=" + conversationId() + ", eventTimestamp=" + eventTimestamp() + "]";
+    }
 }

@@ -1,21 +1,104 @@
 package dev.postcall;
 
+import dev.postcall.json.Envelope;
+import dev.postcall.model.CallInitiationFailureData;
+import dev.postcall.model.CallInitiationFailureData.FailureMetadata;
+import dev.postcall.model.FailureReason;
+
 /**
  * A {@code call_initiation_failure} webhook: an outbound call that never connected (busy, no answer), with the
  * SIP or Twilio details the provider gave.
+ *
+ * <pre>{@code
+ * void onFailure(@Observes CallInitiationFailureEvent failure) {
+ *     if (failure.reason() == FailureReason.BUSY) {
+ *         retryLater(failure.conversationId(), failure.sipStatusCode());
+ *     }
+ *     CallInitiationFailureData.Twilio twilio = failure.twilio();   // null unless the provider is Twilio
+ * }
+ * }</pre>
+ *
+ * <p>These events are small and rare, so their typed content is bound while parsing: a {@code data} that does not
+ * fit makes {@link EventParser#parse} throw, and the accessors here never do.
  */
 public final class CallInitiationFailureEvent implements PostCallEvent {
-    // CONTRACT STUB: the model issue fills this in (reason(), sip(), twilio(), data()).
-    private CallInitiationFailureEvent() { throw new UnsupportedOperationException("not built yet"); }
-    @Override public String type() { throw new UnsupportedOperationException(); }
-    @Override public long eventTimestamp() { throw new UnsupportedOperationException(); }
-    @Override public String agentId() { throw new UnsupportedOperationException(); }
-    @Override public String conversationId() { throw new UnsupportedOperationException(); }
-    @Override public BodySource body() { throw new UnsupportedOperationException(); }
+
+    private final Envelope envelope;
+    private final BodySource body;
+    private final CallInitiationFailureData data;
+
+    CallInitiationFailureEvent(Envelope envelope, BodySource body, CallInitiationFailureData data) {
+        this.envelope = envelope;
+        this.body = body;
+        this.data = data;
+    }
+
+    @Override
+    public String type() {
+        return envelope.type();
+    }
+
+    @Override
+    public long eventTimestamp() {
+        return envelope.eventTimestamp();
+    }
+
+    @Override
+    public String agentId() {
+        return envelope.agentId();
+    }
+
+    @Override
+    public String conversationId() {
+        return envelope.conversationId();
+    }
+
+    @Override
+    public BodySource body() {
+        return body;
+    }
+
+    /** The whole typed payload. */
+    public CallInitiationFailureData data() {
+        return data;
+    }
+
     /** {@code data.failure_reason} exactly as sent ({@code busy}, {@code no-answer}, {@code unknown}, or newer values). */
-    public String failureReason() { throw new UnsupportedOperationException(); }
+    public String failureReason() {
+        return data.failureReason() == null ? null : data.failureReason().raw();
+    }
+
+    /** {@code data.failure_reason} as a constant; {@link FailureReason#UNKNOWN} when absent or not known. */
+    public FailureReason reason() {
+        return data.failureReason() == null ? FailureReason.UNKNOWN : data.failureReason().value();
+    }
+
     /** {@code data.metadata.type} ({@code sip}, {@code twilio}, ...), or {@code null} when there is no metadata. */
-    public String provider() { throw new UnsupportedOperationException(); }
+    public String provider() {
+        return data.metadata() == null ? null : data.metadata().type();
+    }
+
     /** The SIP status code: {@code sip_status_code} for SIP, {@code SipResponseCode} for Twilio; {@code null} if none. */
-    public Integer sipStatusCode() { throw new UnsupportedOperationException(); }
+    public Integer sipStatusCode() {
+        return data.metadata() == null ? null : data.metadata().sipStatusCode();
+    }
+
+    /** The SIP trunk's details when the provider is SIP, else {@code null}. */
+    public CallInitiationFailureData.Sip sip() {
+        FailureMetadata m = data.metadata();
+        return m instanceof CallInitiationFailureData.Sip ? (CallInitiationFailureData.Sip) m : null;
+    }
+
+    /** Twilio's status callback when the provider is Twilio, else {@code null}. */
+    public CallInitiationFailureData.Twilio twilio() {
+        FailureMetadata m = data.metadata();
+        return m instanceof CallInitiationFailureData.Twilio ? (CallInitiationFailureData.Twilio) m : null;
+    }
+
+    /** The type, conversation and timestamp; never payload content. */
+    @Override
+    public String toString() {
+        return "CallInitiationFailureEvent[conversationId=" + conversationId() + ", eventTimestamp="
+                + eventTimestamp() + ", reason=" + failureReason() + "]";
+    }
 }

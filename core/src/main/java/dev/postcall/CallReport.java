@@ -2,6 +2,8 @@ package dev.postcall;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -52,6 +54,12 @@ public record CallReport(
         Map<String, Object> collected,
         Map<String, Outcome> evaluations,
         String language) {
+
+    /** Makes the maps unmodifiable copies (keeping order and {@code null} values); absent maps become empty. */
+    public CallReport {
+        collected = collected == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(collected));
+        evaluations = evaluations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(evaluations));
+    }
 
     /** Which way a phone call went. */
     public enum Direction {

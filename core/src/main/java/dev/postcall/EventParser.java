@@ -1,14 +1,33 @@
 package dev.postcall;
 
+import dev.postcall.json.BodyJson;
+import dev.postcall.json.Envelope;
+import dev.postcall.json.ModelJson;
+import dev.postcall.model.CallInitiationFailureData;
+
+import java.util.Objects;
+
 /**
  * Parses a verified webhook body into its typed {@link PostCallEvent}. Thread-safe; create one and share it.
  *
  * <pre>{@code
  * PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
  * }</pre>
+ *
+ * <p>{@link #parse} reads the body once as a stream of bytes, checks that it is one well-formed JSON object and
+ * picks out the envelope; it never builds the body's large strings (an audio body of any size is fine) and never
+ * hands the whole body to JSON-P or JSON-B. The typed content is bound with JSON-B when first asked for.
  */
 public final class EventParser {
-    // CONTRACT STUB: the model issue fills this in.
+
+    /** The {@code type} of a transcription webhook. */
+    public static final String TRANSCRIPTION = "post_call_transcription";
+    /** The {@code type} of an audio webhook. */
+    public static final String AUDIO = "post_call_audio";
+    /** The {@code type} of a call initiation failure webhook. */
+    public static final String CALL_INITIATION_FAILURE = "call_initiation_failure";
+
+    private final ModelJson json = new ModelJson();
 
     /** Creates a parser (its JSON-B instance is built lazily, once). */
     public EventParser() {
@@ -16,11 +35,36 @@ public final class EventParser {
 
     /**
      * Reads the envelope ({@code type}, {@code event_timestamp}, {@code data}) with a streaming read and returns the
-     * typed event; the typed content is parsed when first asked for.
+     * typed event. A transcription's content is bound when first asked for ({@link TranscriptionEvent#data()});
+     * a call initiation failure's, which is small, here. An absent {@code event_timestamp} reads as 0; a
+     * {@code type} postcall does not model gives an {@link UnknownEvent}.
      *
-     * @throws MalformedEventException when the body is not JSON, not an object, or lacks {@code type} or {@code data}
+     * @throws MalformedEventException when the body is not JSON, not an object, or lacks {@code type} or {@code data};
+     *                                 when an audio event has no {@code data.full_audio} string; when a failure
+     *                                 event's {@code data} does not fit the model
+     * @throws IllegalStateException   when no JSON-B implementation is available (a deployment problem)
      */
     public PostCallEvent parse(BodySource body) throws MalformedEventException {
-        throw new UnsupportedOperationException("not built yet");
+        Objects.requireNonNull(body, "body");
+        Envelope envelope;
+        try {
+            envelope = BodyJson.readEnvelope(body);
+        } catch (RuntimeException e) {
+            throw new MalformedEventException("could not read the envelope", e);
+        }
+        switch (envelope.type()) {
+            case TRANSCRIPTION:
+                return new TranscriptionEvent(envelope, body, json);
+            case AUDIO:
+                if (envelope.audioStart() < 0) {
+                    throw new MalformedEventException("a post_call_audio event without a 'data.full_audio' string");
+                }
+                return new AudioEvent(envelope, body);
+            case CALL_INITIATION_FAILURE:
+                return new CallInitiationFailureEvent(envelope, body, json.read(body, envelope.dataStart(),
+                        envelope.dataEnd(), CallInitiationFailureData.class));
+            default:
+                return new UnknownEvent(envelope, body);
+        }
     }
 }

@@ -1,8 +1,13 @@
 package dev.postcall;
 
+import dev.postcall.json.Envelope;
+import dev.postcall.json.ModelJson;
+import dev.postcall.model.TranscriptionData;
+
 /**
  * A {@code post_call_transcription} webhook: the whole conversation (transcript, metadata, analysis, collected
- * data). {@link #report()} gives the answers people usually want in one flat record.
+ * data). {@link #report()} gives the answers people usually want in one flat record; {@link #data()} the whole
+ * typed payload.
  *
  * <pre>{@code
  * void onCall(@Observes TranscriptionEvent call) {
@@ -10,15 +15,95 @@ package dev.postcall;
  *     crm.save(r.callerNumber(), r.duration(), r.cost(), r.summary(), r.collected());
  * }
  * }</pre>
+ *
+ * <p>The typed content is bound with JSON-B the first time {@link #data()} or {@link #report()} is called, once,
+ * and then shared by every caller (thread-safe), so an event nobody reads costs no binding. When {@code data} does
+ * not fit the model, both methods throw {@link MalformedDataException}, every time.
  */
 public final class TranscriptionEvent implements PostCallEvent {
-    // CONTRACT STUB: the model issue fills this in (lazily parsed, memoized data(); report()).
-    private TranscriptionEvent() { throw new UnsupportedOperationException("not built yet"); }
-    @Override public String type() { throw new UnsupportedOperationException(); }
-    @Override public long eventTimestamp() { throw new UnsupportedOperationException(); }
-    @Override public String agentId() { throw new UnsupportedOperationException(); }
-    @Override public String conversationId() { throw new UnsupportedOperationException(); }
-    @Override public BodySource body() { throw new UnsupportedOperationException(); }
-    /** Everything about the call in one flat record. */
-    public CallReport report() { throw new UnsupportedOperationException(); }
+
+    private final Envelope envelope;
+    private final BodySource body;
+    private final ModelJson json;
+    /** A {@link TranscriptionData}, or the {@link MalformedEventException} binding it gave; null until asked for. */
+    private volatile Object data;
+    private volatile CallReport report;
+
+    TranscriptionEvent(Envelope envelope, BodySource body, ModelJson json) {
+        this.envelope = envelope;
+        this.body = body;
+        this.json = json;
+    }
+
+    @Override
+    public String type() {
+        return envelope.type();
+    }
+
+    @Override
+    public long eventTimestamp() {
+        return envelope.eventTimestamp();
+    }
+
+    @Override
+    public String agentId() {
+        return envelope.agentId();
+    }
+
+    @Override
+    public String conversationId() {
+        return envelope.conversationId();
+    }
+
+    @Override
+    public BodySource body() {
+        return body;
+    }
+
+    /**
+     * The whole typed payload, bound on first call and then shared.
+     *
+     * @throws MalformedDataException when {@code data} does not fit the model
+     */
+    public TranscriptionData data() {
+        Object d = data;
+        if (d == null) {
+            synchronized (this) {
+                d = data;
+                if (d == null) {
+                    try {
+                        d = json.read(body, envelope.dataStart(), envelope.dataEnd(), TranscriptionData.class);
+                    } catch (MalformedEventException e) {
+                        d = e;
+                    }
+                    data = d;
+                }
+            }
+        }
+        if (d instanceof MalformedEventException) {
+            throw new MalformedDataException((MalformedEventException) d);
+        }
+        return (TranscriptionData) d;
+    }
+
+    /**
+     * Everything about the call in one flat record, built on first call and then shared.
+     *
+     * @throws MalformedDataException when {@code data} does not fit the model
+     */
+    public CallReport report() {
+        CallReport r = report;
+        if (r == null) {
+            // building twice in a race is harmless: both results are equal
+            r = CallReports.of(data(), envelope.agentId(), envelope.conversationId());
+            report = r;
+        }
+        return r;
+    }
+
+    /** The type, conversation and timestamp; never payload content. */
+    @Override
+    public String toString() {
+        return "TranscriptionEvent[conversationId=" + conversationId() + ", eventTimestamp=" + eventTimestamp() + "]";
+    }
 }

@@ -1,0 +1,107 @@
+package dev.postcall;
+
+import dev.postcall.CallReport.Direction;
+import dev.postcall.CallReport.Outcome;
+import dev.postcall.model.CallDirection;
+import dev.postcall.model.ConversationAnalysis;
+import dev.postcall.model.ConversationAnalysis.DataCollectionResult;
+import dev.postcall.model.ConversationAnalysis.EvaluationResult;
+import dev.postcall.model.ConversationInitiationClientData;
+import dev.postcall.model.ConversationMetadata;
+import dev.postcall.model.OpenEnum;
+import dev.postcall.model.PhoneCall;
+import dev.postcall.model.TranscriptionData;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Flattens a transcription into a {@link CallReport}. */
+final class CallReports {
+    private CallReports() {
+    }
+
+    static CallReport of(TranscriptionData data, String envelopeAgentId, String envelopeConversationId) {
+        ConversationMetadata meta = data.metadata();
+        ConversationAnalysis analysis = data.analysis();
+        ConversationInitiationClientData client = data.conversationInitiationClientData();
+
+        PhoneCall call = meta == null ? null : meta.phoneCall();
+        Direction direction = Direction.NONE;
+        String caller = null;
+        String called = null;
+        if (call != null) {
+            CallDirection way = call.direction() == null ? CallDirection.UNKNOWN : call.direction().value();
+            if (way == CallDirection.INBOUND) {
+                direction = Direction.INBOUND;
+                caller = call.externalNumber();
+                called = call.agentNumber();
+            } else if (way == CallDirection.OUTBOUND) {
+                direction = Direction.OUTBOUND;
+                caller = call.agentNumber();
+                called = call.externalNumber();
+            } else {
+                // the sender's own system variables say who called whom when the direction does not
+                direction = Direction.UNKNOWN;
+                caller = client == null ? null : client.dynamicVariable("system__caller_id");
+                called = client == null ? null : client.dynamicVariable("system__called_number");
+            }
+        }
+
+        String userId = data.userId() != null ? data.userId() : client == null ? null : client.userId();
+        String termination = meta == null ? null : meta.terminationReason();
+        if (termination != null && termination.isBlank()) {
+            termination = null;
+        }
+
+        Map<String, Object> collected = new LinkedHashMap<>();
+        Map<String, Outcome> evaluations = new LinkedHashMap<>();
+        if (analysis != null) {
+            if (!analysis.dataCollectionResults().isEmpty()) {
+                analysis.dataCollectionResults().forEach((id, r) -> collected.put(id, r == null ? null : r.javaValue()));
+            } else {
+                for (DataCollectionResult r : analysis.dataCollectionResultsList()) {
+                    if (r != null && r.dataCollectionId() != null) {
+                        collected.put(r.dataCollectionId(), r.javaValue());
+                    }
+                }
+            }
+            if (!analysis.evaluationCriteriaResults().isEmpty()) {
+                analysis.evaluationCriteriaResults().forEach((id, r) -> evaluations.put(id, outcome(r == null ? null : r.result())));
+            } else {
+                for (EvaluationResult r : analysis.evaluationCriteriaResultsList()) {
+                    if (r != null && r.criteriaId() != null) {
+                        evaluations.put(r.criteriaId(), outcome(r.result()));
+                    }
+                }
+            }
+        }
+
+        return new CallReport(
+                data.agentId() != null ? data.agentId() : envelopeAgentId,
+                data.conversationId() != null ? data.conversationId() : envelopeConversationId,
+                userId,
+                caller,
+                called,
+                direction,
+                meta == null || meta.startTimeUnixSecs() == null ? null : Instant.ofEpochSecond(meta.startTimeUnixSecs()),
+                meta == null || meta.callDurationSecs() == null ? null : Duration.ofSeconds(meta.callDurationSecs()),
+                meta == null ? null : meta.cost(),
+                meta == null ? null : meta.costFiat(),
+                termination,
+                analysis == null ? Outcome.UNKNOWN : outcome(analysis.callSuccessful()),
+                analysis == null ? null : analysis.callSuccessScore(),
+                analysis == null ? null : analysis.transcriptSummary(),
+                analysis == null ? null : analysis.callSummaryTitle(),
+                data.transcript().size(),
+                Collections.unmodifiableMap(collected),
+                Collections.unmodifiableMap(evaluations),
+                meta == null ? null : meta.mainLanguage());
+    }
+
+    private static Outcome outcome(OpenEnum<Outcome> value) {
+        return value == null ? Outcome.UNKNOWN : value.value();
+    }
+}

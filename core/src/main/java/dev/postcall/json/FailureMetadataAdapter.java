@@ -1,0 +1,52 @@
+package dev.postcall.json;
+
+import dev.postcall.model.CallInitiationFailureData;
+import dev.postcall.model.CallInitiationFailureData.FailureMetadata;
+import jakarta.json.JsonObject;
+import jakarta.json.bind.adapter.JsonbAdapter;
+
+import java.util.Map;
+
+/**
+ * Binds a failure's {@code metadata} ({@code {type, body}}) and reads {@code body} by {@code type}, leniently:
+ * numbers may come as strings and strings as numbers. Internal to postcall; public only so JSON-B can create it.
+ */
+public final class FailureMetadataAdapter implements JsonbAdapter<FailureMetadata, FailureMetadataAdapter.AnyMetadata> {
+
+    /** Created by JSON-B. */
+    public FailureMetadataAdapter() {
+    }
+
+    /**
+     * The metadata as sent. Internal.
+     *
+     * @param type tag
+     * @param body the provider's fields
+     */
+    public record AnyMetadata(String type, JsonObject body) {
+    }
+
+    @Override
+    public AnyMetadata adaptToJson(FailureMetadata metadata) {
+        throw new UnsupportedOperationException("postcall binds failure metadata for reading only");
+    }
+
+    @Override
+    public FailureMetadata adaptFromJson(AnyMetadata m) {
+        if (m == null) {
+            return null;
+        }
+        JsonObject body = m.body();
+        if ("sip".equals(m.type())) {
+            return new CallInitiationFailureData.Sip(JsonText.text(body, "from_number"),
+                    JsonText.text(body, "to_number"),
+                    body == null ? null : JsonText.integer(body.get("sip_status_code")),
+                    JsonText.text(body, "error_reason"), JsonText.text(body, "call_sid"),
+                    JsonText.text(body, "twirp_code"), JsonText.text(body, "sip_status"), body);
+        }
+        if ("twilio".equals(m.type())) {
+            return new CallInitiationFailureData.Twilio(body == null ? Map.of() : JsonText.texts(body));
+        }
+        return new CallInitiationFailureData.Other(m.type(), body);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.postcall.json;
+
+import dev.postcall.BodySource;
+import dev.postcall.MalformedEventException;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.bind.config.PropertyNamingStrategy;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Binds one object of a body (by its byte range) to the model records with JSON-B. The {@link Jsonb} instance is
+ * built on first use, once, and shared; it is never closed, as it lives as long as the parser. Internal to
+ * postcall; not API.
+ */
+public final class ModelJson {
+
+    private volatile Jsonb jsonb;
+
+    /** Nothing is built until the first {@link #read}. */
+    public ModelJson() {
+    }
+
+    private Jsonb jsonb() {
+        Jsonb j = jsonb;
+        if (j == null) {
+            synchronized (this) {
+                j = jsonb;
+                if (j == null) {
+                    try {
+                        j = JsonbBuilder.create(new JsonbConfig()
+                                .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+                    } catch (JsonbException | java.util.ServiceConfigurationError e) {
+                        throw new IllegalStateException("no JSON-B implementation is available: the application "
+                                + "server provides one, or add org.eclipse:yasson to the application", e);
+                    }
+                    jsonb = j;
+                }
+            }
+        }
+        return j;
+    }
+
+    /**
+     * Binds the bytes of {@code body} from {@code start} to {@code end} (one JSON object) to {@code type}.
+     *
+     * @throws MalformedEventException when JSON-B refuses the object or the body cannot be read
+     */
+    public <T> T read(BodySource body, long start, long end, Class<T> type) throws MalformedEventException {
+        Jsonb binder = jsonb();
+        try (InputStream in = BodyJson.openRange(body, start, end)) {
+            T value = binder.fromJson(in, type);
+            if (value == null) {
+                throw new MalformedEventException("'data' could not be bound to " + type.getSimpleName());
+            }
+            return value;
+        } catch (IOException e) {
+            throw new MalformedEventException("could not read the body", e);
+        } catch (RuntimeException e) {
+            // JsonbException, and whatever an adapter or a record's constructor throws
+            throw new MalformedEventException("'data' does not fit the " + type.getSimpleName() + " model", e);
+        }
+    }
+}

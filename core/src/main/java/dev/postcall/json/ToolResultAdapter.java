@@ -1,0 +1,85 @@
+package dev.postcall.json;
+
+import dev.postcall.model.OpenEnum;
+import dev.postcall.model.ToolResult;
+import dev.postcall.model.ToolType;
+import jakarta.json.JsonObject;
+import jakarta.json.bind.adapter.JsonbAdapter;
+
+import java.util.List;
+
+/**
+ * Binds a tool result through one record holding every variant's members, then picks the variant by {@code type}.
+ * Internal to postcall; public only so JSON-B can create it. Reading only.
+ */
+public final class ToolResultAdapter implements JsonbAdapter<ToolResult, ToolResultAdapter.AnyToolResult> {
+
+    /** Created by JSON-B. */
+    public ToolResultAdapter() {
+    }
+
+    /**
+     * Every member any variant of a tool result has. Internal.
+     *
+     * @param type                    tag
+     * @param requestId               common
+     * @param toolName                common
+     * @param resultValue             common
+     * @param isError                 common
+     * @param isBlocked               common
+     * @param toolHasBeenCalled       common
+     * @param toolLatencySecs         common
+     * @param errorType               common
+     * @param rawErrorMessage         common
+     * @param dynamicVariableUpdates  common
+     * @param result                  system and workflow
+     * @param integrationId           API integration
+     * @param credentialId            API integration
+     * @param integrationConnectionId API integration
+     */
+    public record AnyToolResult(
+            OpenEnum<ToolType> type,
+            String requestId,
+            String toolName,
+            String resultValue,
+            Boolean isError,
+            Boolean isBlocked,
+            Boolean toolHasBeenCalled,
+            Double toolLatencySecs,
+            String errorType,
+            String rawErrorMessage,
+            List<ToolResult.DynamicVariableUpdate> dynamicVariableUpdates,
+            JsonObject result,
+            String integrationId,
+            String credentialId,
+            String integrationConnectionId) {
+    }
+
+    @Override
+    public AnyToolResult adaptToJson(ToolResult result) {
+        throw new UnsupportedOperationException("postcall binds tool results for reading only");
+    }
+
+    @Override
+    public ToolResult adaptFromJson(AnyToolResult r) {
+        if (r == null) {
+            return null;
+        }
+        ToolResult.Common common = new ToolResult.Common(r.type(), r.requestId(), r.toolName(), r.resultValue(),
+                r.isError(), r.isBlocked(), r.toolHasBeenCalled(), r.toolLatencySecs(), r.errorType(),
+                r.rawErrorMessage(), r.dynamicVariableUpdates());
+        ToolType type = r.type() == null ? null : r.type().value();
+        if (type == ToolType.SYSTEM) {
+            return new ToolResult.SystemTool(common, r.result() == null ? null
+                    : new ToolResult.SystemOutcome(JsonText.text(r.result(), "result_type"), r.result()));
+        }
+        if (type == ToolType.API_INTEGRATION_WEBHOOK) {
+            return new ToolResult.ApiIntegrationWebhook(common, r.integrationId(), r.credentialId(),
+                    r.integrationConnectionId());
+        }
+        if (type == ToolType.WORKFLOW) {
+            return new ToolResult.Workflow(common, r.result());
+        }
+        return new ToolResult.Basic(common);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.postcall.model;
+
+import jakarta.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The {@code data} of a {@code post_call_transcription} webhook: the whole conversation. Every field may be
+ * {@code null} (older payloads lack the newer ones); lists are never {@code null}.
+ *
+ * @param agentId                          {@code agent_id}
+ * @param agentName                        {@code agent_name}: the agent's name at call time
+ * @param conversationProduct              {@code conversation_product}
+ * @param status                           {@code status}: {@code done} for a finished conversation
+ * @param userId                           {@code user_id}: the end-user id passed when the conversation started
+ * @param branchId                         {@code branch_id}
+ * @param versionId                        {@code version_id}: the agent version
+ * @param metadata                         {@code metadata}: timing, cost, phone call, charging
+ * @param analysis                         {@code analysis}: success, summary, evaluations, collected data
+ * @param visitedAgents                    {@code visited_agents}, in transcript order
+ * @param conversationInitiationClientData {@code conversation_initiation_client_data}: overrides and dynamic variables
+ * @param environment                      {@code environment}
+ * @param conversationId                   {@code conversation_id}
+ * @param hasAudio                         {@code has_audio}; {@code null} in payloads from before the field existed
+ * @param hasUserAudio                     {@code has_user_audio}
+ * @param hasResponseAudio                 {@code has_response_audio}
+ * @param hasAuxiliaryAudio                {@code has_auxiliary_audio}
+ * @param transcript                       {@code transcript}: the turns, in order
+ * @param tagIds                           {@code tag_ids}
+ * @param otlpTraces                       {@code otlp_traces}, sent with the OpenTelemetry transcript format, as raw JSON
+ */
+public record TranscriptionData(
+        String agentId,
+        String agentName,
+        String conversationProduct,
+        OpenEnum<ConversationStatus> status,
+        String userId,
+        String branchId,
+        String versionId,
+        ConversationMetadata metadata,
+        ConversationAnalysis analysis,
+        List<VisitedAgent> visitedAgents,
+        ConversationInitiationClientData conversationInitiationClientData,
+        String environment,
+        String conversationId,
+        Boolean hasAudio,
+        Boolean hasUserAudio,
+        Boolean hasResponseAudio,
+        Boolean hasAuxiliaryAudio,
+        List<TranscriptTurn> transcript,
+        List<String> tagIds,
+        JsonObject otlpTraces) {
+
+    /** Replaces absent lists with empty ones. */
+    public TranscriptionData {
+        visitedAgents = Immutable.list(visitedAgents);
+        transcript = Immutable.list(transcript);
+        tagIds = Immutable.list(tagIds);
+    }
+
+    /**
+     * An agent seen during the conversation.
+     *
+     * @param agentId  {@code agent_id}
+     * @param branchId {@code branch_id}
+     */
+    public record VisitedAgent(String agentId, String branchId) {
+    }
+}

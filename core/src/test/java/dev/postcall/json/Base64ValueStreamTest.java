@@ -1,0 +1,112 @@
+package dev.postcall.json;
+
+import dev.postcall.BodySource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class Base64ValueStreamTest {
+
+    /** Decodes the JSON string value that starts the text (after its quote), reading in chunks of {@code chunk}. */
+    private static byte[] decode(String jsonValue, int chunk) throws IOException {
+        byte[] bytes = ("\"" + jsonValue + "\"").getBytes(StandardCharsets.UTF_8);
+        try (InputStream in = BodyJson.openBase64String(BodySource.ofBytes(bytes), 1)) {
+            if (chunk == 0) {
+                return in.readAllBytes();
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[chunk];
+            int n;
+            while ((n = in.read(buf, 0, chunk)) >= 0) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 7, 1000})
+    void decodesEveryLengthWithAnyReadSize(int chunk) throws IOException {
+        Random random = new Random(42);
+        for (int length = 0; length < 40; length++) {
+            byte[] original = new byte[length];
+            random.nextBytes(original);
+            assertThat(decode(Base64.getEncoder().encodeToString(original), chunk)).isEqualTo(original);
+            assertThat(decode(Base64.getEncoder().withoutPadding().encodeToString(original), chunk))
+                    .as("unpadded").isEqualTo(original);
+        }
+    }
+
+    @Test
+    void singleByteReadsGiveTheSameBytes() throws IOException {
+        byte[] original = "single byte reads".getBytes(StandardCharsets.US_ASCII);
+        byte[] json = ("\"" + Base64.getEncoder().encodeToString(original) + "\"").getBytes(StandardCharsets.US_ASCII);
+        try (InputStream in = BodyJson.openBase64String(BodySource.ofBytes(json), 1)) {
+            for (byte expected : original) {
+                assertThat(in.read()).isEqualTo(expected & 0xff);
+            }
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void handlesJsonEscapesAndWhitespaceInsideTheValue() throws IOException {
+        byte[] original = new byte[300];
+        new Random(7).nextBytes(original);
+        String mime = Base64.getMimeEncoder().encodeToString(original); // lines of 76 with \r\n
+        String escaped = mime.replace("/", "\\/").replace("\r\n", "\\r\\n");
+        assertThat(decode(escaped, 0)).isEqualTo(original);
+        assertThat(decode(mime.replace("\r\n", " "), 0)).isEqualTo(original);
+        String unicode = Base64.getEncoder().encodeToString(original).replace("A", "\\u0041").replace("=", "\\u003d");
+        assertThat(decode(unicode, 3)).isEqualTo(original);
+    }
+
+    @Test
+    void acceptsTheUrlSafeAlphabet() throws IOException {
+        byte[] original = {(byte) 0xfb, (byte) 0xff, (byte) 0xbf};
+        assertThat(decode(Base64.getUrlEncoder().encodeToString(original), 0)).isEqualTo(original);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab*d", "a===", "abc=d", "abcde", "ab\\\"c", "ab\\u00e9c", "ab==x"})
+    void refusesWhatIsNotBase64(String value) {
+        assertThatThrownBy(() -> decode(value, 0)).isInstanceOf(IOException.class).hasMessageContaining("base64");
+    }
+
+    @Test
+    void aBodyThatEndsInsideTheValueFails() {
+        byte[] json = "\"SUQz".getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> {
+            try (InputStream in = BodyJson.openBase64String(BodySource.ofBytes(json), 1)) {
+                in.readAllBytes();
+            }
+        }).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void streamsFromAFileAtAnOffsetAcrossManyBuffers(@TempDir Path dir) throws IOException {
+        byte[] original = new byte[200_000];
+        new Random(1).nextBytes(original);
+        String json = "{\"pad\":\"" + "x".repeat(70_001) + "\",\"v\":\"" + Base64.getEncoder().encodeToString(original)
+                + "\"}";
+        Path file = dir.resolve("body.json");
+        Files.writeString(file, json);
+        long offset = json.indexOf("\"v\":\"") + 5;
+        try (InputStream in = BodyJson.openBase64String(BodySource.ofFile(file), offset)) {
+            assertThat(in.readAllBytes()).isEqualTo(original);
+        }
+    }
+}
