@@ -1,0 +1,262 @@
+package dev.postcall.servlet;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import dev.postcall.BodySource;
+import dev.postcall.net.IpAllowlist;
+import dev.postcall.net.IpLiteral;
+import dev.postcall.signature.SignatureException;
+import dev.postcall.signature.SignatureVerifier;
+
+/**
+ * Lets only genuine ElevenLabs post-call webhooks through: checks the sender's address, the method, the
+ * {@code ElevenLabs-Signature} header and its timestamp before reading a byte of the body, then reads the body once
+ * (bounded, spilling large bodies to a temp file) while verifying its HMAC, and hands on a request whose body is the
+ * verified bytes with a {@link VerifiedDelivery} under {@link VerifiedDelivery#ATTRIBUTE}. Put
+ * {@link PostCallWebhookServlet} behind it, or an application's own servlet or JAX-RS resource.
+ *
+ * <p>Checks, in this order, each answered with an {@code application/problem+json} body:
+ * <table>
+ *   <caption>Rejections</caption>
+ *   <tr><th>check</th><th>status</th><th>problem type (after {@code https://postcall.dev/problems/})</th></tr>
+ *   <tr><td>client address outside {@code ip-allowlist}</td><td>403</td><td>{@code address-not-allowed}</td></tr>
+ *   <tr><td>method other than POST</td><td>405, {@code Allow: POST}</td><td>{@code method-not-allowed}</td></tr>
+ *   <tr><td>no signature header</td><td>401</td><td>{@code signature-header-missing}</td></tr>
+ *   <tr><td>header without {@code t} or {@code v0}, or malformed</td><td>401</td>
+ *       <td>{@code signature-header-malformed}</td></tr>
+ *   <tr><td>timestamp older than {@code tolerance}</td><td>401</td><td>{@code timestamp-too-old}</td></tr>
+ *   <tr><td>timestamp further ahead than {@code future-skew}</td><td>401</td><td>{@code timestamp-in-future}</td></tr>
+ *   <tr><td>{@code Content-Length}, or the bytes read, above {@code max-body-size}</td><td>413</td>
+ *       <td>{@code body-too-large}</td></tr>
+ *   <tr><td>no configured secret matches any {@code v0}</td><td>401</td><td>{@code signature-mismatch}</td></tr>
+ * </table>
+ *
+ * <p>Init-params, all optional except that a secret must come from somewhere. Every value may contain
+ * {@code ${env:NAME}}, {@code ${sys:name}}, {@code ${jndi:name}} ({@code java:comp/env/} is prefixed unless the name
+ * starts with {@code java:}) and, where MicroProfile Config is present (WildFly, Payara, Liberty),
+ * {@code ${mp:key}}. Any problem (a missing secret, a bad CIDR or size, an unknown name) fails {@link #init} with one
+ * message listing them all, so the application does not start half-protected.
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code secret}</td><td>environment variable {@code ELEVENLABS_WEBHOOK_SECRET}</td>
+ *       <td>the webhook secret as shown by ElevenLabs ({@code wsec_…}); several, comma-separated, while rotating</td></tr>
+ *   <tr><td>{@code tolerance}</td><td>{@code PT30M}</td><td>how old a signature's timestamp may be</td></tr>
+ *   <tr><td>{@code future-skew}</td><td>{@code PT5M}</td><td>how far ahead of this clock a timestamp may be</td></tr>
+ *   <tr><td>{@code ip-allowlist}</td><td>{@code off}</td><td>{@code off}, {@code elevenlabs} (every documented
+ *       egress address, data-residency regions included), IPv4/IPv6 addresses and CIDRs, or a mix:
+ *       {@code elevenlabs, 10.0.0.0/8}</td></tr>
+ *   <tr><td>{@code trusted-proxies}</td><td>none</td><td>addresses/CIDRs of reverse proxies; when the peer is one of
+ *       them, the client is the first address in {@code X-Forwarded-For}, read from the right, that is not</td></tr>
+ *   <tr><td>{@code max-body-size}</td><td>{@code 256MiB}</td><td>larger bodies get 413, chunked ones as soon as the
+ *       limit is crossed</td></tr>
+ *   <tr><td>{@code memory-threshold}</td><td>{@code 1MiB}</td><td>bodies larger than this are buffered in a temp file
+ *       (in the container's {@code jakarta.servlet.context.tempdir}, else {@code java.io.tmpdir}), deleted when the
+ *       request ends</td></tr>
+ * </table>
+ * Durations: ISO-8601 ({@code PT30M}) or {@code 500ms}, {@code 90s}, {@code 30m}, {@code 1h}, {@code 1d}. Sizes: bytes
+ * or {@code 512KB}, {@code 10MB}, {@code 256MiB}, {@code 1g} (K, M and G are 1024-based).
+ *
+ * <p>A complete {@code web.xml} (Tomcat, Jetty, WildFly, Payara, Liberty), the secret taken from the environment:
+ * <pre>{@code
+ * <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+ *   <filter>
+ *     <filter-name>postcall</filter-name>
+ *     <filter-class>dev.postcall.servlet.PostCallWebhookFilter</filter-class>
+ *     <async-supported>true</async-supported>
+ *     <init-param>
+ *       <param-name>secret</param-name>
+ *       <param-value>${env:ELEVENLABS_WEBHOOK_SECRET}</param-value>
+ *     </init-param>
+ *     <init-param>
+ *       <param-name>ip-allowlist</param-name>
+ *       <param-value>elevenlabs</param-value>
+ *     </init-param>
+ *   </filter>
+ *   <filter-mapping>
+ *     <filter-name>postcall</filter-name>
+ *     <url-pattern>/elevenlabs/webhook</url-pattern>
+ *   </filter-mapping>
+ *   <servlet>
+ *     <servlet-name>postcall</servlet-name>
+ *     <servlet-class>dev.postcall.servlet.PostCallWebhookServlet</servlet-class>
+ *     <async-supported>true</async-supported>
+ *   </servlet>
+ *   <servlet-mapping>
+ *     <servlet-name>postcall</servlet-name>
+ *     <url-pattern>/elevenlabs/webhook</url-pattern>
+ *   </servlet-mapping>
+ * </web-app>
+ * }</pre>
+ *
+ * <p>The filter keeps no state per request beyond the request itself and is safe for concurrent use.
+ */
+public final class PostCallWebhookFilter implements Filter {
+
+    /** The header ElevenLabs signs webhooks with; read case-insensitively, as all header names. */
+    public static final String SIGNATURE_HEADER = "ElevenLabs-Signature";
+
+    private Settings settings;
+    private SignatureVerifier verifier;
+    private Path tempDirectory;
+
+    /** Created by the container; configured in {@link #init(FilterConfig)}. */
+    public PostCallWebhookFilter() {
+    }
+
+    /**
+     * Reads and checks every init-param once.
+     *
+     * @throws ServletException listing every problem with the settings, each with its fix; never a secret
+     */
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Enumeration<String> names = config.getInitParameterNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            params.put(name, config.getInitParameter(name));
+        }
+        ServletContext context = config.getServletContext();
+        try {
+            settings = Settings.parse(params, ConfigSources.system(classLoader(context)));
+            verifier = SignatureVerifier.builder()
+                    .secrets(settings.secrets())
+                    .tolerance(settings.tolerance())
+                    .futureSkew(settings.futureSkew())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            String message = "filter '" + config.getFilterName() + "': " + e.getMessage();
+            Log.LOGGER.log(Level.ERROR, message);
+            throw new ServletException(message);
+        }
+        Object tempDir = context.getAttribute(ServletContext.TEMPDIR);
+        tempDirectory = tempDir instanceof File ? ((File) tempDir).toPath()
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        Log.LOGGER.log(Level.INFO, "PostCallWebhookFilter ''{0}'' ready: {1}, temp-dir={2}",
+                config.getFilterName(), settings, tempDirectory);
+    }
+
+    private static ClassLoader classLoader(ServletContext context) {
+        try {
+            ClassLoader loader = context.getClassLoader();
+            if (loader != null) {
+                return loader;
+            }
+        } catch (SecurityException | UnsupportedOperationException e) {
+            // a restricted context: the thread's loader is the web application's during init()
+        }
+        return Thread.currentThread().getContextClassLoader();
+    }
+
+    /** Checks the request as the class description says and hands it on only when it is a verified webhook. */
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (settings == null) {
+            throw new ServletException("PostCallWebhookFilter used before init()");
+        }
+        if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
+            throw new ServletException("PostCallWebhookFilter handles HTTP requests only");
+        }
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+
+        byte[] client = ClientAddress.of(request, settings.trustedProxies());
+        IpAllowlist allowlist = settings.ipAllowlist();
+        if (!allowlist.allowsAll() && !allowlist.contains(client)) {
+            reject(request, response, Problem.ADDRESS_NOT_ALLOWED);
+            return;
+        }
+        if (!"POST".equals(request.getMethod())) {
+            reject(request, response, Problem.METHOD_NOT_ALLOWED);
+            return;
+        }
+        SignatureVerifier.Verification verification;
+        try {
+            verification = verifier.begin(request.getHeader(SIGNATURE_HEADER));
+        } catch (SignatureException e) {
+            reject(request, response, problemFor(e.reason()));
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (declared > settings.maxBodySize()) {
+            reject(request, response, Problem.BODY_TOO_LARGE);
+            return;
+        }
+
+        BodyBuffer buffer = new BodyBuffer(settings.memoryThreshold(), tempDirectory);
+        VerifiedRequest verified = null;
+        try {
+            if (!buffer.readFrom(request.getInputStream(), verification, settings.maxBodySize(), declared)) {
+                buffer.close(); // before answering, so no temp file outlives the response
+                reject(request, response, Problem.BODY_TOO_LARGE);
+                return;
+            }
+            long timestamp;
+            try {
+                timestamp = verification.finish();
+            } catch (SignatureException e) {
+                buffer.close();
+                reject(request, response, problemFor(e.reason()));
+                return;
+            }
+            BodySource body = buffer.body();
+            request.setAttribute(VerifiedDelivery.ATTRIBUTE, new VerifiedDelivery(timestamp, body,
+                    client == null ? null : IpLiteral.toInetAddress(client)));
+            verified = new VerifiedRequest(request, response, body, buffer);
+            chain.doFilter(verified, response);
+        } finally {
+            // also when the client stopped sending and the container's read timeout threw
+            if (verified == null || !verified.releasesBufferLater()) {
+                buffer.close();
+            }
+        }
+    }
+
+    private static void reject(HttpServletRequest request, HttpServletResponse response, Problem problem)
+            throws IOException {
+        if (Log.LOGGER.isLoggable(Level.DEBUG)) {
+            Log.LOGGER.log(Level.DEBUG, "rejected {0} {1} from {2}: {3}", request.getMethod(),
+                    request.getRequestURI(), request.getRemoteAddr(), problem.slug);
+        }
+        problem.send(response);
+    }
+
+    static Problem problemFor(SignatureException.Reason reason) {
+        switch (reason) {
+            case MISSING_HEADER:
+                return Problem.SIGNATURE_HEADER_MISSING;
+            case TIMESTAMP_TOO_OLD:
+                return Problem.TIMESTAMP_TOO_OLD;
+            case TIMESTAMP_IN_FUTURE:
+                return Problem.TIMESTAMP_IN_FUTURE;
+            case SIGNATURE_MISMATCH:
+                return Problem.SIGNATURE_MISMATCH;
+            default:
+                return Problem.SIGNATURE_HEADER_MALFORMED;
+        }
+    }
+
+    /** Releases the settings. */
+    @Override
+    public void destroy() {
+        settings = null;
+        verifier = null;
+    }
+}

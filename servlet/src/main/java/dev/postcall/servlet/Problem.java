@@ -1,0 +1,80 @@
+package dev.postcall.servlet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Every way postcall turns a request down, as an RFC 9457 {@code application/problem+json} response with a stable
+ * type URI. Details are fixed texts: no stack trace, secret or payload text can reach a response.
+ */
+enum Problem {
+    ADDRESS_NOT_ALLOWED(403, "address-not-allowed", "Address not allowed",
+            "The client address is not in the ip-allowlist."),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed",
+            "Webhooks are delivered with POST."),
+    SIGNATURE_HEADER_MISSING(401, "signature-header-missing", "Signature header missing",
+            "The ElevenLabs-Signature header is missing or empty."),
+    SIGNATURE_HEADER_MALFORMED(401, "signature-header-malformed", "Signature header malformed",
+            "The ElevenLabs-Signature header needs t=<unix seconds> and v0=<64 hex characters>."),
+    TIMESTAMP_TOO_OLD(401, "timestamp-too-old", "Timestamp too old",
+            "The signature's timestamp is older than the tolerance."),
+    TIMESTAMP_IN_FUTURE(401, "timestamp-in-future", "Timestamp in the future",
+            "The signature's timestamp is further ahead than the allowed clock skew."),
+    SIGNATURE_MISMATCH(401, "signature-mismatch", "Signature does not match",
+            "No configured secret produces a v0 signature of the header for this body."),
+    BODY_TOO_LARGE(413, "body-too-large", "Body too large",
+            "The body is larger than max-body-size."),
+    MALFORMED_EVENT(400, "malformed-event", "Malformed event",
+            "The verified body is not a JSON object with type and data."),
+    HANDLER_FAILED(500, "handler-failed", "Handler failed",
+            "A PostCallEventHandler threw; the event was not handled."),
+    FILTER_MISSING(500, "filter-missing", "Filter missing",
+            "PostCallWebhookFilter is not mapped in front of PostCallWebhookServlet.");
+
+    /** Where the type URIs live; stable, documented in the README. */
+    static final String TYPE_BASE = "https://postcall.dev/problems/";
+    static final String CONTENT_TYPE = "application/problem+json";
+
+    final int status;
+    final String slug;
+    final String title;
+    private final byte[] json;
+
+    Problem(int status, String slug, String title, String detail) {
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        // built once: the texts are constants without characters JSON would need escaped
+        this.json = ("{\"type\":\"" + TYPE_BASE + slug + "\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The type URI. */
+    String type() {
+        return TYPE_BASE + slug;
+    }
+
+    /** Writes this problem as the response, unless the response is already committed. */
+    void send(HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType(CONTENT_TYPE);
+        response.setHeader("Cache-Control", "no-store");
+        if (this == METHOD_NOT_ALLOWED) {
+            response.setHeader("Allow", "POST");
+        } else if (status == 401) {
+            // RFC 9110 asks a 401 to name the scheme the client should use
+            response.setHeader("WWW-Authenticate", "ElevenLabs-Signature");
+        } else if (this == BODY_TOO_LARGE) {
+            // the rest of the body stays unread; the connection cannot be reused
+            response.setHeader("Connection", "close");
+        }
+        response.setContentLength(json.length);
+        response.getOutputStream().write(json);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.postcall.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.postcall.signature.WebhookSigner;
+
+/** The body: read once and bounded, handed on byte for byte, and no temp file left behind. */
+class BodyTest {
+
+    @TempDir
+    Path temp;
+
+    private long tempFiles() throws IOException {
+        try (Stream<Path> files = Files.list(temp)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("postcall-")).count();
+        }
+    }
+
+    /** An application's own servlet: answers with the SHA-256 of what getInputStream() or getReader() gives. */
+    private static final class DigestServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] bytes;
+            if (req.getParameterMap().isEmpty() && "reader".equals(req.getHeader("X-Read"))) {
+                try (BufferedReader reader = req.getReader()) {
+                    StringBuilder text = new StringBuilder();
+                    char[] buf = new char[4096];
+                    int n;
+                    while ((n = reader.read(buf)) >= 0) {
+                        text.append(buf, 0, n);
+                    }
+                    bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+                }
+            } else {
+                try (InputStream in = req.getInputStream()) {
+                    bytes = in.readAllBytes();
+                }
+            }
+            VerifiedDelivery delivery = VerifiedDelivery.of(req);
+            resp.setContentType("text/plain");
+            resp.getWriter().print(sha256(bytes) + " " + req.getContentLengthLong() + " " + delivery.body().length()
+                    + " " + delivery.timestamp());
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] jsonOfSize(int size) {
+        StringBuilder json = new StringBuilder("{\"type\":\"x\",\"data\":{\"text\":\"h\u00e9llo ");
+        Random random = new Random(42);
+        while (json.length() < size - 3) {
+            json.append((char) ('a' + random.nextInt(26)));
+        }
+        return json.append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anApplicationServletBehindTheFilterReadsTheVerifiedBytesFromMemoryAndFromATempFile() throws Exception {
+        try (TestServer server = TestServer.builder().servlet(new DigestServlet()).tempDir(temp)
+                .param("memory-threshold", "64KB").start()) {
+            for (int size : new int[] {100, 64 * 1024, 64 * 1024 + 1, 3 * 1024 * 1024}) {
+                byte[] body = jsonOfSize(size);
+                Instant now = Instant.now();
+                String header = WebhookSigner.header(body, TestServer.SECRET, now);
+                String expected = sha256(body) + " " + body.length + " " + body.length + " " + now.getEpochSecond();
+
+                assertThat(server.post(body, header, java.util.Map.of()).body()).as("stream, %d", size)
+                        .isEqualTo(expected);
+                assertThat(server.post(body, header, java.util.Map.of("X-Read", "reader")).body())
+                        .as("reader, %d", size).isEqualTo(expected);
+                assertThat(TestServer.sendChunkedBytes(server.uri(), body, header).body()).as("chunked, %d", size)
+                        .isEqualTo(expected);
+                assertThat(tempFiles()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aFiftyMegabyteChunkedBodyOverTheCapIs413AndLeavesNoTempFile() throws Exception {
+        try (TestServer server = TestServer.builder().tempDir(temp).param("max-body-size", "10MB").start()) {
+            long total = 50L * 1024 * 1024;
+            InputStream fifty = new InputStream() {
+                private long sent;
+
+                @Override
+                public int read() {
+                    return sent++ < total ? 'a' : -1;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    if (sent >= total) {
+                        return -1;
+                    }
+                    int n = (int) Math.min(len, total - sent);
+                    java.util.Arrays.fill(b, off, off + n, (byte) 'a');
+                    sent += n;
+                    return n;
+                }
+            };
+            String header = WebhookSigner.header(new byte[0], TestServer.SECRET, Instant.now());
+            HttpResponse<String> response = server.postChunked(fifty, header);
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(TestServer.problem(response).getString("type"))
+                    .isEqualTo("https://postcall.dev/problems/body-too-large");
+            assertThat(tempFiles()).isZero();
+            assertThat(server.handler.events()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBodyOverTheThresholdIsSpilledToTheContextTempDirAndDeletedAfterTheRequest() throws Exception {
+        try (TestServer server = TestServer.builder().tempDir(temp).param("memory-threshold", "1KB").start()) {
+            long[] seen = new long[1];
+            server.handler.onEvent(event -> seen[0] = tempFiles());
+            byte[] body = ("{\"type\":\"conversation_escalated\",\"data\":{\"conversation_id\":\"c\",\"pad\":\""
+                    + "p".repeat(5000) + "\"}}").getBytes(StandardCharsets.UTF_8);
+            assertThat(server.postSigned(body).statusCode()).isEqualTo(200);
+            assertThat(seen[0]).as("temp files while the handler ran").isEqualTo(1);
+            assertThat(tempFiles()).as("temp files after the request").isZero();
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingLeavesNoTempFile() throws Exception {
+        try (TestServer server = TestServer.builder().tempDir(temp).param("memory-threshold", "1KB").start()) {
+            java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort());
+            String header = WebhookSigner.header(new byte[0], TestServer.SECRET, Instant.now());
+            var out = socket.getOutputStream();
+            out.write(("POST " + TestServer.PATH + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + PostCallWebhookFilter.SIGNATURE_HEADER + ": " + header + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[50_000]);
+            out.flush();
+            // wait until the filter has spilled part of the body, then vanish mid-body
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (tempFiles() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(tempFiles()).as("spilled while the body was arriving").isEqualTo(1);
+            socket.setSoLinger(true, 0);
+            socket.close();
+            deadline = System.nanoTime() + 10_000_000_000L;
+            while (tempFiles() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(tempFiles()).as("after the client went away").isZero();
+            assertThat(server.handler.events()).isEmpty();
+        }
+    }
+
+    /** Goes asynchronous and reads the body on another thread after the filter has returned. */
+    private static final class AsyncDigestServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+            jakarta.servlet.AsyncContext async = req.startAsync();
+            new Thread(() -> {
+                try {
+                    Thread.sleep(200); // let the filter return first
+                    byte[] bytes;
+                    try (InputStream in = async.getRequest().getInputStream()) {
+                        bytes = in.readAllBytes();
+                    }
+                    async.getResponse().getWriter().print(sha256(bytes));
+                } catch (Exception e) {
+                    ((HttpServletResponse) async.getResponse()).setStatus(599);
+                } finally {
+                    async.complete();
+                }
+            }).start();
+        }
+    }
+
+    @Test
+    void aSpilledBodyStaysReadableForAnAsynchronousServletUntilItCompletes() throws Exception {
+        try (TestServer server = TestServer.builder().servlet(new AsyncDigestServlet()).tempDir(temp)
+                .param("memory-threshold", "1KB").start()) {
+            byte[] body = jsonOfSize(200_000);
+            HttpResponse<String> response = server.postSigned(body);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(sha256(body));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (tempFiles() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(tempFiles()).isZero();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.postcall.servlet;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.http.HttpServlet;
+
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import dev.postcall.signature.WebhookSigner;
+
+/**
+ * An embedded Jetty 12 (ee10) with the filter and a servlet on {@code /webhook}, on a loopback address and a free
+ * port, plus the HTTP client calls the tests make.
+ */
+final class TestServer implements AutoCloseable {
+    static final String SECRET = "wsec_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    static final String PATH = "/webhook";
+
+    final RecordingHandler handler = new RecordingHandler();
+    private final Server server;
+    private final URI uri;
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    private TestServer(Builder b) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(b.host);
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        if (b.tempDir != null) {
+            context.setTempDirectory(b.tempDir.toFile());
+        }
+        if (b.filter) {
+            FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
+            filter.setName("postcall");
+            filter.setInitParameters(b.params);
+            filter.setAsyncSupported(true);
+            context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
+        }
+        ServletHolder servlet = b.servlet == null
+                ? new ServletHolder(PostCallWebhookServlet.class) : new ServletHolder(b.servlet);
+        servlet.setName("postcall");
+        servlet.setInitOrder(1);
+        servlet.setAsyncSupported(true);
+        context.addServlet(servlet, PATH);
+        context.addEventListener(new ServletContextListener() {
+            @Override
+            public void contextInitialized(ServletContextEvent sce) {
+                PostCallHandlers.register(sce.getServletContext(), handler);
+            }
+        });
+        server.setHandler(context);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        String host = b.host.contains(":") ? "[" + b.host + "]" : b.host;
+        uri = URI.create("http://" + host + ":" + connector.getLocalPort() + PATH);
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    static TestServer start() throws Exception {
+        return builder().start();
+    }
+
+    URI uri() {
+        return uri;
+    }
+
+    /** POSTs {@code body} with a valid signature made now. */
+    HttpResponse<String> postSigned(byte[] body) throws IOException, InterruptedException {
+        return post(body, WebhookSigner.header(body, SECRET, Instant.now()), Map.of());
+    }
+
+    HttpResponse<String> post(byte[] body, String signature, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) {
+            request.header(PostCallWebhookFilter.SIGNATURE_HEADER, signature);
+        }
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    /** POSTs a body of unknown length: {@code Transfer-Encoding: chunked}. */
+    HttpResponse<String> postChunked(InputStream body, String signature) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header(PostCallWebhookFilter.SIGNATURE_HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build();
+        return send(request);
+    }
+
+    static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    static HttpResponse<String> sendChunkedBytes(URI uri, byte[] body, String signature)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri)
+                .header(PostCallWebhookFilter.SIGNATURE_HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build());
+    }
+
+    /** The problem document of a rejection. */
+    static JsonObject problem(HttpResponse<String> response) {
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop", e);
+        }
+    }
+
+    static final class Builder {
+        private final Map<String, String> params = new LinkedHashMap<>(Map.of(Settings.SECRET, SECRET));
+        private String host = "127.0.0.1";
+        private boolean filter = true;
+        private HttpServlet servlet;
+        private Path tempDir;
+
+        Builder param(String name, String value) {
+            params.put(name, value);
+            return this;
+        }
+
+        Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        Builder withoutFilter() {
+            this.filter = false;
+            return this;
+        }
+
+        /** An application's own servlet behind the filter instead of ours. */
+        Builder servlet(HttpServlet servlet) {
+            this.servlet = servlet;
+            return this;
+        }
+
+        Builder tempDir(Path dir) {
+            this.tempDir = dir;
+            return this;
+        }
+
+        TestServer start() throws Exception {
+            return new TestServer(this);
+        }
+    }
+}
