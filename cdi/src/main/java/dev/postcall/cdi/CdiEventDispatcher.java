@@ -1,0 +1,252 @@
+package dev.postcall.cdi;
+
+import dev.postcall.BodySource;
+import dev.postcall.EventParser;
+import dev.postcall.PostCallEvent;
+import dev.postcall.spi.PostCallEventHandler;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.ObserverException;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.ObserverMethod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * Fires every post-call event as a CDI event of its own type, so applications observe them with plain
+ * {@code @Observes} methods. Putting {@code postcall-cdi} beside {@code postcall-servlet} in the WAR is all it
+ * takes: the servlet finds this handler through {@code META-INF/services}, and the application needs no producer
+ * and no registration code.
+ *
+ * <pre>{@code
+ * @ApplicationScoped
+ * class Calls {
+ *     void onCall(@Observes TranscriptionEvent call) { ... call.report() ... }
+ *     void onAudio(@Observes AudioEvent audio) { ... audio.saveTo(...) ... }
+ *     void onFailure(@Observes CallInitiationFailureEvent failure) { ... }
+ *     void onAny(@Observes PostCallEvent event) { ... }                 // every type, unknown ones too
+ *     void onOne(@Observes @Agent("agent_7f3a") TranscriptionEvent c) { ... }
+ *     void later(@ObservesAsync TranscriptionEvent call) { ... }
+ * }
+ * }</pre>
+ *
+ * <h2>How an event is delivered</h2>
+ * <ol>
+ *   <li>The event is fired once with its runtime type ({@code TranscriptionEvent}, {@code AudioEvent},
+ *   {@code CallInitiationFailureEvent} or {@code UnknownEvent}) and, when the payload names an agent, the
+ *   qualifier {@code @Agent(agentId)}. Each matching observer is notified exactly once: observers of the type, of
+ *   {@code PostCallEvent}, and of the type qualified with that agent.</li>
+ *   <li>Synchronous ({@code @Observes}) observers run first, on the request thread, in the order of
+ *   {@code @jakarta.annotation.Priority} on the observed parameter (lower values first; observers without it run
+ *   as {@code Interceptor.Priority.APPLICATION + 500}), as the CDI specification defines. If one throws, the
+ *   remaining ones are not called, no asynchronous observer is notified, and {@link #handle} throws what the
+ *   observer threw: the servlet then answers with its failure answer (500, or 200 with the event kept under the
+ *   inbox's {@code failed/} folder).</li>
+ *   <li>Then the event is fired to {@code @ObservesAsync} observers and {@link #handle} returns without waiting.
+ *   When one of them throws, the failure is logged (event type and conversation id only) and fired as a
+ *   {@link DeliveryFailure} event; the webhook's answer does not change.</li>
+ * </ol>
+ *
+ * <p>An asynchronous observer may run after the response was sent, when the servlet has already deleted a body
+ * it buffered in a temporary file (bodies over its {@code memory-threshold}, typically audio). For such a body,
+ * and only when an asynchronous observer matches, the dispatcher copies the body to a temporary file of its own,
+ * hands the asynchronous observers an equal event read from that copy, and deletes the copy once they have all
+ * returned. Bodies held in memory are shared: the asynchronous observers get the very event the synchronous ones
+ * got.
+ *
+ * <h2>Finding the container</h2>
+ * The {@code BeanManager} is looked up on first use with {@link jakarta.enterprise.inject.spi.CDI#current()}, and
+ * when that fails, in JNDI under {@code java:comp/BeanManager} (then {@code java:comp/env/BeanManager}). Without a
+ * container {@link #handle} fails and says what to add ({@code weld-servlet-core} on Tomcat or Jetty). The bean
+ * manager found is kept by this instance, never in a static field: one JVM may run several web applications,
+ * each with its own container, and the servlet loads one handler per application.
+ *
+ * <p>Thread-safe. This class is not a CDI bean and the jar has no {@code beans.xml}: it works with
+ * {@code bean-discovery-mode="annotated"} and never causes the host's classes to be discovered.
+ */
+public final class CdiEventDispatcher implements PostCallEventHandler {
+
+    private static final System.Logger LOG = System.getLogger("dev.postcall.cdi");
+
+    private static final Annotation[] NO_QUALIFIERS = {};
+
+    private final Supplier<BeanManager> lookup;
+
+    /** Found on first use rather than at construction, when the container may not have started yet. */
+    private volatile BeanManager beanManager;
+
+    /** Only needed when an asynchronous observer gets a copy of a body held in a file. */
+    private volatile EventParser parser;
+
+    /** Creates the dispatcher; the servlet does this through {@link java.util.ServiceLoader}. */
+    public CdiEventDispatcher() {
+        this(BeanManagerLookup::find);
+    }
+
+    CdiEventDispatcher(Supplier<BeanManager> lookup) {
+        this.lookup = Objects.requireNonNull(lookup, "lookup");
+    }
+
+    /**
+     * Notifies the synchronous observers of {@code event}, then starts the asynchronous ones.
+     *
+     * @param event the verified, parsed event
+     * @throws IllegalStateException when no CDI container can be found
+     * @throws Exception what a synchronous observer threw (a checked exception unwrapped from CDI's
+     *     {@link ObserverException})
+     */
+    @Override
+    public void handle(PostCallEvent event) throws Exception {
+        Objects.requireNonNull(event, "event");
+        BeanManager manager = beanManager();
+        Annotation[] qualifiers = qualifiers(event);
+        try {
+            select(manager, event, qualifiers).fire(event);
+        } catch (ObserverException e) {
+            throw unwrap(e);
+        }
+        fireAsync(manager, event, qualifiers);
+    }
+
+    /** Never throws: the synchronous observers succeeded, so the webhook has been handled. */
+    private void fireAsync(BeanManager manager, PostCallEvent event, Annotation[] qualifiers) {
+        Path copy = null;
+        try {
+            if (!hasAsyncObservers(manager, event, qualifiers)) {
+                return;
+            }
+            PostCallEvent delivered = event;
+            if (event.body().inMemoryBytes() == null) {
+                // a body the servlet buffered in a file is deleted when the request ends, likely before an
+                // asynchronous observer reads it; give those observers an event over a copy of their own
+                copy = Files.createTempFile("postcall-async-", ".body");
+                try (InputStream in = event.body().openStream()) {
+                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+                delivered = parser().parse(BodySource.ofFile(copy));
+            }
+            Path ownCopy = copy;
+            select(manager, delivered, qualifiers).fireAsync(delivered).whenComplete((done, failure) -> {
+                deleteQuietly(ownCopy);
+                if (failure != null) {
+                    reportAsyncFailure(manager, event, failure);
+                }
+            });
+        } catch (Exception e) {
+            deleteQuietly(copy);
+            reportAsyncFailure(manager, event, e);
+        }
+    }
+
+    private BeanManager beanManager() {
+        BeanManager found = beanManager;
+        if (found == null) {
+            // a race only looks the same manager up twice
+            found = lookup.get();
+            beanManager = found;
+        }
+        return found;
+    }
+
+    private static Annotation[] qualifiers(PostCallEvent event) {
+        String agentId = event.agentId();
+        return agentId == null ? NO_QUALIFIERS : new Annotation[] {Agent.Literal.of(agentId)};
+    }
+
+    /** Selects by the runtime class so type-safe resolution starts from the concrete event type. */
+    @SuppressWarnings("unchecked")
+    private static Event<PostCallEvent> select(BeanManager manager, PostCallEvent event, Annotation[] qualifiers) {
+        Class<PostCallEvent> type = (Class<PostCallEvent>) event.getClass();
+        return manager.getEvent().select(type, qualifiers);
+    }
+
+    private static boolean hasAsyncObservers(BeanManager manager, PostCallEvent event, Annotation[] qualifiers) {
+        for (ObserverMethod<?> observer : manager.resolveObserverMethods(event, qualifiers)) {
+            if (observer.isAsync()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private EventParser parser() {
+        EventParser found = parser;
+        if (found == null) {
+            found = new EventParser();
+            parser = found;
+        }
+        return found;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not delete the temporary copy {0} of a webhook body: {1}",
+                    file, e.getClass().getName());
+        }
+    }
+
+    private static Exception unwrap(ObserverException e) {
+        // CDI wraps only checked exceptions; the servlet and the user want the observer's own exception
+        return e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
+
+    private static void reportAsyncFailure(BeanManager manager, PostCallEvent event, Throwable failure) {
+        for (Throwable cause : observerFailures(failure)) {
+            LOG.log(System.Logger.Level.WARNING, "An @ObservesAsync observer of {0} for conversation {1} failed: {2}",
+                    event.type(), event.conversationId(), cause.getClass().getName());
+            // the stack trace holds the observer's own messages, so it stays at DEBUG
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "The @ObservesAsync observer failure of " + event.type()
+                        + " for conversation " + event.conversationId(), cause);
+            }
+            DeliveryFailure report = new DeliveryFailure(event.type(), event.conversationId(), event.agentId(),
+                    event.eventTimestamp(), cause);
+            try {
+                manager.getEvent().select(DeliveryFailure.class).fire(report);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "An observer of DeliveryFailure for conversation {0} failed: {1}",
+                        event.conversationId(), e.getClass().getName());
+            }
+        }
+    }
+
+    /**
+     * The exceptions the observers threw. CDI completes the stage with a {@link CompletionException} that carries
+     * each observer's exception as a suppressed one (and, for a single failure, as its cause too).
+     */
+    static List<Throwable> observerFailures(Throwable failure) {
+        Set<Throwable> found = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> ordered = new ArrayList<>();
+        for (Throwable suppressed : failure.getSuppressed()) {
+            if (found.add(unwrapObserver(suppressed))) {
+                ordered.add(unwrapObserver(suppressed));
+            }
+        }
+        if (ordered.isEmpty()) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            ordered.add(unwrapObserver(cause));
+        }
+        return ordered;
+    }
+
+    private static Throwable unwrapObserver(Throwable t) {
+        return t instanceof ObserverException && t.getCause() != null ? t.getCause() : t;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.postcall.cdi;
+
+import dev.postcall.BodySource;
+import dev.postcall.EventParser;
+import dev.postcall.PostCallEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The shared webhook fixtures, read from the directory the build names in {@code postcall.fixtures}. */
+final class Fixtures {
+
+    static final String MINIMAL = "transcription-minimal.json";
+    static final String MINIMAL_AGENT = "agent_5201k7hwq3m9xv2ne8t4cbr6yd0f";
+    static final String MINIMAL_CONVERSATION = "conv_7401k7j2d9fq3wz8hy6vts0a1cmb";
+    static final String INBOUND = "transcription-phone-inbound.json";
+    static final String INBOUND_AGENT = "agent_3301k6pd7wz2ha9qx5ct8mvy4rne";
+    static final String AUDIO = "audio.json";
+    static final String FAILURE_SIP = "failure-sip.json";
+    static final String UNKNOWN = "unknown-type.json";
+
+    private static final EventParser PARSER = new EventParser();
+
+    private Fixtures() {
+    }
+
+    /** A transcription whose {@code data} has no {@code agent_id}. */
+    static PostCallEvent withoutAgent() {
+        byte[] body = ("{\"type\":\"post_call_transcription\",\"event_timestamp\":1761400000,"
+                + "\"data\":{\"conversation_id\":\"conv_no_agent\",\"transcript\":[]}}\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return PARSER.parse(BodySource.ofBytes(body));
+        } catch (Exception e) {
+            throw new IllegalStateException("the agentless body did not parse", e);
+        }
+    }
+
+    static Path file(String name) {
+        String dir = System.getProperty("postcall.fixtures");
+        if (dir == null) {
+            throw new IllegalStateException("set -Dpostcall.fixtures to the fixtures directory");
+        }
+        return Path.of(dir, name);
+    }
+
+    static byte[] bytes(String name) {
+        try {
+            return Files.readAllBytes(file(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static PostCallEvent event(String name) {
+        try {
+            return PARSER.parse(BodySource.ofBytes(bytes(name)));
+        } catch (Exception e) {
+            throw new IllegalStateException("fixture " + name + " did not parse", e);
+        }
+    }
+}
