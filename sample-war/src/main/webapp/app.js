@@ -164,7 +164,7 @@
       el('div', { class: 'who' }, who, dirBadge, el('span', { class: 'badge outcome ' + outcome },
         outcome === 'SUCCESS' ? '✓ Successful' : outcome === 'FAILURE' ? '✗ Unsuccessful' : '? Not judged')),
       el('div', { class: 'meta' },
-        el('span', { title: 'Call start' }, '🕑 ', el('b', {}, when(c.startedAt || c.receivedAt))),
+        el('span', {}, c.startedAt ? 'Started ' : 'Received ', el('b', {}, when(c.startedAt || c.receivedAt))),
         el('span', {}, 'Duration ', el('b', { class: 'duration' }, duration(c.durationSecs))),
         el('span', {}, 'Cost ', el('b', { class: 'cost' }, number(c.cost)), ' credits',
           c.costUsd !== undefined && c.costUsd !== null ? ' (' + usd(c.costUsd) + ')' : ''),

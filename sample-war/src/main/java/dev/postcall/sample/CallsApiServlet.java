@@ -116,7 +116,7 @@ public final class CallsApiServlet extends HttpServlet {
             problem(resp, 502, "Webhook unreachable", "the application could not reach its own webhook");
             return;
         }
-        json(resp, status == 200 ? 200 : 502, new TestCalls.Sent(sample, conversation, status));
+        json(resp, status == 200 ? 200 : 502, new TestCallResult(sample, conversation, status));
     }
 
     /** This application's webhook, reached the way the request reached us: local address, port, context path. */

@@ -36,10 +36,6 @@ final class TestCalls {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** What happened to one test call. */
-    record Sent(String sample, String conversationId, int webhookStatus) {
-    }
-
     /** A conversation id that cannot collide with the sender's. */
     static String newConversationId() {
         byte[] bytes = new byte[10];
