@@ -174,10 +174,7 @@
       el('h3', { class: 'title' }, c.title || 'Untitled call'),
       el('p', { class: 'summary' }, c.summary || 'No summary was sent for this call.'));
 
-    const side = el('div', { class: 'side' });
-    side.append(c.audioUrl
-      ? el('div', {}, el('h3', {}, 'Recording'), el('audio', { controls: '', preload: 'none', src: c.audioUrl }))
-      : el('div', {}, el('h3', {}, 'Recording'), el('span', { class: 'noaudio' }, 'Audio not received yet')));
+    const details = el('div', { class: 'details' });
     const collected = Object.entries(c.collected || {});
     if (collected.length) {
       const dl = el('dl', { class: 'kv' });
@@ -185,14 +182,19 @@
         const text = valueText(v);
         dl.append(el('dt', {}, k.replace(/_/g, ' ')), el('dd', { class: text === null ? 'null' : '' }, text === null ? 'not collected' : text));
       }
-      side.append(el('div', {}, el('h3', {}, 'Collected data'), dl));
+      details.append(el('div', {}, el('h3', {}, 'Collected data'), dl));
     }
     const evals = Object.entries(c.evaluations || {});
     if (evals.length) {
-      side.append(el('div', {}, el('h3', {}, 'Evaluation'), el('div', { class: 'evals' }, evals.map(([k, v]) =>
+      details.append(el('div', {}, el('h3', {}, 'Evaluation'), el('div', { class: 'evals' }, evals.map(([k, v]) =>
         el('span', { class: 'badge ' + (v || 'UNKNOWN'), title: label(v) },
           (v === 'SUCCESS' ? '✓ ' : v === 'FAILURE' ? '✗ ' : '? ') + k.replace(/_/g, ' '))))));
     }
+    if (details.childElementCount) main.append(details);
+
+    const side = el('div', { class: 'side' }, el('h3', {}, 'Recording'), c.audioUrl
+      ? el('audio', { controls: '', preload: 'none', src: c.audioUrl })
+      : el('span', { class: 'noaudio' }, 'Audio not received yet'));
     return el('article', { class: 'call ' + outcome, 'data-conversation-id': c.conversationId },
       main, side,
       el('div', { class: 'ids' }, c.conversationId + (c.agentId ? ' · agent ' + c.agentId : '') + ' · received ' + ago(c.receivedAt)));

@@ -2,22 +2,25 @@ package dev.postcall.sample;
 
 import dev.postcall.CallReport;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * What the sample has received, in memory and bounded: the last {@value #LIMIT} calls (transcriptions, with their
  * audio file once it arrived) and the last {@value #LIMIT} failed initiations. Thread-safe: webhooks arrive on
  * request threads while the page reads.
  *
- * <p>A plain class so it can be tested without a container; {@link CallStore} is the CDI bean that holds one.
+ * <p>A plain class so it can be tested without a container; {@link CallRecorder} is the CDI bean that fills one.
  */
 public final class ReceivedCalls {
 
@@ -93,14 +96,14 @@ public final class ReceivedCalls {
     /** The calls, newest first. */
     public synchronized List<Call> calls() {
         List<Call> newestFirst = new ArrayList<>(calls.values());
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         return newestFirst;
     }
 
     /** The failed initiations, newest first. */
     public synchronized List<FailedInitiation> failures() {
         List<FailedInitiation> newestFirst = new ArrayList<>(failures);
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         return newestFirst;
     }
 
@@ -115,14 +118,14 @@ public final class ReceivedCalls {
 
     private List<Path> trim() {
         List<Path> dropped = new ArrayList<>();
-        dropOldest(calls, dropped, c -> c.audio());
+        dropOldest(calls, dropped, Call::audio);
         dropOldest(pendingAudio, dropped, p -> p);
         return dropped;
     }
 
     private <V> void dropOldest(LinkedHashMap<String, V> map, List<Path> dropped,
-                                java.util.function.Function<V, Path> audioOf) {
-        var it = map.entrySet().iterator();
+                                Function<V, Path> audioOf) {
+        Iterator<Map.Entry<String, V>> it = map.entrySet().iterator();
         int excess = map.size() - limit;
         while (excess-- > 0 && it.hasNext()) {
             Map.Entry<String, V> eldest = it.next();

@@ -110,6 +110,9 @@ class PageBrowserIT {
         new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("article.call")).size() > before);
 
         new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("article.call audio")).size() >= 2);
+        // the whole page in one picture: as tall as the document
+        Object height = browser.executeScript("return document.documentElement.scrollHeight");
+        browser.manage().window().setSize(new Dimension(1400, Math.min(6000, ((Number) height).intValue() + 140)));
         Path shot = Path.of(System.getProperty("postcall.screenshots", "target"), "sample-page.png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
