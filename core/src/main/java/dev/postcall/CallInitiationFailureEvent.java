@@ -63,7 +63,9 @@ public final class CallInitiationFailureEvent implements PostCallEvent {
         return data;
     }
 
-    /** {@code data.failure_reason} exactly as sent ({@code busy}, {@code no-answer}, {@code unknown}, or newer values). */
+    /**
+     * {@code data.failure_reason} exactly as sent ({@code busy}, {@code no-answer}, {@code unknown}, or newer values).
+     */
     public String failureReason() {
         return data.failureReason() == null ? null : data.failureReason().raw();
     }
@@ -78,7 +80,9 @@ public final class CallInitiationFailureEvent implements PostCallEvent {
         return data.metadata() == null ? null : data.metadata().type();
     }
 
-    /** The SIP status code: {@code sip_status_code} for SIP, {@code SipResponseCode} for Twilio; {@code null} if none. */
+    /**
+     * The SIP status code: {@code sip_status_code} for SIP, {@code SipResponseCode} for Twilio; {@code null} if none.
+     */
     public Integer sipStatusCode() {
         return data.metadata() == null ? null : data.metadata().sipStatusCode();
     }
@@ -93,6 +97,17 @@ public final class CallInitiationFailureEvent implements PostCallEvent {
     public CallInitiationFailureData.Twilio twilio() {
         FailureMetadata m = data.metadata();
         return m instanceof CallInitiationFailureData.Twilio ? (CallInitiationFailureData.Twilio) m : null;
+    }
+
+    /**
+     * The whole body as a JSON-P object, parsed on each call with the JSON-P implementation the application has: for
+     * members the typed model does not cover (the sender adds fields over time).
+     *
+     * @throws java.io.UncheckedIOException when the body cannot be read
+     * @throws jakarta.json.JsonException   when JSON-P refuses the body (for example a number it cannot represent)
+     */
+    public jakarta.json.JsonObject json() {
+        return RawJson.read(body);
     }
 
     /** The type, conversation and timestamp; never payload content. */

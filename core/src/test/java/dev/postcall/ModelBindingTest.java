@@ -294,6 +294,12 @@ class ModelBindingTest {
     }
 
     @Test
+    void startTimeBeyondInstantsRangeReadsAsAbsent() throws Exception {
+        assertThat(transcription("{\"metadata\":{\"start_time_unix_secs\":9223372036854775807}}").report().startTime())
+                .isNull();
+    }
+
+    @Test
     void userIdFallsBackToTheInitiationClientData() throws Exception {
         assertThat(transcription("{\"conversation_initiation_client_data\":{\"user_id\":\"u-9\"}}").report().userId())
                 .isEqualTo("u-9");
