@@ -71,6 +71,14 @@ import java.util.function.Supplier;
  * container {@link #handle} fails and says what to add ({@code weld-servlet-core} on Tomcat or Jetty). The bean
  * manager found is kept by this instance, never in a static field: one JVM may run several web applications,
  * each with its own container, and the servlet loads one handler per application.
+ * <ul>
+ *   <li>Tomcat, Jetty: the WAR bundles {@code org.jboss.weld.servlet:weld-servlet-core}, whose
+ *   {@code CDIProvider} answers {@code CDI.current()} for the web application it started in. JNDI is only a
+ *   fallback there, and only when the WAR binds {@code BeanManager} under {@code java:comp/env}.</li>
+ *   <li>WildFly, Payara, GlassFish, Open Liberty and other Jakarta EE servers: the server's own CDI answers
+ *   {@code CDI.current()}, and every one binds {@code java:comp/BeanManager} as the specification requires.
+ *   Bundle no CDI implementation in that WAR.</li>
+ * </ul>
  *
  * <p>Thread-safe. This class is not a CDI bean and the jar has no {@code beans.xml}: it works with
  * {@code bean-discovery-mode="annotated"} and never causes the host's classes to be discovered.

@@ -1,6 +1,7 @@
 package dev.postcall.cdi.e2e;
 
 import dev.postcall.AudioEvent;
+import dev.postcall.CallReport;
 import dev.postcall.PostCallEvent;
 import dev.postcall.TranscriptionEvent;
 import dev.postcall.cdi.Agent;
@@ -27,8 +28,9 @@ public class Calls {
     static final String REFUSED_AGENT = "agent_8801k6yn4vq7cw2et5bz9hx3md0p";
 
     private final List<TranscriptionEvent> calls = new CopyOnWriteArrayList<>();
+    private final List<CallReport> reports = new CopyOnWriteArrayList<>();
     private final List<PostCallEvent> everything = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<TranscriptionEvent> later = new CompletableFuture<>();
+    private final CompletableFuture<CallReport> later = new CompletableFuture<>();
     private final CompletableFuture<byte[]> savedAudio = new CompletableFuture<>();
     private final CountDownLatch responseReceived = new CountDownLatch(1);
 
@@ -41,7 +43,12 @@ public class Calls {
         return List.copyOf(everything);
     }
 
-    CompletableFuture<TranscriptionEvent> later() {
+    /** The reports, read while the observer ran: a body in a temp file is gone once the request is over. */
+    List<CallReport> reports() {
+        return List.copyOf(reports);
+    }
+
+    CompletableFuture<CallReport> later() {
         return later;
     }
 
@@ -56,6 +63,7 @@ public class Calls {
 
     void onCall(@Observes TranscriptionEvent call) {
         calls.add(call);
+        reports.add(call.report());
     }
 
     void onAny(@Observes PostCallEvent event) {
@@ -67,7 +75,12 @@ public class Calls {
     }
 
     void later(@ObservesAsync TranscriptionEvent call) {
-        later.complete(call);
+        try {
+            later.complete(call.report());
+        } catch (RuntimeException e) {
+            later.completeExceptionally(e);
+            throw e;
+        }
     }
 
     void saveAudioLater(@ObservesAsync AudioEvent audio) throws Exception {
