@@ -6,6 +6,7 @@ import dev.postcall.TranscriptionEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,8 +37,9 @@ public class CallRecorder {
     private final Clock clock = Clock.systemUTC();
     private Path audioDir;
 
-    /** The application stops: the audio files go with it. */
-    synchronized void deleteAudioFolder(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+    /** The application stops: the audio files go with it (nothing to do when no call ever created this bean). */
+    synchronized void deleteAudioFolder(
+            @Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class) Object app) {
         if (audioDir == null) {
             return;
         }
