@@ -3,8 +3,10 @@
 #   fuzz/run.sh                 every target, 10 minutes each
 #   fuzz/run.sh 180             every target, 3 minutes each
 #   fuzz/run.sh 600 SignatureFuzzTest EventParserFuzzTest
-# Logs go to core/target/fuzz-<target>.log (the servlet module's ClientAddressFuzzTest too). Findings are written by Jazzer as crash-* files into the target's
-# src/test/resources/.../<Target>Inputs/<method>/ directory (ignored by git until renamed and committed).
+#   MVN_OPTS_EXTRA=-o fuzz/run.sh 180      offline, once the dependencies are downloaded
+# Logs go to core/target/fuzz-<target>.log (the servlet module's ClientAddressFuzzTest's too). Jazzer writes a
+# finding as a crash-* file into the target's src/test/resources/.../<Target>Inputs/<method>/ directory (ignored
+# by git until renamed and committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"
@@ -20,7 +22,7 @@ for target in "${targets[@]}"; do
   echo "== ${target}: fuzzing for ${seconds} s, log in ${log}"
   # jazzer.internal.arg.N are libFuzzer's arguments (argv[0] first); the last -max_total_time wins over the
   # annotation's maxDuration. -Xmx keeps one fuzzing JVM from taking a quarter of the machine's memory.
-  if JAZZER_FUZZ=1 mvn -B -o -pl core,servlet test -Dtest="${target}" -Dsurefire.failIfNoSpecifiedTests=false \
+  if JAZZER_FUZZ=1 mvn -B ${MVN_OPTS_EXTRA:-} -pl core,servlet test -Dtest="${target}" -Dsurefire.failIfNoSpecifiedTests=false \
       -DargLine=-Xmx1g \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="${seconds}" >"${log}" 2>&1; then
     result="no finding"
