@@ -88,8 +88,7 @@ final class CallReports {
                 caller,
                 called,
                 direction,
-                meta == null || meta.startTimeUnixSecs() == null
-                        ? null : Instant.ofEpochSecond(meta.startTimeUnixSecs()),
+                meta == null ? null : instant(meta.startTimeUnixSecs()),
                 meta == null || meta.callDurationSecs() == null
                         ? null : Duration.ofSeconds(meta.callDurationSecs()),
                 meta == null ? null : meta.cost(),
@@ -107,5 +106,13 @@ final class CallReports {
 
     private static Outcome outcome(OpenEnum<Outcome> value) {
         return value == null ? Outcome.UNKNOWN : value.value();
+    }
+
+    /** Seconds as an instant; outside what {@link Instant} holds (a signed but absurd value) the time is unknown. */
+    private static Instant instant(Long seconds) {
+        if (seconds == null || seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            return null;
+        }
+        return Instant.ofEpochSecond(seconds);
     }
 }
