@@ -115,12 +115,4 @@ final class CallReports {
     private static Outcome outcome(OpenEnum<Outcome> value) {
         return value == null ? Outcome.UNKNOWN : value.value();
     }
-
-    /** Seconds as an instant; outside what {@link Instant} holds (a signed but absurd value) the time is unknown. */
-    private static Instant instant(Long seconds) {
-        if (seconds == null || seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
-            return null;
-        }
-        return Instant.ofEpochSecond(seconds);
-    }
 }
