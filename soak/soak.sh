@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Soak (not in CI): mixed valid, invalid and audio webhook traffic at saturation against the whole stack
+# (embedded Jetty 12 + Weld + PostCallWebhookFilter + PostCallWebhookServlet with an inbox + the CDI handler),
+# run as a server process of its own; every minute a full GC in it, then heap used, open file descriptors and
+# temp files are recorded. Passes when no status was unexpected, the heap after full GC at the last minute is
+# within 10 % of minute 2, file descriptors are flat and no temp file is left.
+#
+#   soak/soak.sh [minutes=10]            env: THREADS (8), LEDGER (memory|off), MVN_FLAGS (e.g. -o)
+#
+# Linux only (/proc/<pid>/fd); needs the JDK's jcmd. Output and the server's log stay in a /tmp/postcall-soak.* dir.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+minutes=${1:-10}
+threads=${THREADS:-8}
+ledger=${LEDGER:-memory}
+secret="wsec_soak_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+work=$(mktemp -d /tmp/postcall-soak.XXXXXX)
+mkdir -p "$work/jvm-tmp"
+
+echo "== building the test classpath (cdi module and what it needs)"
+# shellcheck disable=SC2086
+mvn -B -q ${MVN_FLAGS:-} -pl cdi -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test
+cp="cdi/target/test-classes:cdi/target/classes:$(cat "$work/cp.txt")"
+
+echo "== starting the server (work dir $work, delivery-ledger=$ledger)"
+java -Xmx256m -Djava.io.tmpdir="$work/jvm-tmp" -cp "$cp" dev.postcall.soak.SoakServer "$work" "$secret" "$ledger" \
+  > "$work/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  [ -s "$work/url" ] && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.5
+done
+url=$(cat "$work/url")
+
+echo "== soak: $minutes minute(s), $threads threads, against $url"
+status=0
+java -Xmx256m -cp "$cp" dev.postcall.soak.SoakClient "$url" "$secret" "$minutes" "$threads" "$server" \
+  "$work/container-tmp" "$work/jvm-tmp" "$work/inbox" | tee "$work/report.txt" || status=$?
+
+echo "server log: $(grep -c -E '^(SEVERE|WARNING)' "$work/server.log" || true) SEVERE/WARNING line(s) in $work/server.log"
+exit "$status"
