@@ -182,23 +182,23 @@ public final class PostCallWebhookFilter implements Filter {
         byte[] client = ClientAddress.of(request, settings.trustedProxies());
         IpAllowlist allowlist = settings.ipAllowlist();
         if (!allowlist.allowsAll() && !allowlist.contains(client)) {
-            reject(request, response, Problem.ADDRESS_NOT_ALLOWED);
+            rejectUnread(request, response, Problem.ADDRESS_NOT_ALLOWED);
             return;
         }
         if (!"POST".equals(request.getMethod())) {
-            reject(request, response, Problem.METHOD_NOT_ALLOWED);
+            rejectUnread(request, response, Problem.METHOD_NOT_ALLOWED);
             return;
         }
         SignatureVerifier.Verification verification;
         try {
             verification = verifier.begin(request.getHeader(SIGNATURE_HEADER));
         } catch (SignatureException e) {
-            reject(request, response, problemFor(e.reason()));
+            rejectUnread(request, response, problemFor(e.reason()));
             return;
         }
         long declared = request.getContentLengthLong();
         if (declared > settings.maxBodySize()) {
-            reject(request, response, Problem.BODY_TOO_LARGE);
+            rejectUnread(request, response, Problem.BODY_TOO_LARGE);
             return;
         }
 
@@ -251,6 +251,19 @@ public final class PostCallWebhookFilter implements Filter {
                     request.getRequestURI(), request.getRemoteAddr(), problem.slug);
         }
         problem.send(response);
+    }
+
+    /**
+     * {@link #reject} before the body was read. The container may close the connection rather than read a body
+     * nobody wants, after a response that looked reusable: a client sending its next request on it then sees the
+     * connection drop. Saying {@code Connection: close} makes it open a new one.
+     */
+    private static void rejectUnread(HttpServletRequest request, HttpServletResponse response, Problem problem)
+            throws IOException {
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            response.setHeader("Connection", "close");
+        }
+        reject(request, response, problem);
     }
 
     /** {@link #reject}, for a connection that may be gone already: a failed write is expected, not an error. */
