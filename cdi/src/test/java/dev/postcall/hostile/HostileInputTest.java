@@ -78,6 +78,10 @@ class HostileInputTest {
     static final int MAX_BODY = 2 * 1024 * 1024;
     static final String PROBLEMS = "https://postcall.dev/problems/";
     static final String RECEIVED = "{\"received\":true}";
+    /** Problems answered before the body is read (every row sends one). */
+    static final Set<String> UNREAD_BODY = Set.of("address-not-allowed", "method-not-allowed",
+            "signature-header-missing", "signature-header-malformed", "timestamp-too-old", "timestamp-in-future",
+            "body-too-large");
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -617,6 +621,10 @@ class HostileInputTest {
             assertThat(reply.body()).doesNotContain(MARKER, SECRET);
             if (c.status() == 405) {
                 assertThat(reply.header("Allow")).isEqualTo("POST");
+            }
+            if (UNREAD_BODY.contains(c.problem())) {
+                // refused before the body was read: the client must not send its next request on this connection
+                assertThat(reply.header("Connection")).as("Connection header").isEqualTo("close");
             }
         }
         if (c.status() == 200) {
