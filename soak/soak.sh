@@ -11,6 +11,9 @@
 # which traffic at saturation fills during the run, so the heap only flattens once it is full; LEDGER=memory
 # includes it (expect growth until about 100,000 valid deliveries, then flat).
 #
+# Another running server (the sample app, say) instead of the embedded one: SOAK_URL=<webhook url>
+# SOAK_SECRET=<its secret> SOAK_PID=<its JVM's pid> SOAK_DIRS="<its temp dir> <its inbox> ..." soak/soak.sh 10
+#
 # Linux only (/proc/<pid>/fd); needs the JDK's jcmd. Output and the server's log stay in a /tmp/postcall-soak.* dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +30,13 @@ echo "== building the test classpath (cdi module and what it needs)"
 mvn -B -q ${MVN_FLAGS:-} -pl cdi -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test
 cp="cdi/target/test-classes:cdi/target/classes:$(cat "$work/cp.txt")"
+
+if [ -n "${SOAK_URL:-}" ]; then
+  echo "== soak: $minutes minute(s), $threads threads, against $SOAK_URL (pid $SOAK_PID)"
+  # shellcheck disable=SC2086
+  exec java -Xmx256m -cp "$cp" dev.postcall.soak.SoakClient "$SOAK_URL" "$SOAK_SECRET" "$minutes" "$threads" \
+    "$SOAK_PID" ${SOAK_DIRS:-}
+fi
 
 echo "== starting the server (work dir $work, delivery-ledger=$ledger)"
 java -Xmx256m -Djava.io.tmpdir="$work/jvm-tmp" -cp "$cp" dev.postcall.soak.SoakServer "$work" "$secret" "$ledger" \

@@ -42,7 +42,7 @@ import javax.crypto.spec.SecretKeySpec;
  * bodies, async copies, inbox entries) in its directories; at the end it waits for the server to finish, measures once more, and judges: no unexpected status,
  * heap at the last minute within 10 % of minute 2, file descriptors within 10 % (or 10) of minute 2, no temp file.
  *
- * <p>Arguments: {@code <url> <secret> <minutes> <threads> <server pid> <dir to count temp files in>...}.
+ * <p>Arguments: {@code <url> <secret> <minutes> <threads> <server pid> [<dir to count temp files in>...]}.
  */
 public final class SoakClient {
 
@@ -96,8 +96,8 @@ public final class SoakClient {
 
     /** Runs the soak; exits 0 when every criterion holds, 1 otherwise. */
     public static void main(String[] args) throws Exception {
-        if (args.length < 6) {
-            System.err.println("usage: SoakClient <url> <secret> <minutes> <threads> <pid> <temp dir>...");
+        if (args.length < 5) {
+            System.err.println("usage: SoakClient <url> <secret> <minutes> <threads> <pid> [<temp dir>...]");
             System.exit(2);
         }
         List<Path> watched = new ArrayList<>();
@@ -225,8 +225,8 @@ public final class SoakClient {
                 return post(json("{\"type\":\"post_call_transcription\",\"data\":{\"a\":[1,2"), now, secret);
             case GET:
                 return send(HttpRequest.newBuilder(uri).GET().build());
-            case OVER_LIMIT:
-                return raw(header(new byte[0], now, secret), 2 * 1024 * 1024, 0);
+            case OVER_LIMIT: // over the soak server's 1 MiB and over the default 256 MiB of any other
+                return raw(header(new byte[0], now, secret), 300 * 1024 * 1024, 0);
             case ABORTED: {
                 byte[] body = transcription(400);
                 raw(header(body, now, secret), body.length, body.length / 2);
