@@ -90,7 +90,8 @@ public final class SoakClient {
             }
         }
         wheel = kinds.toArray(new Kind[0]);
-        audio = new byte[150_000];
+        // over the soak server's 16 KiB memory threshold; -Dsoak.audioBytes=900000 passes a 1 MiB one too
+        audio = new byte[Integer.getInteger("soak.audioBytes", 150_000)];
         new Random(42).nextBytes(audio);
     }
 
@@ -120,6 +121,12 @@ public final class SoakClient {
             t.start();
             workers.add(t);
         }
+        int warmup = Integer.getInteger("soak.warmupMinutes", 0);
+        if (warmup > 0) {
+            // fills what the server keeps by design (the delivery ledger's 100,000 keys) before anything is judged
+            Thread.sleep(TimeUnit.MINUTES.toMillis(warmup));
+            System.out.println(sample(0).toString().replace("minute 0 ", "warmed up"));
+        }
         List<Sample> samples = new ArrayList<>();
         long start = System.nanoTime();
         for (int m = 1; m <= minutes; m++) {
@@ -145,7 +152,8 @@ public final class SoakClient {
         double heapChange = (last.heapUsedKb - two.heapUsedKb) * 100.0 / two.heapUsedKb;
         long fdChange = last.fds - two.fds;
         System.out.println();
-        System.out.println("requests: " + sent.sum() + " (" + sent.sum() / (minutes * 60) + "/s); by kind/status: "
+        System.out.println("requests: " + sent.sum() + " (" + sent.sum() / ((minutes + warmup) * 60)
+                + "/s, warm-up included); by kind/status: "
                 + new java.util.TreeMap<>(counts));
         System.out.println("unexpected statuses: " + unexpected.sum() + (unexpectedSamples.isEmpty() ? ""
                 : " e.g. " + unexpectedSamples.subList(0, Math.min(5, unexpectedSamples.size()))));
