@@ -63,7 +63,9 @@ public final class CallInitiationFailureEvent implements PostCallEvent {
         return data;
     }
 
-    /** {@code data.failure_reason} exactly as sent ({@code busy}, {@code no-answer}, {@code unknown}, or newer values). */
+    /**
+     * {@code data.failure_reason} exactly as sent ({@code busy}, {@code no-answer}, {@code unknown}, or newer values).
+     */
     public String failureReason() {
         return data.failureReason() == null ? null : data.failureReason().raw();
     }
@@ -78,7 +80,9 @@ public final class CallInitiationFailureEvent implements PostCallEvent {
         return data.metadata() == null ? null : data.metadata().type();
     }
 
-    /** The SIP status code: {@code sip_status_code} for SIP, {@code SipResponseCode} for Twilio; {@code null} if none. */
+    /**
+     * The SIP status code: {@code sip_status_code} for SIP, {@code SipResponseCode} for Twilio; {@code null} if none.
+     */
     public Integer sipStatusCode() {
         return data.metadata() == null ? null : data.metadata().sipStatusCode();
     }

@@ -60,7 +60,8 @@ final class CallReports {
         Map<String, Outcome> evaluations = new LinkedHashMap<>();
         if (analysis != null) {
             if (!analysis.dataCollectionResults().isEmpty()) {
-                analysis.dataCollectionResults().forEach((id, r) -> collected.put(id, r == null ? null : r.javaValue()));
+                analysis.dataCollectionResults()
+                        .forEach((id, r) -> collected.put(id, r == null ? null : r.javaValue()));
             } else {
                 for (DataCollectionResult r : analysis.dataCollectionResultsList()) {
                     if (r != null && r.dataCollectionId() != null) {
@@ -69,7 +70,8 @@ final class CallReports {
                 }
             }
             if (!analysis.evaluationCriteriaResults().isEmpty()) {
-                analysis.evaluationCriteriaResults().forEach((id, r) -> evaluations.put(id, outcome(r == null ? null : r.result())));
+                analysis.evaluationCriteriaResults()
+                        .forEach((id, r) -> evaluations.put(id, outcome(r == null ? null : r.result())));
             } else {
                 for (EvaluationResult r : analysis.evaluationCriteriaResultsList()) {
                     if (r != null && r.criteriaId() != null) {
@@ -86,8 +88,10 @@ final class CallReports {
                 caller,
                 called,
                 direction,
-                meta == null || meta.startTimeUnixSecs() == null ? null : Instant.ofEpochSecond(meta.startTimeUnixSecs()),
-                meta == null || meta.callDurationSecs() == null ? null : Duration.ofSeconds(meta.callDurationSecs()),
+                meta == null || meta.startTimeUnixSecs() == null
+                        ? null : Instant.ofEpochSecond(meta.startTimeUnixSecs()),
+                meta == null || meta.callDurationSecs() == null
+                        ? null : Duration.ofSeconds(meta.callDurationSecs()),
                 meta == null ? null : meta.cost(),
                 meta == null ? null : meta.costFiat(),
                 termination,

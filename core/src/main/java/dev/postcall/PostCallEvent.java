@@ -16,7 +16,10 @@ public sealed interface PostCallEvent
     /** The envelope's {@code type}, exactly as sent (for example {@code post_call_transcription}). */
     String type();
 
-    /** The envelope's {@code event_timestamp} in unix seconds (sent as a number or a numeric string). */
+    /**
+     * The envelope's {@code event_timestamp} in unix seconds (sent as a number or a numeric string); 0 when the
+     * envelope has none.
+     */
     long eventTimestamp();
 
     /** {@code data.agent_id}, or {@code null} when the payload has none. */

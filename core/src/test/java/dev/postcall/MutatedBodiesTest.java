@@ -24,7 +24,8 @@ class MutatedBodiesTest {
             "transcription-extra-fields.json", "audio.json", "failure-twilio.json", "failure-sip.json",
             "unknown-type.json");
 
-    private static final byte[] INTERESTING = "{}[]\":,\\ 0-e.tfnu\u00ff\u0080".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] INTERESTING =
+            "{}[]\":,\\ 0-e.tfnu\u00ff\u0080".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     @Test
     void damagedBodiesNeverThrowAnythingButTheDocumentedExceptions() {
@@ -96,11 +97,13 @@ class MutatedBodiesTest {
                     body[at] = INTERESTING[random.nextInt(INTERESTING.length)];
                     break;
                 case 1:
-                    body = concat(Arrays.copyOfRange(body, 0, at), Arrays.copyOfRange(body, Math.min(body.length, at + 1 + random.nextInt(8)), body.length));
+                    int to = Math.min(body.length, at + 1 + random.nextInt(8));
+                    body = concat(Arrays.copyOfRange(body, 0, at), Arrays.copyOfRange(body, to, body.length));
                     break;
                 case 2:
-                    body = concat(concat(Arrays.copyOfRange(body, 0, at),
-                            new byte[] {INTERESTING[random.nextInt(INTERESTING.length)]}), Arrays.copyOfRange(body, at, body.length));
+                    byte[] inserted = {INTERESTING[random.nextInt(INTERESTING.length)]};
+                    body = concat(concat(Arrays.copyOfRange(body, 0, at), inserted),
+                            Arrays.copyOfRange(body, at, body.length));
                     break;
                 default:
                     body = Arrays.copyOf(body, at);

@@ -75,7 +75,8 @@ public final class BodyJson {
                         } else {
                             type = s.readString(MAX_SHORT_STRING);
                             if (type == null) {
-                                throw new MalformedEventException("'type' is longer than " + MAX_SHORT_STRING + " bytes");
+                                throw new MalformedEventException(
+                                        "'type' is longer than " + MAX_SHORT_STRING + " bytes");
                             }
                         }
                         break;

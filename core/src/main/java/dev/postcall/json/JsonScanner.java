@@ -23,6 +23,17 @@ final class JsonScanner {
 
     private static final int BUFFER_SIZE = 16 * 1024;
 
+    /** Bytes that end the plain run of a string: the quote, the backslash and control characters. */
+    private static final boolean[] STRING_STOP = new boolean[256];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            STRING_STOP[c] = true;
+        }
+        STRING_STOP['"'] = true;
+        STRING_STOP['\\'] = true;
+    }
+
     private final InputStream in;
     byte[] buf;
     int pos;
@@ -81,12 +92,18 @@ final class JsonScanner {
             if (pos == limit && !fill()) {
                 return -1;
             }
-            int b = buf[pos] & 0xff;
-            if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-                pos++;
-            } else {
-                return b;
+            byte[] b = buf;
+            int p = pos;
+            int end = limit;
+            while (p < end) {
+                int c = b[p];
+                if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
+                    pos = p;
+                    return c & 0xff;
+                }
+                p++;
             }
+            pos = p;
         }
     }
 
@@ -286,11 +303,7 @@ final class JsonScanner {
             byte[] b = buf;
             int p = pos;
             int end = limit;
-            while (p < end) {
-                byte c = b[p];
-                if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
-                    break;
-                }
+            while (p < end && !STRING_STOP[b[p] & 0xff]) {
                 p++;
             }
             pos = p;
@@ -312,7 +325,18 @@ final class JsonScanner {
     }
 
     private void literal(String word) throws IOException, MalformedEventException {
-        for (int i = 0; i < word.length(); i++) {
+        int n = word.length();
+        if (limit - pos >= n) {
+            // common case: the whole word is in the buffer
+            for (int i = 0; i < n; i++) {
+                if (buf[pos + i] != word.charAt(i)) {
+                    throw error("invalid literal, expected " + word);
+                }
+            }
+            pos += n;
+            return;
+        }
+        for (int i = 0; i < n; i++) {
             if (nextRaw() != word.charAt(i)) {
                 throw error("invalid literal, expected " + word);
             }
@@ -326,7 +350,8 @@ final class JsonScanner {
     String readNumber(int maxChars) throws IOException, MalformedEventException {
         StringBuilder text = maxChars == Integer.MAX_VALUE ? null : new StringBuilder();
         int length = 0;
-        int state = 0; // 0 start, 1 after '-', 2 zero, 3 int digits, 4 after '.', 5 frac digits, 6 after e, 7 after sign, 8 exp digits
+        // 0 start, 1 after '-', 2 zero, 3 int digits, 4 after '.', 5 frac digits, 6 after e, 7 after sign, 8 exp digits
+        int state = 0;
         while (true) {
             if (pos == limit && !fill()) {
                 break;
@@ -370,6 +395,7 @@ final class JsonScanner {
     }
 
     MalformedEventException truncated() {
-        return new MalformedEventException("malformed JSON: the body ends in the middle of a value (byte " + offset() + ")");
+        return new MalformedEventException(
+                "malformed JSON: the body ends in the middle of a value (byte " + offset() + ")");
     }
 }

@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** How the conversation was authorized. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * How the conversation was authorized.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum AuthorizationMethod {
     /** {@code invalid} */
     INVALID,

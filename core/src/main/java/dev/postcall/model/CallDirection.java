@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** Which way a phone call, SMS or WhatsApp conversation went. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * Which way a phone call, SMS or WhatsApp conversation went.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum CallDirection {
     /** {@code inbound} */
     INBOUND,

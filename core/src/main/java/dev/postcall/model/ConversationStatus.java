@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** The conversation's processing status; {@code in-progress} reads as {@link #IN_PROGRESS}. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * The conversation's processing status; {@code in-progress} reads as {@link #IN_PROGRESS}.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum ConversationStatus {
     /** {@code initiated} */
     INITIATED,

@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** Why an outbound call could not be initiated; {@code no-answer} reads as {@link #NO_ANSWER}. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * Why an outbound call could not be initiated; {@code no-answer} reads as {@link #NO_ANSWER}.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum FailureReason {
     /** {@code busy} */
     BUSY,

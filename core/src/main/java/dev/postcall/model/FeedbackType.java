@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** The kind of feedback a conversation received. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * The kind of feedback a conversation received.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum FeedbackType {
     /** {@code thumbs} */
     THUMBS,

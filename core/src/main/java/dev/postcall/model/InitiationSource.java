@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** What started the conversation ({@code metadata.conversation_initiation_source}, {@code source_info.source}). Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * What started the conversation ({@code metadata.conversation_initiation_source}, {@code source_info.source}).
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum InitiationSource {
     /** {@code android_sdk} */
     ANDROID_SDK,

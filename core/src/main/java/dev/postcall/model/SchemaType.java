@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** The JSON type a data collection item asks for. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * The JSON type a data collection item asks for.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum SchemaType {
     /** {@code boolean} */
     BOOLEAN,

@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** How an evaluation criterion is scored. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * How an evaluation criterion is scored.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum ScoringMode {
     /** {@code binary} */
     BINARY,

@@ -1,6 +1,9 @@
 package dev.postcall.model;
 
-/** The kind of tool a call or result belongs to. Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}. */
+/**
+ * The kind of tool a call or result belongs to.
+ * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ */
 public enum ToolType {
     /** {@code system} */
     SYSTEM,

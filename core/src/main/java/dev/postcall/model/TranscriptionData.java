@@ -27,7 +27,8 @@ import java.util.List;
  * @param hasAuxiliaryAudio                {@code has_auxiliary_audio}
  * @param transcript                       {@code transcript}: the turns, in order
  * @param tagIds                           {@code tag_ids}
- * @param otlpTraces                       {@code otlp_traces}, sent with the OpenTelemetry transcript format, as raw JSON
+ * @param otlpTraces                       {@code otlp_traces}, sent with the OpenTelemetry transcript format, as
+ *                                         raw JSON
  */
 public record TranscriptionData(
         String agentId,
