@@ -19,7 +19,8 @@ import java.util.Map;
  *                          {@code null} for web and app conversations
  * @param calledNumber      who was called: the agent's number on inbound calls, the external number on outbound ones
  * @param direction         inbound or outbound phone call; {@link Direction#NONE} for web and app conversations
- * @param startTime         {@code metadata.start_time_unix_secs}
+ * @param startTime         {@code metadata.start_time_unix_secs}; {@code null} when absent or beyond what
+ *                          {@link Instant} holds
  * @param duration          {@code metadata.call_duration_secs}
  * @param cost              {@code metadata.cost}, in credits
  * @param costUsd           {@code metadata.cost_fiat}, in US dollars, when sent

@@ -88,10 +88,8 @@ final class CallReports {
                 caller,
                 called,
                 direction,
-                meta == null || meta.startTimeUnixSecs() == null
-                        ? null : Instant.ofEpochSecond(meta.startTimeUnixSecs()),
-                meta == null || meta.callDurationSecs() == null
-                        ? null : Duration.ofSeconds(meta.callDurationSecs()),
+                meta == null ? null : instant(meta.startTimeUnixSecs()),
+                meta == null || meta.callDurationSecs() == null ? null : Duration.ofSeconds(meta.callDurationSecs()),
                 meta == null ? null : meta.cost(),
                 meta == null ? null : meta.costFiat(),
                 termination,
@@ -103,6 +101,15 @@ final class CallReports {
                 Collections.unmodifiableMap(collected),
                 Collections.unmodifiableMap(evaluations),
                 meta == null ? null : meta.mainLanguage());
+    }
+
+    /** {@code null} when absent or beyond the years Instant can hold (which would throw rather than report). */
+    private static Instant instant(Long epochSeconds) {
+        if (epochSeconds == null || epochSeconds < Instant.MIN.getEpochSecond()
+                || epochSeconds > Instant.MAX.getEpochSecond()) {
+            return null;
+        }
+        return Instant.ofEpochSecond(epochSeconds);
     }
 
     private static Outcome outcome(OpenEnum<Outcome> value) {

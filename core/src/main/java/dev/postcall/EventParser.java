@@ -36,7 +36,7 @@ public final class EventParser {
     /**
      * Reads the envelope ({@code type}, {@code event_timestamp}, {@code data}) with a streaming read and returns the
      * typed event. A transcription's content is bound when first asked for ({@link TranscriptionEvent#data()});
-     * a call initiation failure's, which is small, here. An absent {@code event_timestamp} reads as 0; a
+     * a call initiation failure's, which is small, here. An absent or null {@code event_timestamp} reads as 0; a
      * {@code type} postcall does not model gives an {@link UnknownEvent}.
      *
      * @throws MalformedEventException when the body is not JSON, not an object, or lacks {@code type} or {@code data};

@@ -18,7 +18,7 @@ public sealed interface PostCallEvent
 
     /**
      * The envelope's {@code event_timestamp} in unix seconds (sent as a number or a numeric string); 0 when the
-     * envelope has none.
+     * envelope has none or it is {@code null}.
      */
     long eventTimestamp();
 

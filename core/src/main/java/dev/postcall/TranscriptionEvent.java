@@ -101,6 +101,17 @@ public final class TranscriptionEvent implements PostCallEvent {
         return r;
     }
 
+    /**
+     * The whole body as a JSON-P object, parsed on each call with the JSON-P implementation the application has: for
+     * members the typed model does not cover (the sender adds fields over time).
+     *
+     * @throws java.io.UncheckedIOException when the body cannot be read
+     * @throws jakarta.json.JsonException   when JSON-P refuses the body (for example a number it cannot represent)
+     */
+    public jakarta.json.JsonObject json() {
+        return RawJson.read(body);
+    }
+
     /** The type, conversation and timestamp; never payload content. */
     @Override
     public String toString() {

@@ -62,13 +62,18 @@ public final class UnknownEvent implements PostCallEvent {
      * (the container's, or Parsson).
      *
      * @throws UncheckedIOException when the body cannot be read
-     * @throws JsonException        when JSON-P refuses the body (for example one larger than its size limit)
+     * @throws JsonException        when JSON-P refuses the body (for example one larger than its size limit, or a
+     *                              number it cannot represent, such as an exponent beyond the range of an int)
      */
     public JsonObject json() {
         try (InputStream in = body.openStream(); JsonReader reader = Json.createReader(in)) {
             return reader.readObject();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the body", e);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Parsson builds every number as a BigDecimal while reading and lets BigDecimal's own exception out for
+            // valid JSON such as 1e99999999999; keep to the one exception type JSON-P documents.
+            throw new JsonException("JSON-P cannot represent a number in the body", e);
         }
     }
 

@@ -133,6 +133,12 @@ class EventParserEnvelopeTest {
     }
 
     @Test
+    void nullEventTimestampReadsAsAbsent() throws Exception {
+        assertThat(parse("{\"type\":\"x\",\"event_timestamp\":null,\"data\":{}}").eventTimestamp()).isZero();
+        assertThat(parse("{\"type\":\"x\",\"event_timestamp\": null ,\"data\":{}}").eventTimestamp()).isZero();
+    }
+
+    @Test
     void unknownTypeKeepsRawJson() throws Exception {
         UnknownEvent event = (UnknownEvent) Fixtures.parse("unknown-type.json");
         assertThat(event.json().getJsonObject("data").getJsonObject("escalation").getString("queue"))

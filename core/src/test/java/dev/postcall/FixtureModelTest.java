@@ -278,6 +278,10 @@ class FixtureModelTest {
         assertThat(data.analysis().dataCollectionResults().get("pizza_size").jsonSchema().allowedValues())
                 .containsExactly("S", "M", "L");
 
+        assertThat(event.json().getJsonObject("data").getString("x_region")).as("extras stay readable raw")
+                .isEqualTo("eu-west");
+        assertThat(event.json().getString("schema_version")).isEqualTo("2026-03-01");
+
         CallReport report = event.report();
         assertThat(report.callerNumber()).isEqualTo("+13125550117");
         assertThat(report.calledNumber()).isEqualTo("+13125550166");
@@ -304,6 +308,7 @@ class FixtureModelTest {
         assertThat(twilio.get("Duration")).isEqualTo("0");
         assertThat(twilio.get("ToCity")).isEmpty();
         assertThat(twilio.body()).hasSize(31);
+        assertThat(event.json().getJsonObject("data").getJsonObject("metadata").getString("type")).isEqualTo("twilio");
     }
 
     @Test
@@ -329,6 +334,22 @@ class FixtureModelTest {
         assertThat(event.type()).isEqualTo("conversation_escalated");
         assertThat(((UnknownEvent) event).json().getJsonObject("data").getJsonObject("escalation").getInt("priority"))
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aBodyHeldInAFileGivesTheSameModelAsOneInMemory() throws Exception {
+        for (String file : List.of("transcription-minimal.json", "transcription-phone-inbound.json",
+                "transcription-sip-outbound.json", "transcription-with-audio-flags.json",
+                "transcription-extra-fields.json")) {
+            TranscriptionEvent fromFile = (TranscriptionEvent) new EventParser()
+                    .parse(BodySource.ofFile(Fixtures.path(file)));
+            TranscriptionEvent inMemory = transcription(file);
+            assertThat(fromFile.report()).as(file).isEqualTo(inMemory.report());
+            assertThat(fromFile.data().transcript()).as(file).isEqualTo(inMemory.data().transcript());
+        }
+        CallInitiationFailureEvent failure = (CallInitiationFailureEvent) new EventParser()
+                .parse(BodySource.ofFile(Fixtures.path("failure-sip.json")));
+        assertThat(failure.sipStatusCode()).isEqualTo(486);
     }
 
     @Test

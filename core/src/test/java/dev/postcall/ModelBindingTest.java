@@ -96,6 +96,46 @@ class ModelBindingTest {
     }
 
     @Test
+    void numbersThatCannotBeReadAsTheFieldsTypeReadAsAbsentInsteadOfLosingThePayload() throws Exception {
+        String[][] cases = {
+                // value, expected duration (Integer), expected cost (Long), expected cost_fiat (Double)
+                {"\"7.0\"", "7", "7", "7.0"},
+                {"\" 7 \"", "7", "7", "7.0"},
+                {"1e3", "1000", "1000", "1000.0"},
+                {"7.5", "8", "8", "7.5"},
+                {"-7.5", "-8", "-8", "-7.5"},
+                {"3000000000", null, "3000000000", "3.0E9"},
+                {"1e40", null, null, "1.0E40"},
+                {"1e400", null, null, null},
+                {"\"\"", null, null, null},
+                {"\"n/a\"", null, null, null},
+                {"true", null, null, null},
+                {"{\"a\":1}", null, null, null},
+                {"null", null, null, null},
+        };
+        for (String[] c : cases) {
+            TranscriptionEvent event = transcription("{\"metadata\":{\"call_duration_secs\":" + c[0] + ",\"cost\":" + c[0]
+                    + ",\"cost_fiat\":" + c[0] + ",\"main_language\":\"en\"}}");
+            var meta = event.data().metadata();
+            assertThat(meta.callDurationSecs()).as(c[0]).isEqualTo(c[1] == null ? null : Integer.valueOf(c[1]));
+            assertThat(meta.cost()).as(c[0]).isEqualTo(c[2] == null ? null : Long.valueOf(c[2]));
+            assertThat(meta.costFiat()).as(c[0]).isEqualTo(c[3] == null ? null : Double.valueOf(c[3]));
+            assertThat(meta.mainLanguage()).as("the members after it still read").isEqualTo("en");
+        }
+    }
+
+    @Test
+    void booleansAcceptTheirStringsAndOneOrZero() throws Exception {
+        String[][] cases = {{"true", "true"}, {"false", "false"}, {"\"TRUE\"", "true"}, {"\" false\"", "false"},
+                {"1", "true"}, {"0", "false"}, {"2", null}, {"\"yes\"", null}, {"[]", null}, {"null", null}};
+        for (String[] c : cases) {
+            TranscriptionData data = transcription("{\"has_audio\":" + c[0] + ",\"agent_name\":\"n\"}").data();
+            assertThat(data.hasAudio()).as(c[0]).isEqualTo(c[1] == null ? null : Boolean.valueOf(c[1]));
+            assertThat(data.agentName()).isEqualTo("n");
+        }
+    }
+
+    @Test
     void nullAndAbsentCollectionsReadAsEmpty() throws Exception {
         TranscriptionData data = transcription("{\"transcript\":null,\"visited_agents\":null,\"metadata\":"
                 + "{\"warnings\":null,\"phone_call\":{\"type\":\"sip_trunking\",\"sip_header_dynamic_variables\":null}},"
@@ -291,6 +331,12 @@ class ModelBindingTest {
                 + "{\"criteria_id\":\"polite\",\"result\":\"success\"}]}}").report();
         assertThat(report.collected()).containsExactly(entry("city", "Oslo"));
         assertThat(report.evaluations()).containsExactly(entry("polite", Outcome.SUCCESS));
+    }
+
+    @Test
+    void startTimeBeyondInstantsRangeReadsAsAbsent() throws Exception {
+        assertThat(transcription("{\"metadata\":{\"start_time_unix_secs\":9223372036854775807}}").report().startTime())
+                .isNull();
     }
 
     @Test

@@ -178,6 +178,10 @@ public final class BodyJson {
 
     private static long readTimestamp(JsonScanner s) throws IOException, MalformedEventException {
         int b = s.peek();
+        if (b == 'n') {
+            s.skipValue(1); // JSON null, checked as a literal: the same as absent
+            return 0;
+        }
         String text;
         if (b == '"') {
             text = s.readString(64);

@@ -5,7 +5,7 @@ package dev.postcall.json;
  * {@code data} and {@code data.full_audio} sit in the body. Internal to postcall; not API.
  *
  * @param type           the envelope's {@code type}
- * @param eventTimestamp the envelope's {@code event_timestamp} in unix seconds; 0 when absent
+ * @param eventTimestamp the envelope's {@code event_timestamp} in unix seconds; 0 when absent or null
  * @param agentId        {@code data.agent_id} when it is a string, else {@code null}
  * @param conversationId {@code data.conversation_id} when it is a string, else {@code null}
  * @param dataStart      offset of the {@code data} object's opening brace

@@ -2,14 +2,17 @@ package dev.postcall.json;
 
 import dev.postcall.model.CallInitiationFailureData;
 import dev.postcall.model.CallInitiationFailureData.FailureMetadata;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.bind.adapter.JsonbAdapter;
 
 import java.util.Map;
 
 /**
  * Binds a failure's {@code metadata} ({@code {type, body}}) and reads {@code body} by {@code type}, leniently:
- * numbers may come as strings and strings as numbers. Internal to postcall; public only so JSON-B can create it.
+ * numbers may come as strings and strings as numbers; writes it back as {@code {type, body}}. Internal to postcall;
+ * public only so JSON-B can create it.
  */
 public final class FailureMetadataAdapter implements JsonbAdapter<FailureMetadata, FailureMetadataAdapter.AnyMetadata> {
 
@@ -28,7 +31,24 @@ public final class FailureMetadataAdapter implements JsonbAdapter<FailureMetadat
 
     @Override
     public AnyMetadata adaptToJson(FailureMetadata metadata) {
-        throw new UnsupportedOperationException("postcall binds failure metadata for reading only");
+        if (metadata instanceof CallInitiationFailureData.Sip) {
+            return new AnyMetadata("sip", ((CallInitiationFailureData.Sip) metadata).body());
+        }
+        if (metadata instanceof CallInitiationFailureData.Twilio) {
+            JsonObjectBuilder body = Json.createObjectBuilder();
+            ((CallInitiationFailureData.Twilio) metadata).body().forEach((k, v) -> {
+                if (v == null) {
+                    body.addNull(k);
+                } else {
+                    body.add(k, v);
+                }
+            });
+            return new AnyMetadata("twilio", body.build());
+        }
+        if (metadata instanceof CallInitiationFailureData.Other) {
+            return new AnyMetadata(metadata.type(), ((CallInitiationFailureData.Other) metadata).body());
+        }
+        return null;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.postcall.json;
 
+import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -51,6 +52,16 @@ final class JsonText {
         } catch (NumberFormatException | ArithmeticException e) {
             return null;
         }
+    }
+
+    /** String values as JSON strings (null stays null), in order; {@code null} for an empty map. */
+    static Map<String, JsonValue> values(Map<String, String> texts) {
+        if (texts == null || texts.isEmpty()) {
+            return null;
+        }
+        Map<String, JsonValue> values = new LinkedHashMap<>();
+        texts.forEach((k, v) -> values.put(k, v == null ? JsonValue.NULL : Json.createValue(v)));
+        return values;
     }
 
     /** A map of the object's members as text (see {@link #text(JsonValue)}), in order; empty for null. */

@@ -32,7 +32,8 @@ public final class ModelJson {
                 if (j == null) {
                     try {
                         j = JsonbBuilder.create(new JsonbConfig()
-                                .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+                                .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
+                                .withDeserializers(LenientScalars.all()));
                     } catch (JsonbException | java.util.ServiceConfigurationError e) {
                         throw new IllegalStateException("no JSON-B implementation is available: the application "
                                 + "server provides one, or add org.eclipse:yasson to the application", e);

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Binds {@code metadata.phone_call} through one record holding every variant's members, then picks the variant by
- * {@code type}. Internal to postcall; public only so JSON-B can create it. Reading only.
+ * {@code type}; writes a variant back the same way. Internal to postcall; public only so JSON-B can create it.
  */
 public final class PhoneCallAdapter implements JsonbAdapter<PhoneCall, PhoneCallAdapter.AnyPhoneCall> {
 
@@ -46,7 +46,22 @@ public final class PhoneCallAdapter implements JsonbAdapter<PhoneCall, PhoneCall
 
     @Override
     public AnyPhoneCall adaptToJson(PhoneCall call) {
-        throw new UnsupportedOperationException("postcall binds phone calls for reading only");
+        if (call == null) {
+            return null;
+        }
+        String streamSid = null;
+        String callId = null;
+        Map<String, JsonValue> headers = null;
+        if (call instanceof PhoneCall.Twilio) {
+            streamSid = ((PhoneCall.Twilio) call).streamSid();
+        } else if (call instanceof PhoneCall.Exotel) {
+            streamSid = ((PhoneCall.Exotel) call).streamSid();
+        } else if (call instanceof PhoneCall.SipTrunk) {
+            callId = ((PhoneCall.SipTrunk) call).callId();
+            headers = JsonText.values(((PhoneCall.SipTrunk) call).sipHeaderDynamicVariables());
+        }
+        return new AnyPhoneCall(call.type(), call.direction(), call.phoneNumberId(), call.agentNumber(),
+                call.externalNumber(), streamSid, call.callSid(), callId, headers);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.postcall.json;
 
 import dev.postcall.model.ToolDetails;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.adapter.JsonbAdapter;
@@ -10,7 +11,7 @@ import java.util.Map;
 
 /**
  * Binds {@code tool_details} through one record holding every variant's members, then picks the variant by
- * {@code type}. Internal to postcall; public only so JSON-B can create it. Reading only.
+ * {@code type}; writes a variant back the same way. Internal to postcall; public only so JSON-B can create it.
  */
 public final class ToolDetailsAdapter implements JsonbAdapter<ToolDetails, ToolDetailsAdapter.AnyToolDetails> {
 
@@ -65,7 +66,32 @@ public final class ToolDetailsAdapter implements JsonbAdapter<ToolDetails, ToolD
 
     @Override
     public AnyToolDetails adaptToJson(ToolDetails details) {
-        throw new UnsupportedOperationException("postcall binds tool details for reading only");
+        if (details instanceof ToolDetails.Webhook) {
+            ToolDetails.Webhook w = (ToolDetails.Webhook) details;
+            return new AnyToolDetails("webhook", w.method(), w.url(), JsonText.values(w.headers()),
+                    JsonText.values(w.pathParams()), JsonText.values(w.queryParams()), w.body(), null, null, null, null,
+                    null, null, null, null, null, null, null, null);
+        }
+        if (details instanceof ToolDetails.Client) {
+            String parameters = ((ToolDetails.Client) details).parameters();
+            return new AnyToolDetails("client", null, null, null, null, null, null,
+                    parameters == null ? null : Json.createValue(parameters), null, null, null, null, null, null, null,
+                    null, null, null, null);
+        }
+        if (details instanceof ToolDetails.Mcp) {
+            ToolDetails.Mcp m = (ToolDetails.Mcp) details;
+            return new AnyToolDetails("mcp", null, null, null, null, null, null, m.parameters(), m.mcpServerId(),
+                    m.mcpServerName(), m.integrationType(), m.approvalPolicy(), m.requiresApproval(), m.mcpToolName(),
+                    m.mcpToolDescription(), null, null, null, null);
+        }
+        if (details instanceof ToolDetails.ApiIntegrationWebhook) {
+            ToolDetails.ApiIntegrationWebhook a = (ToolDetails.ApiIntegrationWebhook) details;
+            return new AnyToolDetails("api_integration_webhook", null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, a.integrationId(), a.credentialId(), a.integrationConnectionId(),
+                    adaptToJson(a.webhookDetails()));
+        }
+        return details == null ? null : new AnyToolDetails(details.type(), null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Override

@@ -9,8 +9,8 @@ import jakarta.json.bind.adapter.JsonbAdapter;
 import java.util.List;
 
 /**
- * Binds a tool result through one record holding every variant's members, then picks the variant by {@code type}.
- * Internal to postcall; public only so JSON-B can create it. Reading only.
+ * Binds a tool result through one record holding every variant's members, then picks the variant by {@code type};
+ * writes a variant back the same way. Internal to postcall; public only so JSON-B can create it.
  */
 public final class ToolResultAdapter implements JsonbAdapter<ToolResult, ToolResultAdapter.AnyToolResult> {
 
@@ -57,7 +57,28 @@ public final class ToolResultAdapter implements JsonbAdapter<ToolResult, ToolRes
 
     @Override
     public AnyToolResult adaptToJson(ToolResult result) {
-        throw new UnsupportedOperationException("postcall binds tool results for reading only");
+        if (result == null) {
+            return null;
+        }
+        ToolResult.Common c = result.common();
+        JsonObject detail = null;
+        String integrationId = null;
+        String credentialId = null;
+        String connectionId = null;
+        if (result instanceof ToolResult.SystemTool) {
+            ToolResult.SystemOutcome outcome = ((ToolResult.SystemTool) result).result();
+            detail = outcome == null ? null : outcome.fields();
+        } else if (result instanceof ToolResult.Workflow) {
+            detail = ((ToolResult.Workflow) result).result();
+        } else if (result instanceof ToolResult.ApiIntegrationWebhook) {
+            ToolResult.ApiIntegrationWebhook a = (ToolResult.ApiIntegrationWebhook) result;
+            integrationId = a.integrationId();
+            credentialId = a.credentialId();
+            connectionId = a.integrationConnectionId();
+        }
+        return new AnyToolResult(c.type(), c.requestId(), c.toolName(), c.resultValue(), c.isError(), c.isBlocked(),
+                c.toolHasBeenCalled(), c.toolLatencySecs(), c.errorType(), c.rawErrorMessage(),
+                c.dynamicVariableUpdates(), detail, integrationId, credentialId, connectionId);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.postcall.model;
 
 import dev.postcall.json.OpenEnumDeserializer;
+import dev.postcall.json.OpenEnumSerializer;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
+import jakarta.json.bind.annotation.JsonbTypeSerializer;
 
 import java.util.Objects;
 
@@ -19,6 +21,7 @@ import java.util.Objects;
  * @param <E>   the enumeration, which has an {@code UNKNOWN} constant
  */
 @JsonbTypeDeserializer(OpenEnumDeserializer.class)
+@JsonbTypeSerializer(OpenEnumSerializer.class)
 public record OpenEnum<E extends Enum<E>>(E value, String raw) {
 
     /** Checks that both parts are present. */
