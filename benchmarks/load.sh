@@ -5,7 +5,7 @@
 # a temp folder, then runs each receiver in turn on CPU $SERVER_CPU with wrk on CPU $LOAD_CPU, and the 100 MB audio
 # run. Results: benchmarks/target/load/results.md (the tables) and raw.txt (every wrk RESULT line).
 #
-# Knobs (environment): SIZES="5k 50k"  MODES="bare naive postcall postcall-noreport express"  DURATION=15 WARMUP=10
+# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=20
 # CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
 # 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
@@ -13,10 +13,10 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 OUT=${OUT:-$ROOT/benchmarks/target/load}
 SIZES=${SIZES:-"5k 50k"}
-MODES=${MODES:-"bare naive postcall postcall-noreport express"}
+MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
 RUNS=${RUNS:-"load reject audio"}
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-20}
 CONNS=${CONNS:-4}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}

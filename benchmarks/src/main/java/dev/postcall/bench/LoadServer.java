@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 127.0.0.1, plus {@code GET /stats} (heap and RSS, for the audio run):
  * <ul>
  *   <li>{@code bare}: a servlet that reads the body and answers 200 (the ceiling);</li>
+ *   <li>{@code bare-weld}: the bare servlet in a context where Weld runs (its per-request listeners), no filter;</li>
  *   <li>{@code naive}: body into a {@code String}, header split, {@code Mac} built per request, timestamp checked,
  *       hex compared, Yasson into a {@code Map} (a {@code Jsonb} shared, as most applications would);</li>
  *   <li>{@code postcall}: {@link PostCallWebhookFilter} + {@link PostCallWebhookServlet} + Weld (weld-servlet-core)
@@ -70,13 +71,14 @@ public final class LoadServer {
                 System.out.println(WebhookSigner.header(body, SECRET, t));
                 return;
             case "bare":
+            case "bare-weld":
             case "naive":
             case "postcall":
             case "postcall-noreport":
                 serve(mode, Integer.getInteger("port", 8089));
                 return;
             default:
-                System.err.println("usage: LoadServer bare|naive|postcall|postcall-noreport | payloads <dir>"
+                System.err.println("usage: LoadServer bare|bare-weld|naive|postcall|postcall-noreport | payloads <dir>"
                         + " | sign <file> [unix-seconds]");
                 System.exit(2);
         }
@@ -91,6 +93,11 @@ public final class LoadServer {
         ServletContextHandler context = new ServletContextHandler("/");
         switch (mode) {
             case "bare":
+                context.addServlet(new ServletHolder(new BareServlet()), PATH);
+                break;
+            case "bare-weld":
+                // what any CDI application on weld-servlet pays per request: Weld's request-context listeners
+                context.addEventListener(new Listener());
                 context.addServlet(new ServletHolder(new BareServlet()), PATH);
                 break;
             case "naive":

@@ -64,6 +64,7 @@ public class ParseBenchmark {
     private Jsonb plain;
     private Jsonb snakeCase;
     private JsonParserFactory tokens;
+    private jakarta.json.JsonReaderFactory readers;
 
     @Setup
     public void setUp() throws Exception {
@@ -76,6 +77,7 @@ public class ParseBenchmark {
         snakeCase = JsonbBuilder.create(new JsonbConfig()
                 .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
         tokens = Json.createParserFactory(Map.of());
+        readers = Json.createReaderFactory(Map.of());
         // a body that does not parse would make every number below meaningless
         if (report().callerNumber() == null && size.equals("50k")) {
             throw new IllegalStateException("the 50k payload lost its caller number");
@@ -123,6 +125,14 @@ public class ParseBenchmark {
     @Benchmark
     public Delivery yassonRecords() {
         return snakeCase.fromJson(new ByteArrayInputStream(body), Delivery.class);
+    }
+
+    /** An option under the JSON-B/JSON-P APIs: Parsson's tree of {@code data}, which records could be built from. */
+    @Benchmark
+    public Object jsonpTree() {
+        try (jakarta.json.JsonReader reader = readers.createReader(new ByteArrayInputStream(body))) {
+            return reader.readObject();
+        }
     }
 
     /** Baseline: Parsson's tokenizer alone, every event pulled and every string and number value read. */
