@@ -46,7 +46,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
 fi
 CP=$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")
-if [[ " $MODES " == *" express "* ]]; then
+if [[ " $RUNS " == *" load "* && " $MODES " == *" express "* ]]; then
   NODE_DIR=${NODE_DIR:-$(mktemp -d /tmp/postcall-express.XXXXXX)}
   if [ ! -d "$NODE_DIR/node_modules/@elevenlabs/elevenlabs-js" ]; then
     log "npm install express @elevenlabs/elevenlabs-js into $NODE_DIR"
@@ -160,7 +160,7 @@ if [[ " $RUNS " == *" audio "* ]]; then
   fi
   raw_sha=$(sha256sum "$OUT/payloads/audio.raw" | cut -d' ' -f1)
   post_audio() { # -> "http_code seconds"
-    taskset -c "$LOAD_CPU" curl -s -o /dev/null -w '%{http_code} %{time_total}' -X POST -H 'Expect:' \
+    taskset -c "$LOAD_CPU" curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST -H 'Expect:' \
       -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/json' \
       -H "ElevenLabs-Signature: $(sign "$audio")" -T "$audio" "$URL"
   }
@@ -187,7 +187,7 @@ if [[ " $RUNS " == *" audio "* ]]; then
       fi
       AUDIO_ROWS+="| $mode | $i | $code | $secs | $growth | $((hwm / 1024)) | $saved |"$'\n'
     done
-    gcmax=$(grep -oE '[0-9]+M->' "$OUT/gc-audio-$mode.log" | tr -d 'M->' | sort -n | tail -1)
+    gcmax=$(grep -oE '[0-9]+M->' "$OUT/gc-audio-$mode.log" | sed 's/M->//' | sort -n | tail -1 || true)
     AUDIO_ROWS+="| $mode | GC log: largest heap before a collection over the whole run | | | ${gcmax:-none} MB | | |"$'\n'
     stop_server
   done
