@@ -212,15 +212,18 @@ fi
     "node $(node --version); wrk ${CONNS} connections, 1 thread, ${WARMUP}s warm-up + ${DURATION}s; server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
   echo
   if [[ " $RUNS " == *" load "* ]]; then
-    echo "| receiver | body | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU µs/req | vs bare | vs naive | vs express |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| receiver | body | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU µs/req | req/s vs bare | vs naive | vs express | per CPU µs: vs bare | vs naive | vs express |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for size in $SIZES; do
       for mode in $MODES; do
         k=$mode/$size
         ratio() { local ref=${RPS[$1/$size]:-}; [ -n "$ref" ] && awk -v a="${RPS[$k]}" -v b="$ref" 'BEGIN{printf "%.2f×", a/b}' || echo "-"; }
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mode" "$size" "${RPS[$k]}" \
+        # the same ratio from server CPU per request: work per core, steadier than req/s on a shared machine
+        cpuratio() { local ref=${CPU[$1/$size]:-}; [ -n "$ref" ] && awk -v a="${CPU[$k]}" -v b="$ref" 'BEGIN{printf "%.2f×", b/a}' || echo "-"; }
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mode" "$size" "${RPS[$k]}" \
           "$(awk -v u="${P50[$k]}" 'BEGIN{printf "%.2f", u/1000}')" "$(awk -v u="${P99[$k]}" 'BEGIN{printf "%.2f", u/1000}')" \
-          "${NON2XX[$k]}" "${SOCK[$k]}" "${CPU[$k]}" "$(ratio bare)" "$(ratio naive)" "$(ratio express)"
+          "${NON2XX[$k]}" "${SOCK[$k]}" "${CPU[$k]}" "$(ratio bare)" "$(ratio naive)" "$(ratio express)" \
+          "$(cpuratio bare)" "$(cpuratio naive)" "$(cpuratio express)"
       done
     done
     echo
