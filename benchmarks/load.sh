@@ -50,7 +50,8 @@ if [[ " $RUNS " == *" load "* && " $MODES " == *" express "* ]]; then
   NODE_DIR=${NODE_DIR:-$(mktemp -d /tmp/postcall-express.XXXXXX)}
   if [ ! -d "$NODE_DIR/node_modules/@elevenlabs/elevenlabs-js" ]; then
     log "npm install express @elevenlabs/elevenlabs-js into $NODE_DIR"
-    (cd "$NODE_DIR" && npm init -y >/dev/null && npm install --no-audit --no-fund express @elevenlabs/elevenlabs-js >/dev/null 2>&1)
+    (cd "$NODE_DIR" && npm init -y >/dev/null && npm install --no-audit --no-fund "express@${EXPRESS_VERSION:-5.3.0}" \
+      "@elevenlabs/elevenlabs-js@${SDK_VERSION:-2.73.0}" >/dev/null 2>&1)
   fi
   cp "$ROOT/benchmarks/load/express-server.js" "$NODE_DIR/"
 fi
@@ -209,7 +210,7 @@ fi
   echo "## Load ($(date -u +%FT%TZ); load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg))"
   echo
   echo "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(java -version 2>&1 | head -1);" \
-    "node $(node --version); wrk ${CONNS} connections, 1 thread, ${WARMUP}s warm-up + ${DURATION}s; server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
+    "node $(node --version)$([ -n "${NODE_DIR:-}" ] && for m in express @elevenlabs/elevenlabs-js; do printf ', %s %s' $m "$(node -p "require('$NODE_DIR/node_modules/$m/package.json').version" 2>/dev/null)"; done); wrk ${CONNS} connections, 1 thread, ${WARMUP}s warm-up + ${DURATION}s; server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
   echo
   if [[ " $RUNS " == *" load "* ]]; then
     echo "| receiver | body | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU µs/req | req/s vs bare | vs naive | vs express | per CPU µs: vs bare | vs naive | vs express |"
