@@ -75,6 +75,31 @@ class CdiEventDispatcherTest {
     }
 
     @Test
+    void repeatedDeliveriesThroughOneDispatcherReachTheSameObserversEachTime() throws Exception {
+        // the dispatcher keeps the selected Event per type and agent; the second round goes through those
+        PostCallEvent minimal = Fixtures.event(Fixtures.MINIMAL);
+        PostCallEvent inbound = Fixtures.event(Fixtures.INBOUND);
+        PostCallEvent audio = Fixtures.event(Fixtures.AUDIO);
+        PostCallEvent anonymous = Fixtures.withoutAgent();
+
+        CdiEventDispatcher dispatcher = new CdiEventDispatcher();
+        for (int round = 0; round < 2; round++) {
+            dispatcher.handle(minimal);
+            dispatcher.handle(inbound);
+            dispatcher.handle(audio);
+            dispatcher.handle(anonymous);
+        }
+
+        Deliveries deliveries = deliveries();
+        assertThat(deliveries.seen("agent-transcription")).containsExactly(minimal, minimal);
+        assertThat(deliveries.seen("agent-any")).containsExactly(inbound, audio, inbound, audio);
+        assertThat(deliveries.seen("transcription")).containsExactly(minimal, inbound, anonymous,
+                minimal, inbound, anonymous);
+        assertThat(deliveries.seen("audio")).containsExactly(audio, audio);
+        assertThat(deliveries.seen("any")).hasSize(8);
+    }
+
+    @Test
     void eventWithoutAgentReachesUnqualifiedObserversOnly() throws Exception {
         PostCallEvent event = Fixtures.withoutAgent();
         assertThat(event.agentId()).isNull();

@@ -13,6 +13,8 @@ import java.util.Objects;
 final class Base64ValueStream extends InputStream {
 
     private static final byte[] DECODE = new byte[128];
+    /** {@link #DECODE} over every byte value, -1 for what is not in the alphabet. */
+    private static final int[] GROUP = new int[256];
 
     static {
         java.util.Arrays.fill(DECODE, (byte) -1);
@@ -22,6 +24,10 @@ final class Base64ValueStream extends InputStream {
         }
         DECODE['-'] = 62;
         DECODE['_'] = 63;
+        java.util.Arrays.fill(GROUP, -1);
+        for (int c = 0; c < DECODE.length; c++) {
+            GROUP[c] = DECODE[c];
+        }
     }
 
     private final JsonScanner in;
@@ -69,6 +75,21 @@ final class Base64ValueStream extends InputStream {
             int end = in.limit;
             int acc = bits;
             int count = sextets;
+            if (count == 0) {
+                // whole groups of four alphabet characters at a time; any other byte makes v negative
+                while (end - p >= 4 && len - n >= 3) {
+                    int v = GROUP[buf[p] & 0xff] << 18 | GROUP[buf[p + 1] & 0xff] << 12
+                            | GROUP[buf[p + 2] & 0xff] << 6 | GROUP[buf[p + 3] & 0xff];
+                    if (v < 0) {
+                        break;
+                    }
+                    b[off + n] = (byte) (v >> 16);
+                    b[off + n + 1] = (byte) (v >> 8);
+                    b[off + n + 2] = (byte) v;
+                    n += 3;
+                    p += 4;
+                }
+            }
             while (p < end && n + 3 <= len) {
                 int c = buf[p];
                 int v = c >= 0 ? DECODE[c] : -1;

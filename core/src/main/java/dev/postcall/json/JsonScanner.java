@@ -146,6 +146,10 @@ final class JsonScanner {
      */
     String readString(int maxBytes) throws IOException, MalformedEventException {
         expect('"', "a string");
+        String ascii = readPlainAscii(maxBytes);
+        if (ascii != null) {
+            return ascii;
+        }
         long start = offset();
         StringBuilder chars = new StringBuilder();
         byte[] pending = new byte[Math.min(maxBytes, 256)];
@@ -181,6 +185,29 @@ final class JsonScanner {
         }
         flush(pending, pendingCount, chars, start);
         return chars.toString();
+    }
+
+    /**
+     * The common case of member names and ids: the rest of the string is already in the buffer, ASCII, without
+     * escapes and within {@code maxBytes}. Returns it and moves past the closing quote, or returns {@code null}
+     * and moves nothing, leaving the string to the general path (which decodes UTF-8 and escapes).
+     */
+    private String readPlainAscii(int maxBytes) {
+        byte[] b = buf;
+        int from = pos;
+        int end = limit - from > maxBytes ? from + maxBytes + 1 : limit;
+        for (int p = from; p < end; p++) {
+            int c = b[p];
+            if (c == '"') {
+                pos = p + 1;
+                return new String(b, from, p - from, StandardCharsets.ISO_8859_1);
+            }
+            // negative: a byte of a multi-byte UTF-8 sequence
+            if (c < 0x20 || c == '\\') {
+                return null;
+            }
+        }
+        return null;
     }
 
     private int flush(byte[] pending, int count, StringBuilder chars, long start) throws MalformedEventException {

@@ -31,7 +31,9 @@ public final class SignatureException extends Exception {
 
     /** With the reason and a message that contains no secret, signature or payload text. */
     public SignatureException(Reason reason, String message) {
-        super(message);
+        // no stack trace: this is an answer to a bad request, not a fault, and filling in a servlet container's
+        // deep stack made a refused request cost about as much as reading its body
+        super(message, null, false, false);
         this.reason = reason;
     }
 

@@ -109,4 +109,23 @@ class Base64ValueStreamTest {
             assertThat(in.readAllBytes()).isEqualTo(original);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 3, 5, 4096})
+    void largeValueWithEscapesAndLineBreaksAnywhereDecodesLikeTheJdk(int chunk) throws IOException {
+        Random random = new Random(11);
+        byte[] original = new byte[30_000];
+        random.nextBytes(original);
+        String encoded = Base64.getEncoder().encodeToString(original);
+        StringBuilder value = new StringBuilder();
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            // breaks the four-character groups at every offset, as MIME-style line breaks and "\/" do
+            value.append(c == '/' && random.nextBoolean() ? "\\/" : String.valueOf(c));
+            if (random.nextInt(97) == 0) {
+                value.append(random.nextBoolean() ? "\\n" : "\\r\\n");
+            }
+        }
+        assertThat(decode(value.toString(), chunk)).isEqualTo(original);
+    }
 }

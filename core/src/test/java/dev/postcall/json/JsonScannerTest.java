@@ -126,4 +126,18 @@ class JsonScannerTest {
         s.skipValue(0);
         assertThat(s.offset()).isEqualTo(1 + 2 + 3 + 4 + 1);
     }
+
+    @Test
+    void longStringsEndAtTheirQuoteWhereverTheStopFallsInAWord() throws Exception {
+        for (int length = 0; length < 40; length++) {
+            String value = "x".repeat(length);
+            for (String tail : new String[] {"\"", "\\n\"", "\\\"\""}) {
+                JsonScanner s = over("\"" + value + tail + " ,");
+                s.skipValue(0);
+                assertThat(s.peek()).as("length %d, tail %s", length, tail).isEqualTo(',');
+            }
+            assertThatThrownBy(() -> over("\"" + value + "\u0001\"").skipValue(0))
+                    .isInstanceOf(MalformedEventException.class);
+        }
+    }
 }

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# The load test of issue 7, from one command on a fresh Debian/Ubuntu machine with a JDK 17+, Maven, Node.js and npm:
+#   benchmarks/load.sh
+# Builds the benchmarks module, installs wrk (apt-get) when missing and express + @elevenlabs/elevenlabs-js (npm) into
+# a temp folder, then runs each receiver in turn on CPU $SERVER_CPU with wrk on CPU $LOAD_CPU, and the 100 MB audio
+# run. Results: benchmarks/target/load/results.md (the tables) and raw.txt (every wrk RESULT line).
+#
+# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=20
+# CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
+# 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT=${OUT:-$ROOT/benchmarks/target/load}
+SIZES=${SIZES:-"5k 50k"}
+MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
+RUNS=${RUNS:-"load reject audio"}
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-20}
+CONNS=${CONNS:-4}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+PORT=${PORT:-8089}
+JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx256m"}
+export SECRET=${SECRET:-wsec_load_6b1f0e2d9c8a7b6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f}
+URL=http://127.0.0.1:$PORT/webhook
+TICKS=$(getconf CLK_TCK)
+mkdir -p "$OUT"
+LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
+RAW=$OUT/raw.txt
+: > "$RAW"
+
+log() { echo "== $*" >&2; }
+
+# ---- tools -------------------------------------------------------------------------------------------------------
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  sudo_if_needed apt-get install -y wrk >/dev/null || { sudo_if_needed apt-get update >/dev/null; sudo_if_needed apt-get install -y wrk >/dev/null; }
+fi
+for tool in taskset curl java mvn node npm sha256sum; do
+  command -v $tool >/dev/null || { echo "load.sh needs $tool" >&2; exit 1; }
+done
+if [ -z "${SKIP_BUILD:-}" ]; then
+  log "building the benchmarks module"
+  mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
+fi
+CP=$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")
+if [[ " $RUNS " == *" load "* && " $MODES " == *" express "* ]]; then
+  NODE_DIR=${NODE_DIR:-$(mktemp -d /tmp/postcall-express.XXXXXX)}
+  if [ ! -d "$NODE_DIR/node_modules/@elevenlabs/elevenlabs-js" ]; then
+    log "npm install express @elevenlabs/elevenlabs-js into $NODE_DIR"
+    (cd "$NODE_DIR" && npm init -y >/dev/null && npm install --no-audit --no-fund "express@${EXPRESS_VERSION:-5.3.0}" \
+      "@elevenlabs/elevenlabs-js@${SDK_VERSION:-2.73.0}" >/dev/null 2>&1)
+  fi
+  cp "$ROOT/benchmarks/load/express-server.js" "$NODE_DIR/"
+fi
+
+java -cp "$CP" dev.postcall.bench.LoadServer payloads "$OUT/payloads" >/dev/null
+
+# ---- one receiver ------------------------------------------------------------------------------------------------
+SERVER_PID=
+start_server() { # mode [extra JVM options...]
+  local mode=$1; shift
+  if [ "$mode" = express ]; then
+    (cd "$NODE_DIR" && PORT=$PORT exec taskset -c "$SERVER_CPU" node express-server.js) > "$OUT/server-$mode.log" 2>&1 &
+  else
+    local java_mode=$mode props=""
+    [ "$mode" = postcall-noreport ] && java_mode=postcall props="-Dpostcall.bench.report=false"
+    # shellcheck disable=SC2086
+    taskset -c "$SERVER_CPU" java $JAVA_OPTS "$@" $props -Dport=$PORT -cp "$CP" dev.postcall.bench.LoadServer \
+      "$java_mode" > "$OUT/server-$mode.log" 2>&1 &
+  fi
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server-$mode.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server $mode did not start" >&2; exit 1
+}
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+trap stop_server EXIT
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sign() { java -cp "$CP" dev.postcall.bench.LoadServer sign "$1"; }
+
+# drive mode size signature label -> prints "label rps p50 p99 non2xx errors cpu_us_per_req"
+drive() {
+  local body=$1 sig=$2 label=$3
+  BODY=$body SIG=$sig taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/benchmarks/load/post.lua" "$URL" >/dev/null
+  local before after line
+  before=$(cpu_ticks "$SERVER_PID")
+  line=$(BODY=$body SIG=$sig taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --timeout 10s \
+    -s "$ROOT/benchmarks/load/post.lua" "$URL" | grep '^RESULT')
+  after=$(cpu_ticks "$SERVER_PID")
+  echo "$label $line cpu_ticks=$((after - before))" >> "$RAW"
+  local requests rps p50 p99 non2xx socket cpu
+  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+  rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")
+  p50=$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")
+  p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")
+  non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
+  socket=$(awk '{for(i=1;i<=NF;i++){split($i,a,"="); if(a[1]~/^(connect|read|write|timeout)$/) s+=a[2]}} END{print s+0}' <<<"$line")
+  cpu=$(awk -v t=$((after - before)) -v hz="$TICKS" -v n="$requests" 'BEGIN{printf "%.0f", t * 1e6 / hz / n}')
+  echo "$label $rps $p50 $p99 $non2xx $socket $cpu"
+}
+
+# ---- the load runs -----------------------------------------------------------------------------------------------
+declare -A RPS P50 P99 NON2XX SOCK CPU
+if [[ " $RUNS " == *" load "* ]]; then
+  for size in $SIZES; do
+    body=$OUT/payloads/transcription-$size.json
+    for mode in $MODES; do
+      log "$mode, $size body: warm-up ${WARMUP}s, then ${DURATION}s with $CONNS connections"
+      start_server "$mode"
+      read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "$(sign "$body")" "$mode/$size")
+      stop_server
+      RPS[$mode/$size]=$rps; P50[$mode/$size]=$p50; P99[$mode/$size]=$p99; NON2XX[$mode/$size]=$non2xx
+      SOCK[$mode/$size]=$sock; CPU[$mode/$size]=$cpu
+    done
+  done
+fi
+
+# ---- rejection is cheap: a bad header with a 50 KB body vs a bare read of it ------------------------------------
+declare -A REJ
+if [[ " $RUNS " == *" reject "* ]]; then
+  body=$OUT/payloads/transcription-50k.json
+  log "bare, 50k (the reference for rejections)"
+  start_server bare
+  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "$(sign "$body")" "reject/bare-read")
+  REJ[bare]="$rps $p50 $p99 $non2xx $sock $cpu"
+  stop_server
+  start_server postcall
+  log "postcall, 50k, malformed header"
+  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=not-a-time,v0=zz" "reject/malformed")
+  REJ[malformed]="$rps $p50 $p99 $non2xx $sock $cpu"
+  log "postcall, 50k, timestamp two days old"
+  old=$(( $(date +%s) - 172800 ))
+  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$old,v0=$(printf '0%.0s' $(seq 64))" "reject/expired")
+  REJ[expired]="$rps $p50 $p99 $non2xx $sock $cpu"
+  log "postcall, 50k, well-formed header with a wrong signature (the body must be read and hashed)"
+  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$(date +%s),v0=$(printf '0%.0s' $(seq 64))" "reject/mismatch")
+  REJ[mismatch]="$rps $p50 $p99 $non2xx $sock $cpu"
+  stop_server
+fi
+
+# ---- 100 MB chunked audio ----------------------------------------------------------------------------------------
+AUDIO_ROWS=""
+if [[ " $RUNS " == *" audio "* ]]; then
+  audio=$OUT/payloads/audio-100m.json
+  if [ ! -f "$audio" ]; then
+    log "writing a 100 MB audio body (75,000,000 random bytes, base64)"
+    head -c 75000000 /dev/urandom > "$OUT/payloads/audio.raw"
+    { printf '{"type":"post_call_audio","event_timestamp":%s,"data":{"agent_id":"agent_bench","conversation_id":"conv_bench_audio","full_audio":"' "$(date +%s)"
+      base64 -w0 "$OUT/payloads/audio.raw"; printf '"}}'; } > "$audio"
+  fi
+  raw_sha=$(sha256sum "$OUT/payloads/audio.raw" | cut -d' ' -f1)
+  post_audio() { # -> "http_code seconds"
+    taskset -c "$LOAD_CPU" curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST -H 'Expect:' \
+      -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/json' \
+      -H "ElevenLabs-Signature: $(sign "$audio")" -T "$audio" "$URL"
+  }
+  for mode in bare postcall; do
+    rm -rf "$OUT/saved"; mkdir -p "$OUT/saved"
+    log "$mode, 100 MB chunked audio, -Xmx128m"
+    start_server "$mode" -Xms32m -Xmx128m "-Xlog:gc:file=$OUT/gc-audio-$mode.log" -Dpostcall.bench.heapwatch=true \
+      "-Dpostcall.bench.audioDir=$OUT/saved"
+    post_audio >/dev/null   # warm-up
+    best=""
+    for i in 1 2 3; do
+      rm -f "$OUT/saved"/*
+      curl -s "http://127.0.0.1:$PORT/stats?reset" > /dev/null
+      read -r code secs < <(post_audio)
+      stats=$(curl -s "http://127.0.0.1:$PORT/stats")
+      echo "audio/$mode run $i: status=$code seconds=$secs $stats" >> "$RAW"
+      base=$(sed -E 's/.*heapBase=([0-9]+).*/\1/' <<<"$stats"); peak=$(sed -E 's/.*heapPeak=([0-9]+).*/\1/' <<<"$stats")
+      hwm=$(sed -E 's/.*VmHWM=([0-9]+)kB.*/\1/' <<<"$stats")
+      growth=$(( (peak - base) / 1048576 ))
+      saved="-"
+      if [ "$mode" = postcall ]; then
+        saved=$(sha256sum "$OUT/saved/conv_bench_audio.mp3" 2>/dev/null | cut -d' ' -f1)
+        [ "$saved" = "$raw_sha" ] && saved="equal" || saved="DIFFERENT"
+      fi
+      AUDIO_ROWS+="| $mode | $i | $code | $secs | $growth | $((hwm / 1024)) | $saved |"$'\n'
+    done
+    gcmax=$(grep -oE '[0-9]+M->' "$OUT/gc-audio-$mode.log" | sed 's/M->//' | sort -n | tail -1 || true)
+    AUDIO_ROWS+="| $mode | GC log: largest heap before a collection over the whole run | | | ${gcmax:-none} MB | | |"$'\n'
+    stop_server
+  done
+fi
+
+# ---- a JFR profile of postcall at 50 KB --------------------------------------------------------------------------
+if [ -n "${PROFILE:-}" ]; then
+  body=$OUT/payloads/transcription-50k.json
+  log "postcall, 50k, under JFR"
+  start_server postcall "-XX:StartFlightRecording=filename=$OUT/postcall-50k.jfr,settings=profile,delay=${WARMUP}s"
+  drive "$body" "$(sign "$body")" "profile/postcall-50k" > /dev/null
+  jcmd "$SERVER_PID" JFR.dump filename="$OUT/postcall-50k.jfr" >/dev/null
+  stop_server
+  "$ROOT/benchmarks/load/jfr-summary.sh" "$OUT/postcall-50k.jfr" > "$OUT/profile-postcall-50k.txt"
+fi
+
+# ---- the tables --------------------------------------------------------------------------------------------------
+{
+  echo "## Load ($(date -u +%FT%TZ); load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo
+  echo "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(java -version 2>&1 | head -1);" \
+    "node $(node --version)$([ -n "${NODE_DIR:-}" ] && for m in express @elevenlabs/elevenlabs-js; do printf ', %s %s' $m "$(node -p "require('$NODE_DIR/node_modules/$m/package.json').version" 2>/dev/null)"; done); wrk ${CONNS} connections, 1 thread, ${WARMUP}s warm-up + ${DURATION}s; server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
+  echo
+  if [[ " $RUNS " == *" load "* ]]; then
+    echo "| receiver | body | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU µs/req | req/s vs bare | vs naive | vs express | per CPU µs: vs bare | vs naive | vs express |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for size in $SIZES; do
+      for mode in $MODES; do
+        k=$mode/$size
+        ratio() { local ref=${RPS[$1/$size]:-}; [ -n "$ref" ] && awk -v a="${RPS[$k]}" -v b="$ref" 'BEGIN{printf "%.2f×", a/b}' || echo "-"; }
+        # the same ratio from server CPU per request: work per core, steadier than req/s on a shared machine
+        cpuratio() { local ref=${CPU[$1/$size]:-}; [ -n "$ref" ] && awk -v a="${CPU[$k]}" -v b="$ref" 'BEGIN{printf "%.2f×", b/a}' || echo "-"; }
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mode" "$size" "${RPS[$k]}" \
+          "$(awk -v u="${P50[$k]}" 'BEGIN{printf "%.2f", u/1000}')" "$(awk -v u="${P99[$k]}" 'BEGIN{printf "%.2f", u/1000}')" \
+          "${NON2XX[$k]}" "${SOCK[$k]}" "${CPU[$k]}" "$(ratio bare)" "$(ratio naive)" "$(ratio express)" \
+          "$(cpuratio bare)" "$(cpuratio naive)" "$(cpuratio express)"
+      done
+    done
+    echo
+  fi
+  if [[ " $RUNS " == *" reject "* ]]; then
+    echo "| 50 KB body | req/s | p50 ms | p99 ms | non-2xx (expected: all, 401) | socket errors | server CPU µs/req |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for k in bare malformed expired mismatch; do
+      read -r rps p50 p99 non2xx sock cpu <<<"${REJ[$k]}"
+      printf '| %s | %s | %.2f | %.2f | %s | %s | %s |\n' "$k" "$rps" "$(awk -v u="$p50" 'BEGIN{print u/1000}')" \
+        "$(awk -v u="$p99" 'BEGIN{print u/1000}')" "$non2xx" "$sock" "$cpu"
+    done
+    echo
+  fi
+  if [ -n "$AUDIO_ROWS" ]; then
+    echo "| 100 MB chunked audio, -Xmx128m | run | status | wall s (curl) | heap growth MB (peak − base, polled 1 ms) | VmHWM MB (reset before the request) | saved sha256 vs original |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    printf '%s' "$AUDIO_ROWS"
+    echo
+  fi
+  if [ -f "$OUT/profile-postcall-50k.txt" ]; then
+    echo '```'; cat "$OUT/profile-postcall-50k.txt"; echo '```'
+  fi
+} > "$OUT/results.md"
+cat "$OUT/results.md"

@@ -1,0 +1,267 @@
+package dev.postcall.bench;
+
+import dev.postcall.servlet.PostCallWebhookFilter;
+import dev.postcall.servlet.PostCallWebhookServlet;
+import dev.postcall.signature.WebhookSigner;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.jboss.weld.environment.servlet.Listener;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The receivers of the load test, each on the same embedded Jetty 12 (ee10), {@code POST /webhook} on
+ * 127.0.0.1, plus {@code GET /stats} (heap and RSS, for the audio run):
+ * <ul>
+ *   <li>{@code bare}: a servlet that reads the body and answers 200 (the ceiling);</li>
+ *   <li>{@code bare-weld}: the bare servlet in a context where Weld runs (its per-request listeners), no filter;</li>
+ *   <li>{@code naive}: body into a {@code String}, header split, {@code Mac} built per request, timestamp checked,
+ *       hex compared, Yasson into a {@code Map} (a {@code Jsonb} shared, as most applications would);</li>
+ *   <li>{@code postcall}: {@link PostCallWebhookFilter} + {@link PostCallWebhookServlet} + Weld (weld-servlet-core)
+ *       with {@link CallObserver} calling {@code report()}; {@code delivery-ledger=off} so the one repeated body is
+ *       dispatched every time;</li>
+ *   <li>{@code postcall-noreport}: the same, the observer reading only the conversation id.</li>
+ * </ul>
+ * Other commands: {@code payloads <dir>} writes the bodies; {@code sign <file> [unix-seconds]} prints a signature
+ * header. The secret is {@code $SECRET}, else the benchmarks' own; the port {@code -Dport} (default 8089).
+ */
+public final class LoadServer {
+
+    static final String PATH = "/webhook";
+    static final String SECRET = System.getenv().getOrDefault("SECRET", SignatureBenchmark.SECRET);
+    private static final byte[] RECEIVED = "{\"received\":true}".getBytes(StandardCharsets.US_ASCII);
+
+    private LoadServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "";
+        switch (mode) {
+            case "payloads":
+                Payloads.main(new String[] {args[1]});
+                return;
+            case "sign":
+                byte[] body = Files.readAllBytes(Path.of(args[1]));
+                Instant t = args.length > 2 ? Instant.ofEpochSecond(Long.parseLong(args[2])) : Instant.now();
+                System.out.println(WebhookSigner.header(body, SECRET, t));
+                return;
+            case "bare":
+            case "bare-weld":
+            case "naive":
+            case "postcall":
+            case "postcall-noreport":
+                serve(mode, Integer.getInteger("port", 8089));
+                return;
+            default:
+                System.err.println("usage: LoadServer bare|bare-weld|naive|postcall|postcall-noreport | payloads <dir>"
+                        + " | sign <file> [unix-seconds]");
+                System.exit(2);
+        }
+    }
+
+    private static void serve(String mode, int port) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        switch (mode) {
+            case "bare":
+                context.addServlet(new ServletHolder(new BareServlet()), PATH);
+                break;
+            case "bare-weld":
+                // what any CDI application on weld-servlet pays per request: Weld's request-context listeners
+                context.addEventListener(new Listener());
+                context.addServlet(new ServletHolder(new BareServlet()), PATH);
+                break;
+            case "naive":
+                context.addServlet(new ServletHolder(new NaiveServlet()), PATH);
+                break;
+            default:
+                context.addEventListener(new Listener());
+                FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
+                filter.setInitParameter("secret", SECRET);
+                // the load runs sign once when they start; the default 30 minutes would do, this leaves room
+                filter.setInitParameter("tolerance", "PT2H");
+                context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
+                ServletHolder servlet = new ServletHolder(PostCallWebhookServlet.class);
+                // wrk repeats one body: with the ledger on, every request after the first is a duplicate
+                servlet.setInitParameter("delivery-ledger", "off");
+                servlet.setInitOrder(1);
+                context.addServlet(servlet, PATH);
+                break;
+        }
+        context.addServlet(new ServletHolder(new StatsServlet()), "/stats");
+        server.setHandler(context);
+        server.start();
+        System.out.println("LoadServer " + mode + " listening on http://127.0.0.1:" + connector.getLocalPort() + PATH
+                + " (pid " + ProcessHandle.current().pid() + ")");
+        server.join();
+    }
+
+    /** Reads the body to its end into a reused buffer, nothing else. */
+    static final class BareServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            try (InputStream in = req.getInputStream()) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    total += n;
+                }
+            }
+            if (total == 0) {
+                res.sendError(400);
+                return;
+            }
+            ok(res);
+        }
+    }
+
+    /** What a first receiver written by hand usually looks like. */
+    static final class NaiveServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final Jsonb JSONB = JsonbBuilder.create();
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String header = req.getHeader("ElevenLabs-Signature");
+            if (header == null) {
+                res.sendError(401);
+                return;
+            }
+            String t = null;
+            String v0 = null;
+            for (String part : header.split(",")) {
+                if (part.startsWith("t=")) {
+                    t = part.substring(2);
+                } else if (part.startsWith("v0=")) {
+                    v0 = part.substring(3);
+                }
+            }
+            if (t == null || v0 == null
+                    || Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(t)) > 7200) {
+                res.sendError(401);
+                return;
+            }
+            String expected;
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                    v0.getBytes(StandardCharsets.US_ASCII))) {
+                res.sendError(401);
+                return;
+            }
+            Map<?, ?> event = JSONB.fromJson(body, Map.class);
+            if (!(event.get("data") instanceof Map)) {
+                res.sendError(400);
+                return;
+            }
+            ok(res);
+        }
+    }
+
+    /**
+     * {@code GET /stats}: heap used now and its peak since the last {@code GET /stats?reset} (which runs a GC,
+     * takes the heap after it as the base, and resets the kernel's peak RSS), and VmHWM/VmRSS. The peak is polled
+     * every millisecond only with {@code -Dpostcall.bench.heapwatch=true}, so load runs are not disturbed.
+     */
+    static final class StatsServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+        private static final AtomicLong BASE = new AtomicLong();
+        private static final AtomicLong PEAK = new AtomicLong();
+
+        static {
+            if (Boolean.getBoolean("postcall.bench.heapwatch")) {
+                Thread watch = new Thread(() -> {
+                    while (true) {
+                        PEAK.accumulateAndGet(MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "heap-watch");
+                watch.setDaemon(true);
+                watch.start();
+            }
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            if (req.getParameter("reset") != null) {
+                System.gc();
+                long used = MEMORY.getHeapMemoryUsage().getUsed();
+                BASE.set(used);
+                PEAK.set(used);
+                try {
+                    Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+                } catch (IOException | RuntimeException e) {
+                    // not Linux, or not allowed: VmHWM then covers the whole life of the process
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            out.append("heapBase=").append(BASE.get())
+                    .append(" heapPeak=").append(PEAK.get())
+                    .append(" heapUsed=").append(MEMORY.getHeapMemoryUsage().getUsed())
+                    .append(" heapMax=").append(MEMORY.getHeapMemoryUsage().getMax())
+                    .append(" calls=").append(CallObserver.CALLS.sum());
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmHWM:") || line.startsWith("VmRSS:")) {
+                        List<String> parts = List.of(line.split("\\s+"));
+                        out.append(' ').append(parts.get(0).replace(":", "")).append('=').append(parts.get(1))
+                                .append("kB");
+                    }
+                }
+            } catch (IOException e) {
+                out.append(" (no /proc/self/status)");
+            }
+            res.setContentType("text/plain");
+            res.getWriter().println(out);
+        }
+    }
+
+    static void ok(HttpServletResponse res) throws IOException {
+        res.setStatus(200);
+        res.setContentType("application/json");
+        res.setContentLength(RECEIVED.length);
+        res.getOutputStream().write(RECEIVED);
+    }
+}
