@@ -22,39 +22,11 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class AudioEvent implements PostCallEvent {
+public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
 
-    private final Envelope envelope;
-    private final BodySource body;
 
     AudioEvent(Envelope envelope, BodySource body) {
-        this.envelope = envelope;
-        this.body = body;
-    }
-
-    @Override
-    public String type() {
-        return envelope.type();
-    }
-
-    @Override
-    public long eventTimestamp() {
-        return envelope.eventTimestamp();
-    }
-
-    @Override
-    public String agentId() {
-        return envelope.agentId();
-    }
-
-    @Override
-    public String conversationId() {
-        return envelope.conversationId();
-    }
-
-    @Override
-    public BodySource body() {
-        return body;
+        super(envelope, body);
     }
 
     /**
@@ -95,11 +67,5 @@ public final class AudioEvent implements PostCallEvent {
                 Files.deleteIfExists(temp);
             }
         }
-    }
-
-    /** The type, conversation and timestamp; never payload content. */
-    @Override
-    public String toString() {
-        return "AudioEvent[conversationId=" + conversationId() + ", eventTimestamp=" + eventTimestamp() + "]";
     }
 }

@@ -21,41 +21,13 @@ import dev.postcall.model.FailureReason;
  * <p>These events are small and rare, so their typed content is bound while parsing: a {@code data} that does not
  * fit makes {@link EventParser#parse} throw, and the accessors here never do.
  */
-public final class CallInitiationFailureEvent implements PostCallEvent {
+public final class CallInitiationFailureEvent extends EnvelopeEvent implements PostCallEvent {
 
-    private final Envelope envelope;
-    private final BodySource body;
     private final CallInitiationFailureData data;
 
     CallInitiationFailureEvent(Envelope envelope, BodySource body, CallInitiationFailureData data) {
-        this.envelope = envelope;
-        this.body = body;
+        super(envelope, body);
         this.data = data;
-    }
-
-    @Override
-    public String type() {
-        return envelope.type();
-    }
-
-    @Override
-    public long eventTimestamp() {
-        return envelope.eventTimestamp();
-    }
-
-    @Override
-    public String agentId() {
-        return envelope.agentId();
-    }
-
-    @Override
-    public String conversationId() {
-        return envelope.conversationId();
-    }
-
-    @Override
-    public BodySource body() {
-        return body;
     }
 
     /** The whole typed payload. */

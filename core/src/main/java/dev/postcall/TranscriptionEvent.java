@@ -20,44 +20,16 @@ import dev.postcall.model.TranscriptionData;
  * and then shared by every caller (thread-safe), so an event nobody reads costs no binding. When {@code data} does
  * not fit the model, both methods throw {@link MalformedDataException}, every time.
  */
-public final class TranscriptionEvent implements PostCallEvent {
+public final class TranscriptionEvent extends EnvelopeEvent implements PostCallEvent {
 
-    private final Envelope envelope;
-    private final BodySource body;
     private final ModelJson json;
     /** A {@link TranscriptionData}, or the {@link MalformedEventException} binding it gave; null until asked for. */
     private volatile Object data;
     private volatile CallReport report;
 
     TranscriptionEvent(Envelope envelope, BodySource body, ModelJson json) {
-        this.envelope = envelope;
-        this.body = body;
+        super(envelope, body);
         this.json = json;
-    }
-
-    @Override
-    public String type() {
-        return envelope.type();
-    }
-
-    @Override
-    public long eventTimestamp() {
-        return envelope.eventTimestamp();
-    }
-
-    @Override
-    public String agentId() {
-        return envelope.agentId();
-    }
-
-    @Override
-    public String conversationId() {
-        return envelope.conversationId();
-    }
-
-    @Override
-    public BodySource body() {
-        return body;
     }
 
     /**
@@ -110,11 +82,5 @@ public final class TranscriptionEvent implements PostCallEvent {
      */
     public jakarta.json.JsonObject json() {
         return RawJson.read(body);
-    }
-
-    /** The type, conversation and timestamp; never payload content. */
-    @Override
-    public String toString() {
-        return "TranscriptionEvent[conversationId=" + conversationId() + ", eventTimestamp=" + eventTimestamp() + "]";
     }
 }

@@ -18,39 +18,11 @@ import java.io.UncheckedIOException;
  * }
  * }</pre>
  */
-public final class UnknownEvent implements PostCallEvent {
+public final class UnknownEvent extends EnvelopeEvent implements PostCallEvent {
 
-    private final Envelope envelope;
-    private final BodySource body;
 
     UnknownEvent(Envelope envelope, BodySource body) {
-        this.envelope = envelope;
-        this.body = body;
-    }
-
-    @Override
-    public String type() {
-        return envelope.type();
-    }
-
-    @Override
-    public long eventTimestamp() {
-        return envelope.eventTimestamp();
-    }
-
-    @Override
-    public String agentId() {
-        return envelope.agentId();
-    }
-
-    @Override
-    public String conversationId() {
-        return envelope.conversationId();
-    }
-
-    @Override
-    public BodySource body() {
-        return body;
+        super(envelope, body);
     }
 
     /**
@@ -64,12 +36,5 @@ public final class UnknownEvent implements PostCallEvent {
      */
     public JsonObject json() {
         return RawJson.read(body);
-    }
-
-    /** The type, conversation and timestamp; never payload content. */
-    @Override
-    public String toString() {
-        return "UnknownEvent[type=" + type() + ", conversationId=" + conversationId()
-                + ", eventTimestamp=" + eventTimestamp() + "]";
     }
 }

@@ -1,0 +1,50 @@
+package dev.postcall;
+
+import dev.postcall.json.Envelope;
+
+/**
+ * What every event holds: the envelope read by the streaming scan and the verified body. The four public event
+ * classes extend it, so the accessors of {@link PostCallEvent} are written once.
+ */
+abstract class EnvelopeEvent {
+
+    final Envelope envelope;
+    final BodySource body;
+
+    EnvelopeEvent(Envelope envelope, BodySource body) {
+        this.envelope = envelope;
+        this.body = body;
+    }
+
+    /** The envelope's {@code type}, exactly as sent. */
+    public String type() {
+        return envelope.type();
+    }
+
+    /** The envelope's {@code event_timestamp} in unix seconds; 0 when absent or null. */
+    public long eventTimestamp() {
+        return envelope.eventTimestamp();
+    }
+
+    /** {@code data.agent_id}, or {@code null}. */
+    public String agentId() {
+        return envelope.agentId();
+    }
+
+    /** {@code data.conversation_id}, or {@code null}. */
+    public String conversationId() {
+        return envelope.conversationId();
+    }
+
+    /** The verified body, byte for byte as received; re-readable. */
+    public BodySource body() {
+        return body;
+    }
+
+    /** The class, type, conversation and timestamp; never payload content. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[type=" + type() + ", conversationId=" + conversationId()
+                + ", eventTimestamp=" + eventTimestamp() + "]";
+    }
+}
