@@ -19,9 +19,10 @@ final class RawJson {
             return reader.readObject();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the body", e);
-        } catch (NumberFormatException | ArithmeticException e) {
+        } catch (NumberFormatException | ArithmeticException | UnsupportedOperationException e) {
             // Parsson builds every number as a BigDecimal while reading and lets BigDecimal's own exception out for
-            // valid JSON such as 1e99999999999; keep to the one exception type JSON-P documents.
+            // valid JSON such as 1e99999999999, and an UnsupportedOperationException for a number longer than its
+            // limit (1100 characters); keep to the one exception type JSON-P documents.
             throw new JsonException("JSON-P cannot represent a number in the body", e);
         }
     }

@@ -1,13 +1,9 @@
 package dev.postcall;
 
 import dev.postcall.json.Envelope;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -63,18 +59,11 @@ public final class UnknownEvent implements PostCallEvent {
      *
      * @throws UncheckedIOException when the body cannot be read
      * @throws JsonException        when JSON-P refuses the body (for example one larger than its size limit, or a
-     *                              number it cannot represent, such as an exponent beyond the range of an int)
+     *                              number it cannot represent, such as an exponent beyond the range of an int, or
+ *                              one longer than its limit)
      */
     public JsonObject json() {
-        try (InputStream in = body.openStream(); JsonReader reader = Json.createReader(in)) {
-            return reader.readObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the body", e);
-        } catch (NumberFormatException | ArithmeticException e) {
-            // Parsson builds every number as a BigDecimal while reading and lets BigDecimal's own exception out for
-            // valid JSON such as 1e99999999999; keep to the one exception type JSON-P documents.
-            throw new JsonException("JSON-P cannot represent a number in the body", e);
-        }
+        return RawJson.read(body);
     }
 
     /** The type, conversation and timestamp; never payload content. */

@@ -29,8 +29,11 @@ public record DeliveryKey(String type, String conversationId, long eventTimestam
         return conversationId == null ? null : new DeliveryKey(event.type(), conversationId, event.eventTimestamp());
     }
 
-    /** One string for stores keyed by strings: {@code type '\n' conversation id '\n' timestamp}. */
+    /**
+     * One string for stores keyed by strings: {@code <length>:<type><length>:<conversation id><timestamp>}. The
+     * lengths keep two different keys from ever reading the same, whatever characters an id holds.
+     */
     public String asString() {
-        return type + '\n' + conversationId + '\n' + eventTimestamp;
+        return type.length() + ":" + type + conversationId.length() + ":" + conversationId + eventTimestamp;
     }
 }

@@ -1,6 +1,6 @@
 package dev.postcall.delivery;
 
-import dev.postcall.BodySource;
+import dev.postcall.MalformedDataException;
 import dev.postcall.PostCallEvent;
 import dev.postcall.inbox.DeliveryRecord;
 import dev.postcall.inbox.InboxDirectory;
@@ -39,6 +39,13 @@ public final class Dispatcher {
         FAILED_KEPT,
         /** The handler failed and there is no inbox: unless the sender retries, the delivery is lost. */
         FAILED,
+        /**
+         * The event's {@code data} does not fit the model (a handler's {@code report()} or {@code data()} threw
+         * {@link MalformedDataException}); it is kept in the inbox's {@code failed/} so an upgrade can replay it.
+         */
+        MALFORMED_KEPT,
+        /** The event's {@code data} does not fit the model, and there is no inbox to keep it in. */
+        MALFORMED,
         /** The same delivery is being handled by another request right now and did not finish in time. */
         IN_PROGRESS,
         /** The inbox could not store the delivery (disk full, permissions); it was not dispatched. */
@@ -99,7 +106,8 @@ public final class Dispatcher {
             } catch (IOException | RuntimeException e) {
                 claim.failed();
                 LOG.log(Level.ERROR, "postcall inbox {0} cannot store a {1} of conversation {2} ({3}); answered"
-                        + " 503 without dispatching it", inbox.root(), event.type(), event.conversationId(), e);
+                        + " 503 without dispatching it", inbox.root(), event.type(), event.conversationId(),
+                        e.toString());
                 return Outcome.INBOX_UNAVAILABLE;
             }
         }
@@ -107,7 +115,7 @@ public final class Dispatcher {
             handler.handle(event);
         } catch (Exception | LinkageError | AssertionError e) {
             claim.failed();
-            return failed(event, entry);
+            return failed(event, entry, malformed(e));
         }
         claim.done();
         if (entry != null) {
@@ -116,26 +124,41 @@ public final class Dispatcher {
             } catch (IOException e) {
                 // handled all the same; a leftover would be replayed twice, so say so loudly
                 LOG.log(Level.ERROR, "postcall inbox: handled entry {0} could not be removed ({1}); remove it by"
-                        + " hand or it will be recovered into failed/ at the next start", entry.id(), e);
+                        + " hand or it will be recovered into failed/ at the next start", entry.id(), e.toString());
             }
         }
         return Outcome.HANDLED;
     }
 
-    private Outcome failed(PostCallEvent event, InboxEntry entry) {
+    private Outcome failed(PostCallEvent event, InboxEntry entry, boolean malformed) {
+        String what = malformed ? "its data does not fit the model" : "a handler failed";
         if (entry == null) {
-            return Outcome.FAILED;
+            if (malformed) {
+                LOG.log(Level.WARNING, "{0} of conversation {1} not handled: {2}", event.type(),
+                        event.conversationId(), what);
+            }
+            return malformed ? Outcome.MALFORMED : Outcome.FAILED;
         }
         try {
             InboxEntry kept = entry.moveToFailed();
-            LOG.log(Level.ERROR, "a handler failed on {0} of conversation {1}; the delivery is kept as {2} for replay",
-                    event.type(), event.conversationId(), kept.directory());
-            return Outcome.FAILED_KEPT;
+            LOG.log(Level.ERROR, "{0} of conversation {1} not handled ({2}); the delivery is kept as {3} for replay",
+                    event.type(), event.conversationId(), what, kept.directory());
         } catch (IOException e) {
             // it stays in incoming/, which the next start moves to failed/: still not lost
-            LOG.log(Level.ERROR, "a handler failed on {0} of conversation {1}; moving {2} to failed/ failed too ({3});"
-                    + " it is recovered at the next start", event.type(), event.conversationId(), entry.id(), e);
-            return Outcome.FAILED_KEPT;
+            LOG.log(Level.ERROR, "{0} of conversation {1} not handled ({2}); moving {3} to failed/ failed too ({4});"
+                    + " it is recovered at the next start", event.type(), event.conversationId(), what, entry.id(),
+                    e.getClass().getName());
         }
+        return malformed ? Outcome.MALFORMED_KEPT : Outcome.FAILED_KEPT;
+    }
+
+    /** Whether a handler failed because the event's data does not fit the model, rather than on its own account. */
+    private static boolean malformed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MalformedDataException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -29,7 +29,10 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
      */
     public static final Duration DEFAULT_RETENTION = Duration.ofHours(2);
 
-    /** 100,000 keys: a few MB of heap at most. */
+    /**
+     * 100,000 keys: about 25 MB of heap when full (the soak measured some 260 bytes a key with short conversation
+     * ids), reached after 100,000 distinct deliveries within the retention.
+     */
     public static final int DEFAULT_CAPACITY = 100_000;
 
     private final Duration retention;

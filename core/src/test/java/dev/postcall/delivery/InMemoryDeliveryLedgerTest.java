@@ -139,6 +139,16 @@ class InMemoryDeliveryLedgerTest {
         running.done();
     }
 
+    @Test
+    void keysWhoseFieldsShareSeparatorsStillDiffer() {
+        DeliveryKey a = new DeliveryKey("t", "a\n1", 2L);
+        DeliveryKey b = new DeliveryKey("t\na", "1", 2L);
+        DeliveryKey c = new DeliveryKey("t", "a", 12L);
+        DeliveryKey d = new DeliveryKey("t", "a1", 2L);
+
+        assertThat(java.util.Set.of(a.asString(), b.asString(), c.asString(), d.asString())).hasSize(4);
+    }
+
     private static DeliveryKey key(int i) {
         return new DeliveryKey("post_call_transcription", "conv_" + i, 1761400000L);
     }

@@ -92,17 +92,31 @@ final class BodyBuffer implements AutoCloseable {
             count += n;
             return;
         }
-        if (out == null) {
-            // Files.createTempFile makes the file readable by its owner only where the file system has POSIX modes
-            file = Files.createTempFile(directory, "postcall-", ".body");
-            out = Files.newOutputStream(file);
-            if (count > 0) {
-                out.write(memory, 0, count);
+        try {
+            if (out == null) {
+                // Files.createTempFile makes the file readable by its owner only where the file system has
+                // POSIX modes
+                file = Files.createTempFile(directory, "postcall-", ".body");
+                out = Files.newOutputStream(file);
+                if (count > 0) {
+                    out.write(memory, 0, count);
+                }
+                memory = null;
+                count = 0;
             }
-            memory = null;
-            count = 0;
+            out.write(bytes, offset, n);
+        } catch (IOException e) {
+            throw new SpillException(e);
         }
-        out.write(bytes, offset, n);
+    }
+
+    /** Writing the temp file failed (disk full, permissions): the server's problem, unlike a failed read. */
+    static final class SpillException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SpillException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /** Whether the body went to a temp file. */

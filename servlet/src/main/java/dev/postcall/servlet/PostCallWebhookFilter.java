@@ -44,6 +44,8 @@ import dev.postcall.signature.SignatureVerifier;
  *   <tr><td>timestamp further ahead than {@code future-skew}</td><td>401</td><td>{@code timestamp-in-future}</td></tr>
  *   <tr><td>{@code Content-Length}, or the bytes read, above {@code max-body-size}</td><td>413</td>
  *       <td>{@code body-too-large}</td></tr>
+ *   <tr><td>reading the body failed: the container's read (idle) timeout, broken chunked framing, or the client
+ *       went away</td><td>400, when anyone is left to read it</td><td>{@code body-incomplete}</td></tr>
  *   <tr><td>no configured secret matches any {@code v0}</td><td>401</td><td>{@code signature-mismatch}</td></tr>
  * </table>
  *
@@ -180,30 +182,43 @@ public final class PostCallWebhookFilter implements Filter {
         byte[] client = ClientAddress.of(request, settings.trustedProxies());
         IpAllowlist allowlist = settings.ipAllowlist();
         if (!allowlist.allowsAll() && !allowlist.contains(client)) {
-            reject(request, response, Problem.ADDRESS_NOT_ALLOWED);
+            rejectUnread(request, response, Problem.ADDRESS_NOT_ALLOWED);
             return;
         }
         if (!"POST".equals(request.getMethod())) {
-            reject(request, response, Problem.METHOD_NOT_ALLOWED);
+            rejectUnread(request, response, Problem.METHOD_NOT_ALLOWED);
             return;
         }
         SignatureVerifier.Verification verification;
         try {
             verification = verifier.begin(request.getHeader(SIGNATURE_HEADER));
         } catch (SignatureException e) {
-            reject(request, response, problemFor(e.reason()));
+            rejectUnread(request, response, problemFor(e.reason()));
             return;
         }
         long declared = request.getContentLengthLong();
         if (declared > settings.maxBodySize()) {
-            reject(request, response, Problem.BODY_TOO_LARGE);
+            rejectUnread(request, response, Problem.BODY_TOO_LARGE);
             return;
         }
 
         BodyBuffer buffer = new BodyBuffer(settings.memoryThreshold(), tempDirectory);
         VerifiedRequest verified = null;
         try {
-            if (!buffer.readFrom(request.getInputStream(), verification, settings.maxBodySize(), declared)) {
+            boolean withinLimit;
+            try {
+                withinLimit = buffer.readFrom(request.getInputStream(), verification, settings.maxBodySize(),
+                        declared);
+            } catch (BodyBuffer.SpillException e) {
+                throw e; // our disk, not the client: stays a server error
+            } catch (IOException e) {
+                // the client stopped sending (the container's read timeout), broke the chunked framing or went
+                // away mid-body: the client's fault, not a 500; whoever is still connected learns why
+                buffer.close();
+                rejectQuietly(request, response, Problem.BODY_INCOMPLETE, e);
+                return;
+            }
+            if (!withinLimit) {
                 buffer.close(); // before answering, so no temp file outlives the response
                 reject(request, response, Problem.BODY_TOO_LARGE);
                 return;
@@ -236,6 +251,34 @@ public final class PostCallWebhookFilter implements Filter {
                     request.getRequestURI(), request.getRemoteAddr(), problem.slug);
         }
         problem.send(response);
+    }
+
+    /**
+     * {@link #reject} before the body was read. The container may close the connection rather than read a body
+     * nobody wants, after a response that looked reusable: a client sending its next request on it then sees the
+     * connection drop. Saying {@code Connection: close} makes it open a new one.
+     */
+    private static void rejectUnread(HttpServletRequest request, HttpServletResponse response, Problem problem)
+            throws IOException {
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            response.setHeader("Connection", "close");
+        }
+        reject(request, response, problem);
+    }
+
+    /** {@link #reject}, for a connection that may be gone already: a failed write is expected, not an error. */
+    private static void rejectQuietly(HttpServletRequest request, HttpServletResponse response, Problem problem,
+            IOException cause) {
+        if (Log.LOGGER.isLoggable(Level.DEBUG)) {
+            // the exception's class only: its message is the container's and may say anything
+            Log.LOGGER.log(Level.DEBUG, "body of {0} {1} from {2} not received: {3}", request.getMethod(),
+                    request.getRequestURI(), request.getRemoteAddr(), cause.getClass().getName());
+        }
+        try {
+            problem.send(response);
+        } catch (IOException | RuntimeException e) {
+            // nobody is left to read the answer
+        }
     }
 
     static Problem problemFor(SignatureException.Reason reason) {

@@ -61,6 +61,9 @@ import dev.postcall.spi.PostCallEventHandler;
  *   <tr><td>a handler threw (the other handlers still ran), with an inbox and {@code on-handler-failure=accept}</td>
  *       <td>200</td><td>{@code {"received":true}}; the delivery is in {@code failed/}, logged at ERROR</td></tr>
  *   <tr><td>a handler threw, otherwise</td><td>500</td><td>problem {@code handler-failed}</td></tr>
+ *   <tr><td>the event's {@code data} does not fit the model (a handler's {@code report()} or {@code data()} threw
+ *       {@code MalformedDataException}): with an inbox it is kept in {@code failed/} and answered as a handler
+ *       failure would be; without one</td><td>400</td><td>problem {@code malformed-event}</td></tr>
  *   <tr><td>the inbox cannot store the delivery (disk full, permissions): not dispatched</td><td>503</td>
  *       <td>problem {@code inbox-unavailable}, {@code Retry-After: 30}</td></tr>
  *   <tr><td>the same event is being handled by another request for longer than {@code duplicate-wait}</td>
@@ -100,8 +103,10 @@ public final class PostCallWebhookServlet extends HttpServlet {
         InboxDirectory inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
         dispatcher = new Dispatcher(settings.ledger(), inbox, settings.duplicateWait());
         handlers = event -> {
-            if (dispatch(event, loaded) | dispatch(event, registered)) {
-                throw new HandlerFailedException();
+            Throwable first = dispatch(event, loaded);
+            Throwable second = dispatch(event, registered);
+            if (first != null || second != null) {
+                throw new HandlerFailedException(first != null ? first : second);
             }
         };
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -178,6 +183,15 @@ public final class PostCallWebhookServlet extends HttpServlet {
             case FAILED:
                 Problem.HANDLER_FAILED.send(response);
                 return;
+            case MALFORMED_KEPT:
+                if (settings.rejectOnFailure()) {
+                    Problem.MALFORMED_EVENT.send(response);
+                    return;
+                }
+                break;
+            case MALFORMED:
+                Problem.MALFORMED_EVENT.send(response);
+                return;
             case IN_PROGRESS:
                 Problem.DELIVERY_IN_PROGRESS.send(response);
                 return;
@@ -230,19 +244,19 @@ public final class PostCallWebhookServlet extends HttpServlet {
     private static final class HandlerFailedException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        HandlerFailedException() {
-            super("a handler failed", null, false, false);
+        HandlerFailedException(Throwable first) {
+            super("a handler failed", first, false, false);
         }
     }
 
-    /** @return whether a handler threw */
-    private static boolean dispatch(PostCallEvent event, List<PostCallEventHandler> handlers) {
-        boolean failed = false;
+    /** @return the first failure of a handler, or {@code null} when every handler returned */
+    private static Throwable dispatch(PostCallEvent event, List<PostCallEventHandler> handlers) {
+        Throwable failed = null;
         for (PostCallEventHandler handler : handlers) {
             try {
                 handler.handle(event);
             } catch (Exception | LinkageError | AssertionError e) {
-                failed = true;
+                failed = failed == null ? e : failed;
                 Log.LOGGER.log(Level.ERROR, "handler " + handler.getClass().getName() + " failed on a " + event.type()
                         + " event of conversation " + event.conversationId(), e);
             }

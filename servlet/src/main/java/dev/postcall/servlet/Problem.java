@@ -26,6 +26,8 @@ enum Problem {
             "No configured secret produces a v0 signature of the header for this body."),
     BODY_TOO_LARGE(413, "body-too-large", "Body too large",
             "The body is larger than max-body-size."),
+    BODY_INCOMPLETE(400, "body-incomplete", "Body incomplete",
+            "The body stopped arriving, or its chunked framing broke, before it was complete."),
     MALFORMED_EVENT(400, "malformed-event", "Malformed event",
             "The verified body is not a JSON object with type and data."),
     HANDLER_FAILED(500, "handler-failed", "Handler failed",
@@ -76,7 +78,7 @@ enum Problem {
             response.setHeader("WWW-Authenticate", "ElevenLabs-Signature");
         } else if (status == 503) {
             response.setHeader("Retry-After", "30");
-        } else if (this == BODY_TOO_LARGE) {
+        } else if (this == BODY_TOO_LARGE || this == BODY_INCOMPLETE) {
             // the rest of the body stays unread; the connection cannot be reused
             response.setHeader("Connection", "close");
         }

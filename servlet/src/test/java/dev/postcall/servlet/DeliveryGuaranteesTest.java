@@ -210,6 +210,34 @@ class DeliveryGuaranteesTest {
         }
     }
 
+    static final byte[] DATA_THAT_DOES_NOT_FIT = ("{\"type\":\"post_call_transcription\",\"event_timestamp\":1761400000,"
+            + "\"data\":{\"conversation_id\":\"conv_misfit\",\"transcript\":\"a string where turns belong\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void dataThatDoesNotFitTheModelIs400WithoutAnInbox() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.handler.onEvent(event -> ((dev.postcall.TranscriptionEvent) event).report());
+
+            HttpResponse<String> response = server.postSigned(DATA_THAT_DOES_NOT_FIT);
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(TestServer.problem(response).getString("type")).endsWith("/malformed-event");
+            assertThat(response.body()).doesNotContain("a string where turns belong");
+        }
+    }
+
+    @Test
+    void dataThatDoesNotFitTheModelIsKeptInTheInboxForAReplayAfterAnUpgrade() throws Exception {
+        Path inbox = dir.resolve("inbox");
+        try (TestServer server = TestServer.builder().servletParam("inbox-dir", inbox.toString()).start()) {
+            server.handler.onEvent(event -> ((dev.postcall.TranscriptionEvent) event).report());
+
+            assertThat(server.postSigned(DATA_THAT_DOES_NOT_FIT).statusCode()).isEqualTo(200);
+            assertThat(count(inbox.resolve("failed"))).isEqualTo(1);
+        }
+    }
+
     /** A JVM of its own running {@link ForkedInboxServer}. */
     static final class Forked {
         final Process process;

@@ -77,6 +77,22 @@ class RejectionTest {
     }
 
     @Test
+    void aRejectionBeforeTheBodyIsReadClosesTheConnection() throws Exception {
+        server = TestServer.start();
+        HttpResponse<String> response = server.post(BODY, "t=1,v0=" + "0".repeat(64), Map.of());
+        assertRejected(response, 401, "timestamp-too-old");
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
+    }
+
+    @Test
+    void aRejectionWithoutABodyKeepsTheConnection() throws Exception {
+        server = TestServer.start();
+        HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(server.uri()).GET().build());
+        assertRejected(response, 405, "method-not-allowed");
+        assertThat(response.headers().firstValue("Connection")).isEmpty();
+    }
+
+    @Test
     void rejectsANonNumericTimestampWith401NotA500() throws Exception {
         server = TestServer.start();
         String good = WebhookSigner.header(BODY, TestServer.SECRET, Instant.now());

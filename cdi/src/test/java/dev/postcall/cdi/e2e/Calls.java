@@ -56,8 +56,11 @@ public class Calls {
         return savedAudio;
     }
 
-    /** Lets {@link #saveAudioLater} go on: the test saw the HTTP answer, so the request's buffer is gone. */
-    void responseReceived() {
+    /**
+     * Lets {@link #saveAudioLater} go on: the test saw the HTTP answer, so the request's buffer is gone. Public for the
+     * other suites on this bean archive, whose audio deliveries would otherwise keep an async copy for a minute.
+     */
+    public void responseReceived() {
         responseReceived.countDown();
     }
 

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postcall.CallReport;
 import dev.postcall.PostCallEvent;
 import dev.postcall.servlet.PostCallWebhookFilter;
-import dev.postcall.servlet.PostCallWebhookServlet;
 import dev.postcall.signature.WebhookSigner;
-import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -22,65 +19,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.jboss.weld.environment.servlet.Listener;
-import org.jboss.weld.environment.servlet.WeldServletLifecycle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole path as a Tomcat or Jetty user deploys it: embedded Jetty 12 (ee10), Weld started by weld-servlet's
- * listener, {@link PostCallWebhookFilter} and {@link PostCallWebhookServlet} on {@code /elevenlabs/webhook}, and a
- * signed fixture POSTed over real HTTP. Nothing registers the CDI handler: the servlet finds it through
+ * The whole path as a Tomcat or Jetty user deploys it ({@link WebhookStack}: embedded Jetty 12, Weld started by
+ * weld-servlet's listener, the filter and the servlet on {@code /elevenlabs/webhook}), and a signed fixture POSTed
+ * over real HTTP. Nothing registers the CDI handler: the servlet finds it through
  * {@code META-INF/services}, and the observer bean {@link Calls} is found by Weld's discovery.
  */
 class WebhookOverHttpTest {
 
     private static final String SECRET = "wsec_e2e_4f1d9c0b7a6e5d4c3b2a19081726354453627180";
-    private static final String PATH = "/elevenlabs/webhook";
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    private Server server;
-    private ServletContextHandler context;
+    private WebhookStack stack;
     private URI uri;
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-
-        context = new ServletContextHandler("/");
-        context.addEventListener(new Listener());
-        FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
-        filter.setInitParameter("secret", SECRET);
-        // small enough that audio.json (866 bytes) goes to a temp file, which the filter deletes after answering
-        filter.setInitParameter("memory-threshold", "512");
-        context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder servlet = new ServletHolder(PostCallWebhookServlet.class);
-        servlet.setInitOrder(1);
-        context.addServlet(servlet, PATH);
-        server.setHandler(context);
-        server.start();
-        uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + PATH);
+        stack = WebhookStack.builder()
+                .filterParam("secret", SECRET)
+                // small enough that audio.json (866 bytes) goes to a temp file, deleted after answering
+                .filterParam("memory-threshold", "512")
+                .start();
+        uri = stack.uri();
     }
 
     @AfterEach
     void stopServer() throws Exception {
         calls().responseReceived();
-        server.stop();
+        stack.close();
     }
 
     @Test
@@ -148,9 +122,7 @@ class WebhookOverHttpTest {
     }
 
     private Calls calls() {
-        BeanManager manager = (BeanManager) context.getServletContext()
-                .getAttribute(WeldServletLifecycle.BEAN_MANAGER_ATTRIBUTE_NAME);
-        return manager.createInstance().select(Calls.class).get();
+        return stack.bean(Calls.class);
     }
 
     private HttpResponse<String> postSigned(String fixture) throws IOException, InterruptedException {

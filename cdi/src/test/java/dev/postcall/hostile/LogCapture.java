@@ -1,0 +1,130 @@
+package dev.postcall.hostile;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * Everything logged while installed: every JUL record (where {@link System.Logger} goes by default) at every level
+ * of postcall's own loggers and at the root's level for the rest, with messages formatted and stack traces written
+ * out as a console would, plus whatever is printed on {@code System.out} and {@code System.err}.
+ */
+final class LogCapture extends Handler {
+    private static final SimpleFormatter FORMAT = new SimpleFormatter();
+
+    private final List<String> records = new ArrayList<>();
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    // JUL holds loggers weakly: keep the one whose level is raised, or the level is lost with it
+    private final Logger postcall = Logger.getLogger("dev.postcall");
+    private final Level previousLevel = postcall.getLevel();
+    private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
+
+    private LogCapture() {
+        setLevel(Level.ALL);
+    }
+
+    static LogCapture install() {
+        LogCapture capture = new LogCapture();
+        capture.postcall.setLevel(Level.ALL);
+        Logger.getLogger("").addHandler(capture);
+        System.setOut(new PrintStream(new Tee(capture.out, capture.printed), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new Tee(capture.err, capture.printed), true, StandardCharsets.UTF_8));
+        return capture;
+    }
+
+    void uninstall() {
+        System.setOut(out);
+        System.setErr(err);
+        Logger.getLogger("").removeHandler(this);
+        postcall.setLevel(previousLevel);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        StringBuilder line = new StringBuilder(record.getLevel() + " " + record.getLoggerName() + ": ");
+        line.append(FORMAT.formatMessage(record));
+        if (record.getThrown() != null) {
+            StringWriter trace = new StringWriter();
+            record.getThrown().printStackTrace(new PrintWriter(trace));
+            line.append('\n').append(trace);
+        }
+        synchronized (records) {
+            records.add(line.toString());
+        }
+    }
+
+    /** Every record, then everything printed, as one text. */
+    String text() {
+        StringBuilder all = new StringBuilder();
+        synchronized (records) {
+            records.forEach(r -> all.append(r).append('\n'));
+        }
+        synchronized (printed) {
+            all.append(printed.toString(StandardCharsets.UTF_8));
+        }
+        return all.toString();
+    }
+
+    /** The records (not the printed output) that mention {@code text}, for a readable failure. */
+    List<String> recordsContaining(String text) {
+        List<String> found = new ArrayList<>();
+        synchronized (records) {
+            for (String r : records) {
+                if (r.contains(text)) {
+                    found.add(r);
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Writes to the original stream and keeps a copy. */
+    private static final class Tee extends java.io.OutputStream {
+        private final PrintStream original;
+        private final ByteArrayOutputStream copy;
+
+        Tee(PrintStream original, ByteArrayOutputStream copy) {
+            this.original = original;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) {
+            original.write(b);
+            synchronized (copy) {
+                copy.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            original.write(b, off, len);
+            synchronized (copy) {
+                copy.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void flush() {
+            original.flush();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.postcall.sample;
+
+import dev.postcall.CallReport;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code GET /api/calls} answers and the page shows: the analytics first, then every call and every failed
+ * initiation, newest first. Times are ISO-8601 instants, durations whole seconds, costs in credits (and US dollars
+ * when the sender gave them); absent values are left out of the JSON.
+ *
+ * @param analytics the numbers at the top of the page
+ * @param calls     one entry per received call, newest first
+ * @param failures  one entry per failed call initiation, newest first
+ */
+public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureView> failures) {
+
+    /**
+     * Totals over the calls held.
+     *
+     * @param callsReceived       calls held (at most {@value ReceivedCalls#LIMIT})
+     * @param totalDurationSecs   their summed duration
+     * @param averageDurationSecs the mean duration of the calls that gave one, rounded; {@code null} without any
+     * @param totalCost           summed cost in credits
+     * @param totalCostUsd        summed cost in US dollars, over the calls that gave it; {@code null} without any
+     * @param successRate         successful calls over calls judged successful or failed, 0 to 1; {@code null} when
+     *                            none was judged
+     * @param outcomes            how many calls per outcome ({@code SUCCESS}, {@code FAILURE}, {@code UNKNOWN})
+     * @param failedInitiations   failed initiations held
+     * @param failuresByReason    failed initiations per reason, as the sender named it
+     */
+    public record Analytics(int callsReceived, long totalDurationSecs, Long averageDurationSecs, long totalCost,
+                            Double totalCostUsd, Double successRate, Map<String, Integer> outcomes,
+                            int failedInitiations, Map<String, Integer> failuresByReason) {
+    }
+
+    /**
+     * One call, flattened from its {@link CallReport}.
+     *
+     * @param conversationId    the conversation id
+     * @param agentId           the agent id
+     * @param callerNumber      who called
+     * @param calledNumber      who was called
+     * @param direction         {@code INBOUND}, {@code OUTBOUND}, {@code NONE} (web or app) or {@code UNKNOWN}
+     * @param startedAt         when the call started
+     * @param receivedAt        when the webhook arrived here
+     * @param durationSecs      how long it lasted
+     * @param cost              what it cost, in credits
+     * @param costUsd           what it cost in US dollars, when sent
+     * @param outcome           {@code SUCCESS}, {@code FAILURE} or {@code UNKNOWN}
+     * @param successScore      the sender's success score, when sent
+     * @param title             the summary's title
+     * @param summary           the summary
+     * @param terminationReason why the call ended
+     * @param turnCount         transcript turns
+     * @param language          the main language
+     * @param collected         data collection results, id to value
+     * @param evaluations       evaluation results, id to outcome
+     * @param audioUrl          the MP3's address relative to the application, once the audio arrived
+     */
+    public record CallView(String conversationId, String agentId, String callerNumber, String calledNumber,
+                           String direction, String startedAt, String receivedAt, Long durationSecs, Long cost,
+                           Double costUsd, String outcome, Double successScore, String title, String summary,
+                           String terminationReason, int turnCount, String language, Map<String, Object> collected,
+                           Map<String, String> evaluations, String audioUrl) {
+    }
+
+    /**
+     * One call that never connected.
+     *
+     * @param conversationId the conversation id
+     * @param agentId        the agent id
+     * @param reason         {@code busy}, {@code no-answer}, {@code unknown} or a newer value
+     * @param provider       {@code sip}, {@code twilio} or a newer value
+     * @param sipStatusCode  the SIP status, when sent
+     * @param receivedAt     when the webhook arrived here
+     */
+    public record FailureView(String conversationId, String agentId, String reason, String provider,
+                              Integer sipStatusCode, String receivedAt) {
+    }
+
+    /** The dashboard of what {@code received} holds now. */
+    public static Dashboard of(ReceivedCalls received) {
+        List<ReceivedCalls.Call> calls = received.calls();
+        List<ReceivedCalls.FailedInitiation> failures = received.failures();
+        return new Dashboard(analytics(calls, failures),
+                calls.stream().map(Dashboard::view).toList(),
+                failures.stream().map(f -> new FailureView(f.conversationId(), f.agentId(), f.reason(),
+                        f.provider(), f.sipStatusCode(), f.receivedAt().toString())).toList());
+    }
+
+    private static Analytics analytics(List<ReceivedCalls.Call> calls, List<ReceivedCalls.FailedInitiation> failures) {
+        long totalSecs = 0;
+        int timed = 0;
+        long cost = 0;
+        double usd = 0;
+        boolean anyUsd = false;
+        Map<String, Integer> outcomes = new LinkedHashMap<>();
+        for (CallReport.Outcome o : CallReport.Outcome.values()) {
+            outcomes.put(o.name(), 0);
+        }
+        for (ReceivedCalls.Call call : calls) {
+            CallReport r = call.report();
+            if (r.duration() != null) {
+                totalSecs += r.duration().toSeconds();
+                timed++;
+            }
+            if (r.cost() != null) {
+                cost += r.cost();
+            }
+            if (r.costUsd() != null) {
+                usd += r.costUsd();
+                anyUsd = true;
+            }
+            CallReport.Outcome outcome = r.outcome() == null ? CallReport.Outcome.UNKNOWN : r.outcome();
+            outcomes.merge(outcome.name(), 1, Integer::sum);
+        }
+        int judged = outcomes.get("SUCCESS") + outcomes.get("FAILURE");
+        Map<String, Integer> byReason = new TreeMap<>();
+        for (ReceivedCalls.FailedInitiation f : failures) {
+            byReason.merge(f.reason() == null ? "unknown" : f.reason(), 1, Integer::sum);
+        }
+        return new Analytics(calls.size(), totalSecs, timed == 0 ? null : Math.round((double) totalSecs / timed),
+                cost, anyUsd ? usd : null, judged == 0 ? null : (double) outcomes.get("SUCCESS") / judged,
+                outcomes, failures.size(), byReason);
+    }
+
+    private static CallView view(ReceivedCalls.Call call) {
+        CallReport r = call.report();
+        Map<String, String> evaluations = new LinkedHashMap<>();
+        r.evaluations().forEach((id, outcome) -> evaluations.put(id, outcome == null ? null : outcome.name()));
+        return new CallView(r.conversationId(), r.agentId(), r.callerNumber(), r.calledNumber(),
+                r.direction() == null ? null : r.direction().name(),
+                r.startTime() == null ? null : r.startTime().toString(), call.receivedAt().toString(),
+                r.duration() == null ? null : r.duration().toSeconds(), r.cost(), r.costUsd(),
+                r.outcome() == null ? null : r.outcome().name(), r.successScore(), r.title(), r.summary(),
+                r.terminationReason(), r.turnCount(), r.language(), r.collected(), evaluations,
+                call.audio() == null ? null : audioPath(r.conversationId()));
+    }
+
+    /** The audio's address relative to the application root, as the page and the API use it. */
+    static String audioPath(String conversationId) {
+        return "api/calls/" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/audio";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.postcall.sample;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static dev.postcall.CallReport.Outcome.FAILURE;
+import static dev.postcall.CallReport.Outcome.SUCCESS;
+import static dev.postcall.CallReport.Outcome.UNKNOWN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DashboardTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+    @Test
+    void analyticsSumDurationAndCostAndRateOnlyJudgedCalls() {
+        ReceivedCalls calls = new ReceivedCalls();
+        calls.addCall(Reports.call("c1", 30, 100L, 0.25, SUCCESS), NOW);
+        calls.addCall(Reports.call("c2", 61, 200L, null, FAILURE), NOW);
+        calls.addCall(Reports.call("c3", 20, null, 0.5, UNKNOWN), NOW);
+        calls.addCall(Reports.call("c4", 9, 50L, null, SUCCESS), NOW);
+        calls.addFailure(new ReceivedCalls.FailedInitiation("f1", "a", "busy", "sip", 486, NOW));
+        calls.addFailure(new ReceivedCalls.FailedInitiation("f2", "a", "no-answer", "twilio", 480, NOW));
+        calls.addFailure(new ReceivedCalls.FailedInitiation("f3", "a", "busy", "sip", 486, NOW));
+
+        Dashboard.Analytics a = Dashboard.of(calls).analytics();
+
+        assertThat(a.callsReceived()).isEqualTo(4);
+        assertThat(a.totalDurationSecs()).isEqualTo(120);
+        assertThat(a.averageDurationSecs()).isEqualTo(30);
+        assertThat(a.totalCost()).isEqualTo(350);
+        assertThat(a.totalCostUsd()).isEqualTo(0.75);
+        assertThat(a.successRate()).isEqualTo(2.0 / 3);
+        assertThat(a.outcomes()).containsExactly(
+                java.util.Map.entry("SUCCESS", 2), java.util.Map.entry("FAILURE", 1), java.util.Map.entry("UNKNOWN", 1));
+        assertThat(a.failedInitiations()).isEqualTo(3);
+        assertThat(a.failuresByReason()).containsExactly(
+                java.util.Map.entry("busy", 2), java.util.Map.entry("no-answer", 1));
+    }
+
+    @Test
+    void noCallsGiveNoAverageAndNoRate() {
+        Dashboard.Analytics a = Dashboard.of(new ReceivedCalls()).analytics();
+
+        assertThat(a.callsReceived()).isZero();
+        assertThat(a.averageDurationSecs()).isNull();
+        assertThat(a.successRate()).isNull();
+        assertThat(a.totalCostUsd()).isNull();
+    }
+
+    @Test
+    void aCallShowsItsAudioAddressOnlyOnceTheAudioArrived() {
+        ReceivedCalls calls = new ReceivedCalls();
+        calls.addCall(Reports.call("conv 1/2", 30, 100L, null, SUCCESS), NOW);
+        assertThat(Dashboard.of(calls).calls().get(0).audioUrl()).isNull();
+
+        calls.addAudio("conv 1/2", Path.of("a.mp3"));
+
+        Dashboard.CallView view = Dashboard.of(calls).calls().get(0);
+        assertThat(view.audioUrl()).isEqualTo("api/calls/conv%201%2F2/audio");
+        assertThat(view.durationSecs()).isEqualTo(30);
+        assertThat(view.direction()).isEqualTo("INBOUND");
+        assertThat(view.startedAt()).isEqualTo("2026-11-22T10:00:00Z");
+        assertThat(view.evaluations()).containsEntry("booked", "SUCCESS");
+    }
+}
