@@ -137,9 +137,14 @@ public final class WebhookStack implements AutoCloseable {
         return true;
     }
 
+    /** Stops the server. */
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop", e);
+        }
     }
 
     /** Settings of a {@link WebhookStack}. */
