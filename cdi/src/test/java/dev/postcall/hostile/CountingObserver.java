@@ -7,7 +7,9 @@ import dev.postcall.PostCallEvent;
 import dev.postcall.TranscriptionEvent;
 import dev.postcall.UnknownEvent;
 import dev.postcall.model.TranscriptTurn;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.interceptor.Interceptor;
 import jakarta.enterprise.event.Observes;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -41,7 +43,9 @@ public class CountingObserver {
         seen.clear();
     }
 
-    void on(@Observes PostCallEvent event) throws Exception {
+    // first among the deployment's observers: the e2e beans observe too, and one of them throwing (as report() does on
+    // data that does not fit the model) would otherwise stop the delivery before this one counted it
+    void on(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) PostCallEvent event) throws Exception {
         CallReport report = null;
         List<String> messages = List.of();
         long audioBytes = -1;
