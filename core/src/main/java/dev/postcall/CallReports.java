@@ -23,10 +23,17 @@ final class CallReports {
     private CallReports() {
     }
 
+    /** From the whole bound data; the envelope's ids stand in for absent ones. */
     static CallReport of(TranscriptionData data, String envelopeAgentId, String envelopeConversationId) {
-        ConversationMetadata meta = data.metadata();
-        ConversationAnalysis analysis = data.analysis();
-        ConversationInitiationClientData client = data.conversationInitiationClientData();
+        return of(data.agentId() != null ? data.agentId() : envelopeAgentId,
+                data.conversationId() != null ? data.conversationId() : envelopeConversationId,
+                data.userId(), data.metadata(), data.analysis(), data.conversationInitiationClientData(),
+                data.transcript().size());
+    }
+
+    /** From the parts a report reads, each bound alone; any may be {@code null}. */
+    static CallReport of(String agentId, String conversationId, String dataUserId, ConversationMetadata meta,
+            ConversationAnalysis analysis, ConversationInitiationClientData client, int turnCount) {
 
         PhoneCall call = meta == null ? null : meta.phoneCall();
         Direction direction = Direction.NONE;
@@ -50,7 +57,7 @@ final class CallReports {
             }
         }
 
-        String userId = data.userId() != null ? data.userId() : client == null ? null : client.userId();
+        String userId = dataUserId != null ? dataUserId : client == null ? null : client.userId();
         String termination = meta == null ? null : meta.terminationReason();
         if (termination != null && termination.isBlank()) {
             termination = null;
@@ -82,8 +89,8 @@ final class CallReports {
         }
 
         return new CallReport(
-                data.agentId() != null ? data.agentId() : envelopeAgentId,
-                data.conversationId() != null ? data.conversationId() : envelopeConversationId,
+                agentId,
+                conversationId,
                 userId,
                 caller,
                 called,
@@ -97,7 +104,7 @@ final class CallReports {
                 analysis == null ? null : analysis.callSuccessScore(),
                 analysis == null ? null : analysis.transcriptSummary(),
                 analysis == null ? null : analysis.callSummaryTitle(),
-                data.transcript().size(),
+                turnCount,
                 Collections.unmodifiableMap(collected),
                 Collections.unmodifiableMap(evaluations),
                 meta == null ? null : meta.mainLanguage());

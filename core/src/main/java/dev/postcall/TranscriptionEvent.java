@@ -1,7 +1,11 @@
 package dev.postcall;
 
+import dev.postcall.json.BodyJson;
 import dev.postcall.json.Envelope;
 import dev.postcall.json.ModelJson;
+import dev.postcall.model.ConversationAnalysis;
+import dev.postcall.model.ConversationInitiationClientData;
+import dev.postcall.model.ConversationMetadata;
 import dev.postcall.model.TranscriptionData;
 
 /**
@@ -17,15 +21,21 @@ import dev.postcall.model.TranscriptionData;
  * }</pre>
  *
  * <p>The typed content is bound with JSON-B the first time {@link #data()} or {@link #report()} is called, once,
- * and then shared by every caller (thread-safe), so an event nobody reads costs no binding. When {@code data} does
- * not fit the model, both methods throw {@link MalformedDataException}, every time.
+ * and then shared by every caller (thread-safe), so an event nobody reads costs no binding. {@link #report()} binds
+ * only what it reads ({@code metadata}, {@code analysis}, {@code conversation_initiation_client_data} and the ids)
+ * and counts the transcript's turns without binding them, which on a long call is most of the work saved. When the
+ * part of {@code data} a method reads does not fit the model, it throws {@link MalformedDataException}, every time.
  */
 public final class TranscriptionEvent extends EnvelopeEvent implements PostCallEvent {
+
+    /** Longer user ids (never seen) are left to the whole binding. */
+    private static final int MAX_USER_ID_BYTES = 64 * 1024;
 
     private final ModelJson json;
     /** A {@link TranscriptionData}, or the {@link MalformedEventException} binding it gave; null until asked for. */
     private volatile Object data;
-    private volatile CallReport report;
+    /** A {@link CallReport}, or the {@link MalformedEventException} building it gave; null until asked for. */
+    private volatile Object report;
 
     TranscriptionEvent(Envelope envelope, BodySource body, ModelJson json) {
         super(envelope, body);
@@ -59,18 +69,54 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
     }
 
     /**
-     * Everything about the call in one flat record, built on first call and then shared.
+     * Everything about the call in one flat record, built on first call and then shared. It binds only the members
+     * it reads; the transcript's turns are counted, not bound, so a transcript that does not fit the model does not
+     * stop the report (it does stop {@link #data()}).
      *
-     * @throws MalformedDataException when {@code data} does not fit the model
+     * @throws MalformedDataException when {@code metadata}, {@code analysis},
+     *                                {@code conversation_initiation_client_data} or the ids do not fit the model
      */
     public CallReport report() {
-        CallReport r = report;
+        Object r = report;
         if (r == null) {
             // building twice in a race is harmless: both results are equal
-            r = CallReports.of(data(), envelope.agentId(), envelope.conversationId());
+            r = buildReport();
             report = r;
         }
-        return r;
+        if (r instanceof MalformedEventException) {
+            throw new MalformedDataException((MalformedEventException) r);
+        }
+        return (CallReport) r;
+    }
+
+    /** The report, or the exception that says why there is none. */
+    private Object buildReport() {
+        Envelope.DataParts parts = envelope.parts();
+        if (data == null && parts.plain()) {
+            try {
+                String userId = null;
+                if (parts.userIdStart() >= 0) {
+                    userId = BodyJson.readStringAt(body, parts.userIdStart(), MAX_USER_ID_BYTES);
+                }
+                if (userId != null || parts.userIdStart() < 0) {
+                    return CallReports.of(envelope.agentId(), envelope.conversationId(), userId,
+                            parts.metadataStart() < 0 ? null : json.read(body, parts.metadataStart(),
+                                    parts.metadataEnd(), ConversationMetadata.class),
+                            parts.analysisStart() < 0 ? null : json.read(body, parts.analysisStart(),
+                                    parts.analysisEnd(), ConversationAnalysis.class),
+                            parts.clientDataStart() < 0 ? null : json.read(body, parts.clientDataStart(),
+                                    parts.clientDataEnd(), ConversationInitiationClientData.class),
+                            parts.turnCount());
+                }
+            } catch (MalformedEventException e) {
+                // the whole binding below gives the answer the model gives, whatever it is
+            }
+        }
+        try {
+            return CallReports.of(data(), envelope.agentId(), envelope.conversationId());
+        } catch (MalformedDataException e) {
+            return e.getCause();
+        }
     }
 
     /**

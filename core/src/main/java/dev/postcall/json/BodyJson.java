@@ -105,7 +105,9 @@ public final class BodyJson {
         if (data == null) {
             throw new MalformedEventException("the object has no 'data' member");
         }
-        return new Envelope(type, timestamp, data.agentId, data.conversationId, data.start, data.end, data.audioStart);
+        return new Envelope(type, timestamp, data.agentId, data.conversationId, data.start, data.end, data.audioStart,
+                new Envelope.DataParts(data.metadata[0], data.metadata[1], data.analysis[0], data.analysis[1],
+                        data.clientData[0], data.clientData[1], data.userIdStart, data.turnCount, data.plain));
     }
 
     private static final class Data {
@@ -114,6 +116,12 @@ public final class BodyJson {
         String agentId;
         String conversationId;
         long audioStart = -1;
+        final long[] metadata = {-1, -1};
+        final long[] analysis = {-1, -1};
+        final long[] clientData = {-1, -1};
+        long userIdStart = -1;
+        int turnCount;
+        boolean plain = true;
     }
 
     private static Data readData(JsonScanner s) throws IOException, MalformedEventException {
@@ -130,10 +138,35 @@ public final class BodyJson {
                 }
                 switch (name) {
                     case "agent_id":
+                        data.plain &= plainKind(s, '"');
                         data.agentId = optionalString(s, name);
                         break;
                     case "conversation_id":
+                        data.plain &= plainKind(s, '"');
                         data.conversationId = optionalString(s, name);
+                        break;
+                    case "user_id":
+                        data.plain &= plainKind(s, '"');
+                        data.userIdStart = s.peek() == '"' ? s.offset() : -1;
+                        s.skipValue(2);
+                        break;
+                    case "metadata":
+                        data.plain &= objectRange(s, data.metadata);
+                        break;
+                    case "analysis":
+                        data.plain &= objectRange(s, data.analysis);
+                        break;
+                    case "conversation_initiation_client_data":
+                        data.plain &= objectRange(s, data.clientData);
+                        break;
+                    case "transcript":
+                        data.plain &= plainKind(s, '[');
+                        if (s.peek() == '[') {
+                            data.turnCount = countElements(s);
+                        } else {
+                            data.turnCount = 0;
+                            s.skipValue(2);
+                        }
                         break;
                     case "full_audio":
                         if (s.peek() == '"') {
@@ -153,6 +186,36 @@ public final class BodyJson {
         }
         data.end = s.offset();
         return data;
+    }
+
+    /** Whether the next value is {@code null} or starts with {@code opening}: the kinds the model binds as is. */
+    private static boolean plainKind(JsonScanner s, char opening) throws IOException {
+        int b = s.peek();
+        return b == opening || b == 'n';
+    }
+
+    /** Skips an object member's value, noting its range when it is an object; tells whether it was one or null. */
+    private static boolean objectRange(JsonScanner s, long[] range) throws IOException, MalformedEventException {
+        boolean plain = plainKind(s, '{');
+        boolean object = s.peek() == '{';
+        range[0] = object ? s.offset() : -1;
+        s.skipValue(2);
+        range[1] = object ? s.offset() : -1;
+        return plain;
+    }
+
+    /** Skips an array that is a member of {@code data}, counting its elements. */
+    private static int countElements(JsonScanner s) throws IOException, MalformedEventException {
+        s.expect('[', "an array");
+        int count = 0;
+        if (!s.consumeIf(']')) {
+            do {
+                s.skipValue(3);
+                count++;
+            } while (s.consumeIf(','));
+            s.expect(']', "',' or ']' in an array");
+        }
+        return count;
     }
 
     private static String memberName(JsonScanner s) throws IOException, MalformedEventException {
@@ -241,6 +304,27 @@ public final class BodyJson {
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the JSON string whose opening quote is at {@code offset}, unescaped; {@code null} when its UTF-8 form is
+     * longer than {@code maxBytes}.
+     *
+     * @throws MalformedEventException when the string is not valid JSON text or the body cannot be read
+     */
+    public static String readStringAt(BodySource body, long offset, int maxBytes) throws MalformedEventException {
+        byte[] bytes = body.inMemoryBytes();
+        try {
+            if (bytes != null) {
+                return JsonScanner.over(bytes, (int) offset).readString(maxBytes);
+            }
+            try (InputStream in = body.openStream()) {
+                skipFully(in, offset);
+                return JsonScanner.over(in, offset).readString(maxBytes);
+            }
+        } catch (IOException e) {
+            throw new MalformedEventException("could not read the body", e);
         }
     }
 
