@@ -6,7 +6,7 @@
 # run. Results: benchmarks/target/load/results.md (the tables) and raw.txt (every wrk RESULT line).
 #
 # Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=20
-# CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
+# CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
 # 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ OUT=${OUT:-$ROOT/benchmarks/target/load}
 SIZES=${SIZES:-"5k 50k"}
 MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
 RUNS=${RUNS:-"load reject audio"}
+REJECT_SIZES=${REJECT_SIZES:-"5k 50k 1m"}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-20}
 CONNS=${CONNS:-4}
@@ -126,27 +127,29 @@ if [[ " $RUNS " == *" load "* ]]; then
   done
 fi
 
-# ---- rejection is cheap: a bad header with a 50 KB body vs a bare read of it ------------------------------------
+# ---- rejection is cheap: a bad header vs a bare read of the same body, at each of REJECT_SIZES ------------------
 declare -A REJ
 if [[ " $RUNS " == *" reject "* ]]; then
-  body=$OUT/payloads/transcription-50k.json
-  log "bare, 50k (the reference for rejections)"
-  start_server bare
-  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "$(sign "$body")" "reject/bare-read")
-  REJ[bare]="$rps $p50 $p99 $non2xx $sock $cpu"
-  stop_server
-  start_server postcall
-  log "postcall, 50k, malformed header"
-  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=not-a-time,v0=zz" "reject/malformed")
-  REJ[malformed]="$rps $p50 $p99 $non2xx $sock $cpu"
-  log "postcall, 50k, timestamp two days old"
-  old=$(( $(date +%s) - 172800 ))
-  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$old,v0=$(printf '0%.0s' $(seq 64))" "reject/expired")
-  REJ[expired]="$rps $p50 $p99 $non2xx $sock $cpu"
-  log "postcall, 50k, well-formed header with a wrong signature (the body must be read and hashed)"
-  read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$(date +%s),v0=$(printf '0%.0s' $(seq 64))" "reject/mismatch")
-  REJ[mismatch]="$rps $p50 $p99 $non2xx $sock $cpu"
-  stop_server
+  for size in $REJECT_SIZES; do
+    body=$OUT/payloads/transcription-$size.json
+    log "bare, $size (the reference for rejections)"
+    start_server bare
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "$(sign "$body")" "reject/$size/bare-read")
+    REJ[$size/bare]="$rps $p50 $p99 $non2xx $sock $cpu"
+    stop_server
+    start_server postcall
+    log "postcall, $size, malformed header"
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=not-a-time,v0=zz" "reject/$size/malformed")
+    REJ[$size/malformed]="$rps $p50 $p99 $non2xx $sock $cpu"
+    log "postcall, $size, timestamp two days old"
+    old=$(( $(date +%s) - 172800 ))
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$old,v0=$(printf '0%.0s' $(seq 64))" "reject/$size/expired")
+    REJ[$size/expired]="$rps $p50 $p99 $non2xx $sock $cpu"
+    log "postcall, $size, well-formed header with a wrong signature (the body must be read and hashed)"
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$(date +%s),v0=$(printf '0%.0s' $(seq 64))" "reject/$size/mismatch")
+    REJ[$size/mismatch]="$rps $p50 $p99 $non2xx $sock $cpu"
+    stop_server
+  done
 fi
 
 # ---- 100 MB chunked audio ----------------------------------------------------------------------------------------
@@ -230,12 +233,16 @@ fi
     echo
   fi
   if [[ " $RUNS " == *" reject "* ]]; then
-    echo "| 50 KB body | req/s | p50 ms | p99 ms | non-2xx (expected: all, 401) | socket errors | server CPU µs/req |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-    for k in bare malformed expired mismatch; do
-      read -r rps p50 p99 non2xx sock cpu <<<"${REJ[$k]}"
-      printf '| %s | %s | %.2f | %.2f | %s | %s | %s |\n' "$k" "$rps" "$(awk -v u="$p50" 'BEGIN{print u/1000}')" \
-        "$(awk -v u="$p99" 'BEGIN{print u/1000}')" "$non2xx" "$sock" "$cpu"
+    echo "| body | request | req/s | p50 ms | p99 ms | non-2xx (expected: all but bare, 401) | socket errors | server CPU µs/req | CPU vs the bare read |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for size in $REJECT_SIZES; do
+      for k in bare malformed expired mismatch; do
+        read -r rps p50 p99 non2xx sock cpu <<<"${REJ[$size/$k]}"
+        read -r _ _ _ _ _ bare_cpu <<<"${REJ[$size/bare]}"
+        printf '| %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |\n' "$size" "$k" "$rps" \
+          "$(awk -v u="$p50" 'BEGIN{print u/1000}')" "$(awk -v u="$p99" 'BEGIN{print u/1000}')" "$non2xx" "$sock" "$cpu" \
+          "$(awk -v a="$cpu" -v b="$bare_cpu" 'BEGIN{printf "%.2f×", a/b}')"
+      done
     done
     echo
   fi
