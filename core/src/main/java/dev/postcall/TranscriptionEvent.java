@@ -3,9 +3,7 @@ package dev.postcall;
 import dev.postcall.json.BodyJson;
 import dev.postcall.json.Envelope;
 import dev.postcall.json.ModelJson;
-import dev.postcall.model.ConversationAnalysis;
-import dev.postcall.model.ConversationInitiationClientData;
-import dev.postcall.model.ConversationMetadata;
+import dev.postcall.json.ReportParts;
 import dev.postcall.model.TranscriptionData;
 
 /**
@@ -99,13 +97,11 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
                     userId = BodyJson.readStringAt(body, parts.userIdStart(), MAX_USER_ID_BYTES);
                 }
                 if (userId != null || parts.userIdStart() < 0) {
+                    ReportParts read = ReportParts.read(json, body, parts);
                     return CallReports.of(envelope.agentId(), envelope.conversationId(), userId,
-                            parts.metadataStart() < 0 ? null : json.read(body, parts.metadataStart(),
-                                    parts.metadataEnd(), ConversationMetadata.class),
-                            parts.analysisStart() < 0 ? null : json.read(body, parts.analysisStart(),
-                                    parts.analysisEnd(), ConversationAnalysis.class),
-                            parts.clientDataStart() < 0 ? null : json.read(body, parts.clientDataStart(),
-                                    parts.clientDataEnd(), ConversationInitiationClientData.class),
+                            read.metadata() == null ? null : read.metadata().toModel(), read.analysis(),
+                            read.conversationInitiationClientData() == null
+                                    ? null : read.conversationInitiationClientData().toModel(),
                             parts.turnCount());
                 }
             } catch (MalformedEventException e) {
