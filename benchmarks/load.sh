@@ -5,9 +5,9 @@
 # a temp folder, then runs each receiver in turn on CPU $SERVER_CPU with wrk on CPU $LOAD_CPU, and the 100 MB audio
 # run. Results: benchmarks/target/load/results.md (the tables) and raw.txt (every wrk RESULT line).
 #
-# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=20
-# CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
-# 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
+# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=45
+# REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
+# each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,7 +17,8 @@ MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
 RUNS=${RUNS:-"load reject audio"}
 REJECT_SIZES=${REJECT_SIZES:-"5k 50k 1m"}
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-20}
+WARMUP=${WARMUP:-45}
+REJECT_WARMUP=${REJECT_WARMUP:-15}
 CONNS=${CONNS:-4}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -90,10 +91,13 @@ trap stop_server EXIT
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 sign() { java -cp "$CP" dev.postcall.bench.LoadServer sign "$1"; }
 
-# drive mode size signature label -> prints "label rps p50 p99 non2xx errors cpu_us_per_req"
+# drive body signature label [warm-up seconds] -> prints "label rps p50 p99 non2xx errors cpu_us_per_req"
+# The warm-up is long because the JVM receivers share their one CPU with the JIT: Yasson's binding paths are large,
+# and after 10-20 s C2 was still compiling them on the server's core (postcall at 5 KB: 173 us of CPU per request
+# after a 10 s warm-up, 80 us after 40 s).
 drive() {
-  local body=$1 sig=$2 label=$3
-  BODY=$body SIG=$sig taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/benchmarks/load/post.lua" "$URL" >/dev/null
+  local body=$1 sig=$2 label=$3 warmup=${4:-$WARMUP}
+  BODY=$body SIG=$sig taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${warmup}s" -s "$ROOT/benchmarks/load/post.lua" "$URL" >/dev/null
   local before after line
   before=$(cpu_ticks "$SERVER_PID")
   line=$(BODY=$body SIG=$sig taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --timeout 10s \
@@ -139,14 +143,14 @@ if [[ " $RUNS " == *" reject "* ]]; then
     stop_server
     start_server postcall
     log "postcall, $size, malformed header"
-    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=not-a-time,v0=zz" "reject/$size/malformed")
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=not-a-time,v0=zz" "reject/$size/malformed" "$REJECT_WARMUP")
     REJ[$size/malformed]="$rps $p50 $p99 $non2xx $sock $cpu"
     log "postcall, $size, timestamp two days old"
     old=$(( $(date +%s) - 172800 ))
-    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$old,v0=$(printf '0%.0s' $(seq 64))" "reject/$size/expired")
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$old,v0=$(printf '0%.0s' $(seq 64))" "reject/$size/expired" "$REJECT_WARMUP")
     REJ[$size/expired]="$rps $p50 $p99 $non2xx $sock $cpu"
     log "postcall, $size, well-formed header with a wrong signature (the body must be read and hashed)"
-    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$(date +%s),v0=$(printf '0%.0s' $(seq 64))" "reject/$size/mismatch")
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=$(date +%s),v0=$(printf '0%.0s' $(seq 64))" "reject/$size/mismatch" "$REJECT_WARMUP")
     REJ[$size/mismatch]="$rps $p50 $p99 $non2xx $sock $cpu"
     stop_server
   done
@@ -199,13 +203,15 @@ fi
 
 # ---- a JFR profile of postcall at 50 KB --------------------------------------------------------------------------
 if [ -n "${PROFILE:-}" ]; then
-  body=$OUT/payloads/transcription-50k.json
-  log "postcall, 50k, under JFR"
-  start_server postcall "-XX:StartFlightRecording=filename=$OUT/postcall-50k.jfr,settings=profile,delay=${WARMUP}s"
-  drive "$body" "$(sign "$body")" "profile/postcall-50k" > /dev/null
-  jcmd "$SERVER_PID" JFR.dump filename="$OUT/postcall-50k.jfr" >/dev/null
-  stop_server
-  "$ROOT/benchmarks/load/jfr-summary.sh" "$OUT/postcall-50k.jfr" > "$OUT/profile-postcall-50k.txt" || true
+  for size in ${PROFILE_SIZES:-50k}; do
+    body=$OUT/payloads/transcription-$size.json
+    log "postcall, $size, under JFR"
+    start_server postcall "-XX:StartFlightRecording=filename=$OUT/postcall-$size.jfr,settings=profile,delay=${WARMUP}s"
+    drive "$body" "$(sign "$body")" "profile/postcall-$size" > /dev/null
+    jcmd "$SERVER_PID" JFR.dump filename="$OUT/postcall-$size.jfr" >/dev/null
+    stop_server
+    "$ROOT/benchmarks/load/jfr-summary.sh" "$OUT/postcall-$size.jfr" > "$OUT/profile-postcall-$size.txt" || true
+  done
 fi
 
 # ---- the tables --------------------------------------------------------------------------------------------------
@@ -252,8 +258,10 @@ fi
     printf '%s' "$AUDIO_ROWS"
     echo
   fi
-  if [ -f "$OUT/profile-postcall-50k.txt" ]; then
-    echo '```'; cat "$OUT/profile-postcall-50k.txt"; echo '```'
-  fi
+  for size in ${PROFILE_SIZES:-50k}; do
+    if [ -n "${PROFILE:-}" ] && [ -f "$OUT/profile-postcall-$size.txt" ]; then
+      echo "Profile of postcall at $size:"; echo '```'; cat "$OUT/profile-postcall-$size.txt"; echo '```'
+    fi
+  done
 } > "$OUT/results.md"
 cat "$OUT/results.md"
