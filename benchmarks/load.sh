@@ -138,7 +138,7 @@ if [[ " $RUNS " == *" reject "* ]]; then
     body=$OUT/payloads/transcription-$size.json
     log "bare, $size (the reference for rejections)"
     start_server bare
-    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "$(sign "$body")" "reject/$size/bare-read")
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "$(sign "$body")" "reject/$size/bare-read" "$REJECT_WARMUP")
     REJ[$size/bare]="$rps $p50 $p99 $non2xx $sock $cpu"
     stop_server
     start_server postcall
