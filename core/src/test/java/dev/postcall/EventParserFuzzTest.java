@@ -92,8 +92,9 @@ class EventParserFuzzTest {
             assertThat(typed((TranscriptionEvent) fromStream.event)).as("streamed transcription binds alike")
                     .isEqualTo(typed);
             JsonValue transcript = reference.getJsonObject("data").get("transcript");
-            if (typed instanceof List && transcript instanceof JsonArray) {
-                // against JSON-P: the scan really counted the turns
+            if (typed instanceof List && transcript instanceof JsonArray && transcript.asJsonArray().stream()
+                    .allMatch(t -> t instanceof JsonObject || t == JsonValue.NULL)) {
+                // against JSON-P: the turns were really counted (the model drops some other elements)
                 assertThat(((CallReport) ((List<?>) typed).get(0)).turnCount()).as("turns")
                         .isEqualTo(transcript.asJsonArray().size());
             }

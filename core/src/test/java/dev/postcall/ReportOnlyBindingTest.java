@@ -71,7 +71,7 @@ class ReportOnlyBindingTest {
         TranscriptionEvent event = transcription("{\"conversation_id\":\"c1\",\"user_id\":\"u\\u00e9\","
                 + "\"metadata\":{\"call_duration_secs\":61,\"cost\":9},"
                 + "\"analysis\":{\"call_successful\":\"success\",\"transcript_summary\":\"s\"},"
-                + "\"transcript\":[{\"role\":\"user\",\"message\":{\"not\":\"a string\"}},7,null]}");
+                + "\"transcript\":[{\"role\":\"user\",\"message\":{\"not\":\"a string\"}},{},null]}");
         CallReport report = event.report();
         assertThat(report.conversationId()).isEqualTo("c1");
         assertThat(report.userId()).isEqualTo("u\u00e9");
@@ -101,6 +101,10 @@ class ReportOnlyBindingTest {
         // an object where the model has a list: the whole binding refuses it, so the report does too
         TranscriptionEvent objectTranscript = transcription("{\"transcript\":{\"0\":{}}}");
         assertThatThrownBy(objectTranscript::report).isInstanceOf(MalformedDataException.class);
+        // a turn that is not an object: what the model makes of it (JSON-B drops a boolean) decides the count
+        String booleanTurn = "{\"transcript\":[true,{\"role\":null},{}]}";
+        assertThat(transcription(booleanTurn).report())
+                .isEqualTo(wholeBindingReport(transcription(booleanTurn)));
         // metadata that is a string: refused by both
         assertThatThrownBy(transcription("{\"metadata\":\"x\"}")::report).isInstanceOf(MalformedDataException.class);
     }

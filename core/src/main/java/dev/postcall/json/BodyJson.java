@@ -162,7 +162,7 @@ public final class BodyJson {
                     case "transcript":
                         data.plain &= plainKind(s, '[');
                         if (s.peek() == '[') {
-                            data.turnCount = countElements(s);
+                            countTurns(s, data);
                         } else {
                             data.turnCount = 0;
                             s.skipValue(2);
@@ -204,18 +204,22 @@ public final class BodyJson {
         return plain;
     }
 
-    /** Skips an array that is a member of {@code data}, counting its elements. */
-    private static int countElements(JsonScanner s) throws IOException, MalformedEventException {
+    /**
+     * Skips the {@code transcript} array, counting its elements. An element that is neither an object nor null is
+     * one the model's binding may drop or refuse, so it makes the count a guess: {@code plain} becomes false.
+     */
+    private static void countTurns(JsonScanner s, Data data) throws IOException, MalformedEventException {
         s.expect('[', "an array");
         int count = 0;
         if (!s.consumeIf(']')) {
             do {
+                data.plain &= plainKind(s, '{');
                 s.skipValue(3);
                 count++;
             } while (s.consumeIf(','));
             s.expect(']', "',' or ']' in an array");
         }
-        return count;
+        data.turnCount = count;
     }
 
     private static String memberName(JsonScanner s) throws IOException, MalformedEventException {
