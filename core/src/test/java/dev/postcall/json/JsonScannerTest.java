@@ -43,6 +43,34 @@ class JsonScannerTest {
     }
 
     @Test
+    void aStringEndsAtItsQuoteAndStopsAtEscapesAndControlCharactersWhereverTheyFallInAWord() throws Exception {
+        // each special byte at every offset of strings up to 40 bytes long, skipped and read
+        String[] specials = {"\\\"", "\\\\", "\\u00e9", "\u00e9", "\uD83D\uDE00", "\u007f"};
+        for (int length = 0; length <= 40; length++) {
+            String plain = "x".repeat(length);
+            for (JsonScanner s : new JsonScanner[] {over("\"" + plain + "\",1"), trickling("\"" + plain + "\",1")}) {
+                s.skipValue(0);
+                assertThat(s.offset()).as("plain string of %d", length).isEqualTo(length + 2);
+            }
+            for (String special : specials) {
+                for (int at = 0; at <= length; at++) {
+                    String content = plain.substring(0, at) + special + plain.substring(at);
+                    String json = "\"" + content + "\",1";
+                    JsonScanner s = over(json);
+                    s.skipValue(0);
+                    assertThat(s.offset()).as("%s at %d of %d", special, at, length)
+                            .isEqualTo(content.getBytes(StandardCharsets.UTF_8).length + 2);
+                    assertThat(over(json).readString(1000)).isEqualTo(
+                            content.replace("\\\"", "\"").replace("\\\\", "\\").replace("\\u00e9", "\u00e9"));
+                }
+                String control = plain.substring(0, length / 2) + "\n" + plain.substring(length / 2);
+                assertThatThrownBy(() -> over("\"" + control + "\"").skipValue(0))
+                        .isInstanceOf(MalformedEventException.class).hasMessageContaining("control character");
+            }
+        }
+    }
+
+    @Test
     void readsStringsWithEveryEscape() throws Exception {
         String json = "\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\\u00e9j\\uD83D\\uDE00k ñ €\"";
         String expected = "a\"b\\c/d\be\ff\ng\rh\ti\u00e9j\uD83D\uDE00k ñ €";
