@@ -18,7 +18,7 @@ RUNS=${RUNS:-"load reject audio"}
 REJECT_SIZES=${REJECT_SIZES:-"5k 50k 1m"}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-45}
-REJECT_WARMUP=${REJECT_WARMUP:-15}
+REJECT_WARMUP=${REJECT_WARMUP:-15}  # the first rejection on a fresh server warms up for WARMUP
 CONNS=${CONNS:-4}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -143,7 +143,7 @@ if [[ " $RUNS " == *" reject "* ]]; then
     stop_server
     start_server postcall
     log "postcall, $size, malformed header"
-    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=not-a-time,v0=zz" "reject/$size/malformed" "$REJECT_WARMUP")
+    read -r _ rps p50 p99 non2xx sock cpu < <(drive "$body" "t=not-a-time,v0=zz" "reject/$size/malformed" "$WARMUP")
     REJ[$size/malformed]="$rps $p50 $p99 $non2xx $sock $cpu"
     log "postcall, $size, timestamp two days old"
     old=$(( $(date +%s) - 172800 ))

@@ -2,6 +2,7 @@ package dev.postcall.servlet;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -114,6 +115,9 @@ public final class PostCallWebhookFilter implements Filter {
     /** The header ElevenLabs signs webhooks with; read case-insensitively, as all header names. */
     public static final String SIGNATURE_HEADER = "ElevenLabs-Signature";
 
+    /** The largest declared body read and dropped to keep the connection after a refused signature header. */
+    static final int DRAIN_LIMIT = 64 * 1024;
+
     private Settings settings;
     private SignatureVerifier verifier;
     private Path tempDirectory;
@@ -193,7 +197,7 @@ public final class PostCallWebhookFilter implements Filter {
         try {
             verification = verifier.begin(request.getHeader(SIGNATURE_HEADER));
         } catch (SignatureException e) {
-            rejectUnread(request, response, problemFor(e.reason()));
+            rejectHeader(request, response, problemFor(e.reason()));
             return;
         }
         long declared = request.getContentLengthLong();
@@ -262,6 +266,33 @@ public final class PostCallWebhookFilter implements Filter {
             throws IOException {
         if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
             response.setHeader("Connection", "close");
+        }
+        reject(request, response, problem);
+    }
+
+    /**
+     * {@link #reject} for a signature header refused before the body was read, from a client that passed the address
+     * check. A small declared body (up to {@link #DRAIN_LIMIT}) is read and dropped, without hashing or keeping it,
+     * so the connection stays usable: for a keep-alive client that costs about a bare read, less than the new
+     * connection a close would cost it. A larger or chunked body stays unread and the connection is closed.
+     */
+    private static void rejectHeader(HttpServletRequest request, HttpServletResponse response, Problem problem)
+            throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared <= 0 || declared > DRAIN_LIMIT) {
+            rejectUnread(request, response, problem);
+            return;
+        }
+        try {
+            InputStream in = request.getInputStream();
+            byte[] scratch = new byte[(int) Math.min(declared, 8192)];
+            while (in.read(scratch) >= 0) {
+                // the container stops at the declared length
+            }
+        } catch (IOException e) {
+            response.setHeader("Connection", "close");
+            rejectQuietly(request, response, problem, e);
+            return;
         }
         reject(request, response, problem);
     }

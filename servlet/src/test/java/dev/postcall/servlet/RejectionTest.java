@@ -77,11 +77,61 @@ class RejectionTest {
     }
 
     @Test
-    void aRejectionBeforeTheBodyIsReadClosesTheConnection() throws Exception {
+    void aRefusedHeaderWithABodyOverTheDrainLimitClosesTheConnectionWithoutReadingIt() throws Exception {
         server = TestServer.start();
-        HttpResponse<String> response = server.post(BODY, "t=1,v0=" + "0".repeat(64), Map.of());
+        byte[] large = new byte[PostCallWebhookFilter.DRAIN_LIMIT + 1];
+        java.util.Arrays.fill(large, (byte) ' ');
+        HttpResponse<String> response = server.post(large, "t=1,v0=" + "0".repeat(64), Map.of());
         assertRejected(response, 401, "timestamp-too-old");
         assertThat(response.headers().firstValue("Connection")).hasValue("close");
+    }
+
+    @Test
+    void aRefusedHeaderWithASmallBodyKeepsTheConnectionForTheNextRequest() throws Exception {
+        server = TestServer.start();
+        String stale = "POST " + server.uri().getRawPath() + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + BODY.length + "\r\n"
+                + PostCallWebhookFilter.SIGNATURE_HEADER + ": t=1,v0=" + "0".repeat(64) + "\r\n\r\n";
+        String get = "GET " + server.uri().getRawPath() + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(stale.getBytes(StandardCharsets.US_ASCII));
+            out.write(BODY);
+            out.flush();
+            java.io.InputStream in = socket.getInputStream();
+            String first = readResponse(in);
+            assertThat(first).startsWith("HTTP/1.1 401").doesNotContainIgnoringCase("connection: close")
+                    .contains("timestamp-too-old");
+            out.write(get.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).as("the second request, on the same connection").startsWith("HTTP/1.1 405");
+        }
+        assertThat(server.handler.events()).isEmpty();
+    }
+
+    @Test
+    void anAddressOutsideTheAllowlistIsRefusedWithoutReadingItsBody() throws Exception {
+        server = TestServer.builder().param("ip-allowlist", "elevenlabs").start();
+        HttpResponse<String> response = server.postSigned(BODY);
+        assertRejected(response, 403, "address-not-allowed");
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
+    }
+
+    /** One HTTP/1.1 response with a Content-Length body, read byte by byte so nothing of the next one is taken. */
+    private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("the connection closed: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+        int size = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return headers + new String(in.readNBytes(size), StandardCharsets.UTF_8);
     }
 
     @Test
