@@ -80,9 +80,10 @@ final class BodyBuffer implements AutoCloseable {
                 return false;
             }
             filled += n;
-            if (filled == chunk.length) {
-                // the container hands out what one network read brought (often a few KB); gathering a whole
-                // chunk first makes each write to the temp file one large system call instead of many small ones
+            // the container hands out what one network read brought (often a few KB): in memory each read is
+            // copied at once, but once the body goes to a file, reads are gathered into a whole chunk so that each
+            // write to the file is one large system call instead of many small ones
+            if (out == null || filled == chunk.length) {
                 verification.update(chunk, 0, filled);
                 write(chunk, 0, filled);
                 filled = 0;
