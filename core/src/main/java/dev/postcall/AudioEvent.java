@@ -25,7 +25,7 @@ import java.util.Objects;
  */
 public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
 
-
+    /** The read size of {@link #saveTo} for a body over this size. */
     private static final int SAVE_BUFFER = 192 * 1024;
 
     AudioEvent(Envelope envelope, BodySource body) {
