@@ -10,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,8 @@ import java.util.Objects;
  */
 public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
 
+    /** The read size of {@link #saveTo} for a body over this size. */
+    private static final int SAVE_BUFFER = 192 * 1024;
 
     AudioEvent(Envelope envelope, BodySource body) {
         super(envelope, body);
@@ -52,8 +55,10 @@ public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
         boolean moved = false;
         try {
             long written;
-            try (InputStream in = openStream(); OutputStream out = Files.newOutputStream(temp)) {
-                written = in.transferTo(out);
+            // WRITE only: the file is new and empty, and on ext4 truncating it makes close() start writing it out
+            try (InputStream in = openStream();
+                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+                written = copy(in, out);
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -67,5 +72,19 @@ public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /** Like {@code transferTo}, with a buffer sized to the audio: large writes cost less system time than 8 KB ones. */
+    private long copy(InputStream in, OutputStream out) throws IOException {
+        // multiples of 3, so each read ends on a whole base64 group; a small body keeps transferTo's 8 KB
+        int size = body.length() > SAVE_BUFFER ? SAVE_BUFFER : 8190;
+        byte[] buffer = new byte[size];
+        long total = 0;
+        int n;
+        while ((n = in.readNBytes(buffer, 0, size)) > 0) {
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
     }
 }

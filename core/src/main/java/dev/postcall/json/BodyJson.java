@@ -37,7 +37,7 @@ public final class BodyJson {
             }
         }
         try (InputStream in = body.openStream()) {
-            return readEnvelope(JsonScanner.over(in, 0));
+            return readEnvelope(JsonScanner.over(in, 0, body.length()));
         } catch (IOException e) {
             throw new MalformedEventException("could not read the body", e);
         }
@@ -304,7 +304,7 @@ public final class BodyJson {
         InputStream in = body.openStream();
         try {
             skipFully(in, contentOffset);
-            return new Base64ValueStream(JsonScanner.over(in, contentOffset), in);
+            return new Base64ValueStream(JsonScanner.over(in, contentOffset, body.length()), in);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;

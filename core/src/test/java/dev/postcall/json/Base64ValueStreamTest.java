@@ -128,4 +128,63 @@ class Base64ValueStreamTest {
         }
         assertThat(decode(value.toString(), chunk)).isEqualTo(original);
     }
+    /** What may interrupt a run of plain alphabet characters; each decodes to nothing. */
+    private static final String[] INTERRUPTIONS = {"\\n", "\\r\\n", " ", "\\t", "\\u0020"};
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 5, 8190})
+    void plainRunInterruptedAtEveryOffsetDecodesLikeTheJdk(int chunk) throws IOException {
+        byte[] original = new byte[600];
+        new Random(3).nextBytes(original);
+        String encoded = Base64.getEncoder().encodeToString(original);
+        for (int at = 0; at <= encoded.length(); at++) {
+            for (String interruption : INTERRUPTIONS) {
+                String value = encoded.substring(0, at) + interruption + encoded.substring(at);
+                assertThat(decode(value, chunk)).as("%s at %d", interruption, at).isEqualTo(original);
+            }
+            if (at < encoded.length() && encoded.charAt(at) != '=') {
+                // the character itself written as a unicode escape
+                String value = encoded.substring(0, at) + String.format("\\u%04x", (int) encoded.charAt(at))
+                        + encoded.substring(at + 1);
+                assertThat(decode(value, chunk)).as("escape at %d", at).isEqualTo(original);
+            }
+        }
+    }
+
+    /**
+     * A body over 1 MiB read from a file, whose value is interrupted right around the scanner's 128 KB buffer
+     * boundaries, read in chunks that end on whole groups and in chunks that do not.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {196_608, 8190, 4097})
+    void interruptionsAroundFileBufferBoundariesDecodeLikeTheJdk(int chunk, @TempDir Path dir) throws IOException {
+        byte[] original = new byte[1_200_000];
+        new Random(5).nextBytes(original);
+        String encoded = Base64.getEncoder().encodeToString(original);
+        String prefix = "{\"v\":\"";
+        int buffer = 128 * 1024;
+        for (int shift = -5; shift <= 5; shift++) {
+            StringBuilder value = new StringBuilder(encoded.length() + 100);
+            int copied = 0;
+            for (int boundary = buffer; boundary < encoded.length(); boundary += buffer) {
+                // the scanner's buffers start at the value's first character; every earlier insertion moves it by
+                // its own length, which this keeps from mattering by inserting at the boundary as it now falls
+                int at = Math.max(copied, boundary + shift - (value.length() - copied));
+                value.append(encoded, copied, at).append(INTERRUPTIONS[(boundary / buffer) % INTERRUPTIONS.length]);
+                copied = at;
+            }
+            value.append(encoded, copied, encoded.length());
+            Path file = dir.resolve("body-" + shift + ".json");
+            Files.writeString(file, prefix + value + "\"}", StandardCharsets.US_ASCII);
+            try (InputStream in = BodyJson.openBase64String(BodySource.ofFile(file), prefix.length())) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(original.length);
+                byte[] buf = new byte[chunk];
+                int n;
+                while ((n = in.read(buf, 0, chunk)) >= 0) {
+                    out.write(buf, 0, n);
+                }
+                assertThat(out.toByteArray()).as("shift %d", shift).isEqualTo(original);
+            }
+        }
+    }
 }

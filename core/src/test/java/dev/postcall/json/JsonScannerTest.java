@@ -26,7 +26,7 @@ class JsonScannerTest {
                 return super.read(b, off, Math.min(len, 1));
             }
         };
-        return JsonScanner.over(in, 0);
+        return JsonScanner.over(in, 0, -1);
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 import dev.postcall.BodySource;
@@ -16,6 +17,8 @@ import dev.postcall.signature.SignatureVerifier;
  */
 final class BodyBuffer implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
+    /** Once the body goes to a file, it is large: fewer, larger writes cost less system time. */
+    private static final int FILE_CHUNK = 256 * 1024;
     private static final int FIRST_ARRAY = 8 * 1024;
 
     private final int threshold;
@@ -69,14 +72,29 @@ final class BodyBuffer implements AutoCloseable {
             write(one, 0, 1);
         }
         byte[] chunk = new byte[CHUNK];
+        int filled = 0;
         int n;
-        while ((n = in.read(chunk)) >= 0) {
+        while ((n = in.read(chunk, filled, chunk.length - filled)) >= 0) {
             length += n;
             if (length > max) {
                 return false;
             }
-            verification.update(chunk, 0, n);
-            write(chunk, 0, n);
+            filled += n;
+            // the container hands out what one network read brought (often a few KB): in memory each read is
+            // copied at once, but once the body goes to a file, reads are gathered into a whole chunk so that each
+            // write to the file is one large system call instead of many small ones
+            if (out == null || filled == chunk.length) {
+                verification.update(chunk, 0, filled);
+                write(chunk, 0, filled);
+                filled = 0;
+                if (out != null && chunk.length < FILE_CHUNK) {
+                    chunk = new byte[FILE_CHUNK];
+                }
+            }
+        }
+        if (filled > 0) {
+            verification.update(chunk, 0, filled);
+            write(chunk, 0, filled);
         }
         return true;
     }
@@ -97,7 +115,9 @@ final class BodyBuffer implements AutoCloseable {
                 // Files.createTempFile makes the file readable by its owner only where the file system has
                 // POSIX modes
                 file = Files.createTempFile(directory, "postcall-", ".body");
-                out = Files.newOutputStream(file);
+                // WRITE only: the file is new and empty, and on ext4 truncating it (the default's TRUNCATE_EXISTING)
+                // makes close() start writing the whole body to disk, although it is deleted moments later
+                out = Files.newOutputStream(file, StandardOpenOption.WRITE);
                 if (count > 0) {
                     out.write(memory, 0, count);
                 }
