@@ -325,7 +325,7 @@ public final class BodyJson {
             }
             try (InputStream in = body.openStream()) {
                 skipFully(in, offset);
-                return JsonScanner.over(in, offset).readString(maxBytes);
+                return JsonScanner.over(in, offset, body.length()).readString(maxBytes);
             }
         } catch (IOException e) {
             throw new MalformedEventException("could not read the body", e);
