@@ -90,7 +90,8 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
     /** The report, or the exception that says why there is none. */
     private Object buildReport() {
         Envelope.DataParts parts = envelope.parts();
-        if (data == null && parts.plain()) {
+        // bound data already at hand is reused; a data() that failed says nothing about the parts a report reads
+        if (!(data instanceof TranscriptionData) && parts.plain()) {
             try {
                 String userId = null;
                 if (parts.userIdStart() >= 0) {

@@ -88,9 +88,9 @@ class EventParserFuzzTest {
             JsonObject json = ((UnknownEvent) fromMemory.event).json();
             assertThat(json.getString("type")).isEqualTo(fromMemory.event.type());
         } else if (fromMemory.event instanceof TranscriptionEvent) {
-            Object typed = typed((TranscriptionEvent) fromMemory.event);
-            assertThat(typed((TranscriptionEvent) fromStream.event)).as("streamed transcription binds alike")
-                    .isEqualTo(typed);
+            Object typed = typed((TranscriptionEvent) fromMemory.event, false);
+            assertThat(typed((TranscriptionEvent) fromStream.event, true))
+                    .as("streamed transcription binds alike, data() asked for first").isEqualTo(typed);
             JsonValue transcript = reference.getJsonObject("data").get("transcript");
             if (typed instanceof List && transcript instanceof JsonArray && transcript.asJsonArray().stream()
                     .allMatch(t -> t instanceof JsonObject || t == JsonValue.NULL)) {
@@ -108,9 +108,17 @@ class EventParserFuzzTest {
      * The typed content of a transcription: {@code report()} and {@code data()} either work or throw the
      * documented {@link MalformedDataException}, the same answer every time; the report's ids fall back to the
      * envelope's. The report binds only what it reads, so it may work where {@code data()} does not, never the
-     * other way round, and when both work it equals the report built from the whole binding.
+     * other way round, and when both work it equals the report built from the whole binding. Whether
+     * {@code data()} was asked for first changes none of this.
      */
-    private static Object typed(TranscriptionEvent call) {
+    private static Object typed(TranscriptionEvent call, boolean dataFirst) {
+        if (dataFirst) {
+            try {
+                call.data();
+            } catch (MalformedDataException e) {
+                // the same answer is checked below
+            }
+        }
         CallReport report;
         try {
             report = call.report();

@@ -84,6 +84,16 @@ class ReportOnlyBindingTest {
     }
 
     @Test
+    void theReportDoesNotDependOnWhetherDataWasAskedForFirst() throws Exception {
+        String misfit = "{\"metadata\":{\"cost\":3},\"transcript\":[{\"message\":[]},{}]}";
+        TranscriptionEvent dataFirst = transcription(misfit);
+        assertThatThrownBy(dataFirst::data).isInstanceOf(MalformedDataException.class);
+        CallReport afterFailedData = dataFirst.report();
+        assertThat(afterFailedData.cost()).isEqualTo(3L);
+        assertThat(afterFailedData).isEqualTo(transcription(misfit).report());
+    }
+
+    @Test
     void aPartTheReportReadsThatDoesNotFitTheModelFailsTheReportEveryTime() throws Exception {
         TranscriptionEvent event = transcription("{\"metadata\":{\"phone_call\":\"not an object\"},\"transcript\":[]}");
         assertThatThrownBy(event::report).isInstanceOf(MalformedDataException.class)
