@@ -6,7 +6,7 @@
 # run. Results: benchmarks/target/load/results.md (the tables) and raw.txt (every wrk RESULT line).
 #
 # Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=45
-# REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
+# REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
 # each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,8 @@ SIZES=${SIZES:-"5k 50k"}
 MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
 RUNS=${RUNS:-"load reject audio"}
 REJECT_SIZES=${REJECT_SIZES:-"5k 50k 1m"}
+AUDIO_WARMUPS=${AUDIO_WARMUPS:-3}
+AUDIO_RUNS=${AUDIO_RUNS:-5}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-45}
 REJECT_WARMUP=${REJECT_WARMUP:-15}  # the first rejection on a fresh server warms up for WARMUP
@@ -177,12 +179,13 @@ if [[ " $RUNS " == *" audio "* ]]; then
     log "$mode, 100 MB chunked audio, -Xmx128m"
     start_server "$mode" -Xms32m -Xmx128m "-Xlog:gc:file=$OUT/gc-audio-$mode.log" -Dpostcall.bench.heapwatch=true \
       "-Dpostcall.bench.audioDir=$OUT/saved"
-    post_audio >/dev/null   # warm-up
-    best=""
-    for i in 1 2 3; do
+    for _ in $(seq 1 "$AUDIO_WARMUPS"); do post_audio >/dev/null; done   # the first requests after start are slow
+    times=()
+    for i in $(seq 1 "$AUDIO_RUNS"); do
       rm -f "$OUT/saved"/*
       curl -s "http://127.0.0.1:$PORT/stats?reset" > /dev/null
       read -r code secs < <(post_audio)
+      times+=("$secs")
       stats=$(curl -s "http://127.0.0.1:$PORT/stats")
       echo "audio/$mode run $i: status=$code seconds=$secs $stats" >> "$RAW"
       base=$(sed -E 's/.*heapBase=([0-9]+).*/\1/' <<<"$stats"); peak=$(sed -E 's/.*heapPeak=([0-9]+).*/\1/' <<<"$stats")
@@ -195,6 +198,8 @@ if [[ " $RUNS " == *" audio "* ]]; then
       fi
       AUDIO_ROWS+="| $mode | $i | $code | $secs | $growth | $((hwm / 1024)) | $saved |"$'\n'
     done
+    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+    AUDIO_ROWS+="| $mode | median of $AUDIO_RUNS | | $median | | | |"$'\n'
     gcmax=$(grep -oE '[0-9]+M->' "$OUT/gc-audio-$mode.log" | sed 's/M->//' | sort -n | tail -1 || true)
     AUDIO_ROWS+="| $mode | GC log: largest heap before a collection over the whole run | | | ${gcmax:-none} MB | | |"$'\n'
     stop_server
