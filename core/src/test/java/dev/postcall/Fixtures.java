@@ -1,30 +1,23 @@
 package dev.postcall;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.postcall.testsupport.TestData;
 import java.nio.file.Path;
 
-/** The shared webhook fixtures, found through the {@code postcall.fixtures} system property. */
+/** The webhook fixtures in the repository's {@code testdata/fixtures}. */
 final class Fixtures {
     private Fixtures() {
     }
 
     static Path dir() {
-        String dir = System.getProperty("postcall.fixtures", "../../shared/fixtures");
-        return Path.of(dir);
+        return TestData.fixtures();
     }
 
     static Path path(String name) {
-        return dir().resolve(name);
+        return TestData.fixture(name);
     }
 
     static byte[] bytes(String name) {
-        try {
-            return Files.readAllBytes(path(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestData.bytes(name);
     }
 
     static PostCallEvent parse(String name) throws MalformedEventException {

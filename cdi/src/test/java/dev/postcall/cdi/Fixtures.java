@@ -3,12 +3,10 @@ package dev.postcall.cdi;
 import dev.postcall.BodySource;
 import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.postcall.testsupport.TestData;
 import java.nio.file.Path;
 
-/** The shared webhook fixtures, read from the directory the build names in {@code postcall.fixtures}. */
+/** The webhook fixtures in the repository's {@code testdata/fixtures}. */
 final class Fixtures {
 
     static final String MINIMAL = "transcription-minimal.json";
@@ -38,19 +36,11 @@ final class Fixtures {
     }
 
     static Path file(String name) {
-        String dir = System.getProperty("postcall.fixtures");
-        if (dir == null) {
-            throw new IllegalStateException("set -Dpostcall.fixtures to the fixtures directory");
-        }
-        return Path.of(dir, name);
+        return TestData.fixture(name);
     }
 
     static byte[] bytes(String name) {
-        try {
-            return Files.readAllBytes(file(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestData.bytes(name);
     }
 
     static PostCallEvent event(String name) {

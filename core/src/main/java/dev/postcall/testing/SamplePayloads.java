@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Realistic ElevenLabs post-call webhook bodies bundled with postcall, for tests, demos and the CLI's
@@ -31,8 +34,16 @@ import java.util.List;
  * }</pre>
  */
 public final class SamplePayloads {
-    private static final List<String> NAMES = List.of("transcription", "transcription-sip", "transcription-web",
-            "audio", "failure-twilio", "failure-sip", "unknown");
+    /** Sample name to the bundled file: the repository's test fixture of that name, copied in by the build. */
+    private static final Map<String, String> FILES = files(
+            "transcription", "transcription-phone-inbound.json",
+            "transcription-sip", "transcription-sip-outbound.json",
+            "transcription-web", "transcription-with-audio-flags.json",
+            "audio", "audio.json",
+            "failure-twilio", "failure-twilio.json",
+            "failure-sip", "failure-sip.json",
+            "unknown", "unknown-type.json");
+    private static final List<String> NAMES = List.copyOf(FILES.keySet());
 
     private SamplePayloads() {
     }
@@ -54,10 +65,11 @@ public final class SamplePayloads {
      * @throws IllegalArgumentException for an unknown name
      */
     public static byte[] bytes(String name) {
-        if (!NAMES.contains(name)) {
+        String file = FILES.get(name);
+        if (file == null) {
             throw new IllegalArgumentException("No sample payload named '" + name + "'; samples: " + NAMES);
         }
-        try (InputStream in = SamplePayloads.class.getResourceAsStream("/dev/postcall/samples/" + name + ".json")) {
+        try (InputStream in = SamplePayloads.class.getResourceAsStream("/dev/postcall/samples/" + file)) {
             if (in == null) {
                 throw new IllegalStateException("Sample payload " + name + " is missing from the postcall jar");
             }
@@ -82,5 +94,13 @@ public final class SamplePayloads {
             throw new IllegalArgumentException("event_timestamp must not be before 1970: " + eventTimestamp);
         }
         return EventTimestampRewriter.rewrite(bytes(name), seconds);
+    }
+
+    private static Map<String, String> files(String... nameThenFile) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenFile.length; i += 2) {
+            files.put(nameThenFile[i], nameThenFile[i + 1]);
+        }
+        return Collections.unmodifiableMap(files);
     }
 }

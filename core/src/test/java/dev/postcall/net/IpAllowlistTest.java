@@ -3,6 +3,7 @@ package dev.postcall.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postcall.testsupport.TestData;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,13 +126,13 @@ class IpAllowlistTest {
 
     @Test
     void elevenlabsCoversEveryAddressInTheVendorPageAndTheSchemaNotes() throws Exception {
-        Path spec = Path.of(System.getProperty("postcall.fixtures", "../../shared/fixtures")).resolveSibling("spec");
+        Path excerpts = TestData.spec("egress-ips.md");
         IpAllowlist list = IpAllowlist.parse("elevenlabs");
         Pattern ipv4 = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
         int seen = 0;
         // the vendor page's "IP whitelisting" section and the schema notes' "Egress IPs" bullet
-        String page = section(spec.resolve("elevenlabs-post-call-webhooks.md"), "### IP whitelisting", "\n## ");
-        String notes = section(spec.resolve("payload-schema.md"), "* Egress IPs", "\n* ");
+        String page = section(excerpts, "### IP whitelisting", "\n## ");
+        String notes = section(excerpts, "* Egress IPs", "\n* ");
         for (String text : new String[] {page, notes}) {
             Matcher m = ipv4.matcher(text);
             while (m.find()) {

@@ -1,5 +1,6 @@
 package dev.postcall.signature;
 
+import dev.postcall.testsupport.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -8,25 +9,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shared fixtures folder, from the {@code postcall.fixtures} system property the build sets. */
+/** The repository's {@code testdata/fixtures} folder. */
 final class Fixtures {
     private Fixtures() {
     }
 
     static Path dir() {
-        String dir = System.getProperty("postcall.fixtures");
-        if (dir == null) {
-            throw new IllegalStateException("system property postcall.fixtures is not set (run through Maven)");
-        }
-        return Path.of(dir);
+        return TestData.fixtures();
     }
 
     static byte[] bytes(String file) {
-        try {
-            return Files.readAllBytes(dir().resolve(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestData.bytes(file);
     }
 
     static JsonObject signatureVectors() {

@@ -3,6 +3,7 @@ package dev.postcall.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postcall.testsupport.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -46,7 +47,7 @@ class SamplePayloadsTest {
     @ParameterizedTest
     @MethodSource("names")
     void sampleIsTheSharedFixtureByteForByte(String name) throws Exception {
-        Path fixture = Path.of(System.getProperty("postcall.fixtures"), FIXTURE_OF.get(name));
+        Path fixture = TestData.fixture(FIXTURE_OF.get(name));
         assertThat(SamplePayloads.bytes(name)).isEqualTo(Files.readAllBytes(fixture));
     }
 

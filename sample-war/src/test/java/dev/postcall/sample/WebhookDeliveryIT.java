@@ -2,6 +2,7 @@ package dev.postcall.sample;
 
 import dev.postcall.signature.WebhookSigner;
 import dev.postcall.testing.SamplePayloads;
+import dev.postcall.testsupport.TestData;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class WebhookDeliveryIT {
 
     @Test
     void everyFixtureSignedIsAccepted() throws Exception {
-        Path fixtures = Path.of(System.getProperty("postcall.fixtures", "../../shared/fixtures"));
+        Path fixtures = TestData.fixtures();
         List<Path> files = new ArrayList<>();
         try (Stream<Path> list = Files.list(fixtures)) {
             list.filter(f -> f.toString().endsWith(".json"))

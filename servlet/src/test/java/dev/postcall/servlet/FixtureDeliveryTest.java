@@ -2,6 +2,7 @@ package dev.postcall.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postcall.testsupport.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -43,7 +44,7 @@ class FixtureDeliveryTest {
     }
 
     static Path fixtures() {
-        return Path.of(System.getProperty("postcall.fixtures", "../../shared/fixtures"));
+        return TestData.fixtures();
     }
 
     static List<Path> events() throws IOException {

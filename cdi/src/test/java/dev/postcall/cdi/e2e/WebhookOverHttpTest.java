@@ -6,6 +6,7 @@ import dev.postcall.CallReport;
 import dev.postcall.PostCallEvent;
 import dev.postcall.servlet.PostCallWebhookFilter;
 import dev.postcall.signature.WebhookSigner;
+import dev.postcall.testsupport.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -126,7 +127,7 @@ class WebhookOverHttpTest {
     }
 
     private HttpResponse<String> postSigned(String fixture) throws IOException, InterruptedException {
-        byte[] body = Files.readAllBytes(Path.of(System.getProperty("postcall.fixtures"), fixture));
+        byte[] body = TestData.bytes(fixture);
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header(PostCallWebhookFilter.SIGNATURE_HEADER, WebhookSigner.header(body, SECRET, Instant.now()))
                 .header("Content-Type", "application/json")
