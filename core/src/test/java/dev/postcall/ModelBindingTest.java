@@ -221,7 +221,7 @@ class ModelBindingTest {
         assertThat(results.get(0).requestId()).isEqualTo("r1");
         assertThat(((ToolResult.ApiIntegrationWebhook) results.get(1)).credentialId()).isEqualTo("c");
         assertThat(((ToolResult.Workflow) results.get(2)).result().getJsonArray("steps")).hasSize(1);
-        assertThat(results.get(3)).isInstanceOf(ToolResult.Basic.class);
+        assertThat(results.get(3)).isInstanceOf(ToolResult.Other.class);
         assertThat(results.get(3).type().raw()).isEqualTo("teleport");
         assertThat(results.get(3).toolName()).isEqualTo("beam");
         assertThat(results.get(4).type()).isNull();

@@ -67,6 +67,18 @@ public final class FailureMetadataAdapter implements JsonbAdapter<FailureMetadat
         if ("twilio".equals(m.type())) {
             return new CallInitiationFailureData.Twilio(body == null ? Map.of() : JsonText.texts(body));
         }
-        return new CallInitiationFailureData.Other(m.type(), body);
+        if (body == null) {
+            return new CallInitiationFailureData.Other(m.type(), null, null, null, null, null);
+        }
+        return new CallInitiationFailureData.Other(m.type(),
+                either(JsonText.text(body, "from_number"), JsonText.text(body, "From")),
+                either(JsonText.text(body, "to_number"), JsonText.text(body, "To")),
+                either(JsonText.integer(body.get("sip_status_code")), JsonText.integer(body.get("SipResponseCode"))),
+                either(JsonText.text(body, "call_sid"), JsonText.text(body, "CallSid")),
+                body);
+    }
+
+    private static <T> T either(T first, T second) {
+        return first != null ? first : second;
     }
 }

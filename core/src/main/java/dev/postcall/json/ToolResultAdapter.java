@@ -75,6 +75,12 @@ public final class ToolResultAdapter implements JsonbAdapter<ToolResult, ToolRes
             integrationId = a.integrationId();
             credentialId = a.credentialId();
             connectionId = a.integrationConnectionId();
+        } else if (result instanceof ToolResult.Other) {
+            ToolResult.Other o = (ToolResult.Other) result;
+            detail = o.result();
+            integrationId = o.integrationId();
+            credentialId = o.credentialId();
+            connectionId = o.integrationConnectionId();
         }
         return new AnyToolResult(c.type(), c.requestId(), c.toolName(), c.resultValue(), c.isError(), c.isBlocked(),
                 c.toolHasBeenCalled(), c.toolLatencySecs(), c.errorType(), c.rawErrorMessage(),
@@ -100,6 +106,10 @@ public final class ToolResultAdapter implements JsonbAdapter<ToolResult, ToolRes
         }
         if (type == ToolType.WORKFLOW) {
             return new ToolResult.Workflow(common, r.result());
+        }
+        if (type == ToolType.UNKNOWN) {
+            return new ToolResult.Other(common, r.result(), r.integrationId(), r.credentialId(),
+                    r.integrationConnectionId());
         }
         return new ToolResult.Basic(common);
     }

@@ -22,7 +22,8 @@ public record CallInitiationFailureData(
 
     /**
      * The provider's details of a failed call ({@code metadata}, tagged by {@code type}); a provider postcall does
-     * not know gives {@link Other}.
+     * not know gives {@link Other}, which still reads the members the known providers share. Every variant answers
+     * who was called from where, the provider's call id and the SIP status.
      */
     @JsonbTypeAdapter(FailureMetadataAdapter.class)
     public sealed interface FailureMetadata permits Sip, Twilio, Other {
@@ -32,6 +33,15 @@ public record CallInitiationFailureData(
 
         /** The SIP status code the provider reported, or {@code null}. */
         Integer sipStatusCode();
+
+        /** The number the call was placed from, or {@code null}. */
+        String fromNumber();
+
+        /** The number that was called, or {@code null}. */
+        String toNumber();
+
+        /** The provider's call id, or {@code null}. */
+        String callSid();
     }
 
     /**
@@ -78,6 +88,7 @@ public record CallInitiationFailureData(
         }
 
         /** {@code CallSid} */
+        @Override
         public String callSid() {
             return body.get("CallSid");
         }
@@ -95,6 +106,18 @@ public record CallInitiationFailureData(
         /** {@code To} */
         public String to() {
             return body.get("To");
+        }
+
+        /** {@code From}, as {@link FailureMetadata#fromNumber()}. */
+        @Override
+        public String fromNumber() {
+            return from();
+        }
+
+        /** {@code To}, as {@link FailureMetadata#toNumber()}. */
+        @Override
+        public String toNumber() {
+            return to();
         }
 
         /** {@code AccountSid} */
@@ -118,15 +141,19 @@ public record CallInitiationFailureData(
     }
 
     /**
-     * A provider postcall does not know.
+     * A provider postcall does not know. The members the known providers share are read from {@code body} under
+     * either provider's spelling: SIP's ({@code from_number}, {@code to_number}, {@code sip_status_code},
+     * {@code call_sid}) first, then Twilio's ({@code From}, {@code To}, {@code SipResponseCode}, {@code CallSid});
+     * numbers sent as JSON numbers or strings are both read.
      *
-     * @param type {@code type} as sent, or {@code null} when absent
-     * @param body {@code body}, as raw JSON, or {@code null}
+     * @param type          {@code type} as sent, or {@code null} when absent
+     * @param fromNumber    the number called from, or {@code null}
+     * @param toNumber      the number called, or {@code null}
+     * @param sipStatusCode the SIP status, or {@code null}
+     * @param callSid       the provider's call id, or {@code null}
+     * @param body          {@code body}, as raw JSON, or {@code null}
      */
-    public record Other(String type, JsonObject body) implements FailureMetadata {
-        @Override
-        public Integer sipStatusCode() {
-            return null;
-        }
+    public record Other(String type, String fromNumber, String toNumber, Integer sipStatusCode, String callSid,
+                        JsonObject body) implements FailureMetadata {
     }
 }

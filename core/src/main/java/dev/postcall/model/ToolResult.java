@@ -10,12 +10,14 @@ import java.util.List;
 
 /**
  * What a tool call returned ({@code tool_results} of a turn). The variant follows {@code type}: {@link SystemTool} for
- * system tools (with the typed outcome), {@link ApiIntegrationWebhook}, {@link Workflow}, and {@link Basic} for
- * client, webhook, MCP and code tools, an absent type, and types postcall does not know.
+ * system tools (with the typed outcome), {@link ApiIntegrationWebhook}, {@link Workflow}, {@link Basic} for client,
+ * webhook, MCP and code tools and an absent type, and {@link Other} for a type postcall does not know, which keeps
+ * whatever members of the known variants it carries.
  */
 @JsonbTypeAdapter(ToolResultAdapter.class)
 public sealed interface ToolResult
-        permits ToolResult.Basic, ToolResult.SystemTool, ToolResult.ApiIntegrationWebhook, ToolResult.Workflow {
+        permits ToolResult.Basic, ToolResult.SystemTool, ToolResult.ApiIntegrationWebhook, ToolResult.Workflow,
+        ToolResult.Other {
 
     /** The fields every tool result has. */
     Common common();
@@ -89,11 +91,25 @@ public sealed interface ToolResult
     }
 
     /**
-     * A client, webhook, MCP or code tool's result, or one of a type postcall does not know.
+     * A client, webhook, MCP or code tool's result, or one without a {@code type}.
      *
      * @param common the common fields
      */
     record Basic(Common common) implements ToolResult {
+    }
+
+    /**
+     * The result of a tool type postcall does not know yet: the common fields, and the members the known variants
+     * have, where present.
+     *
+     * @param common                  the common fields; {@code type().raw()} is the type as sent
+     * @param result                  {@code result} as raw JSON (system and workflow tools have one), or {@code null}
+     * @param integrationId           {@code integration_id}, or {@code null}
+     * @param credentialId            {@code credential_id}, or {@code null}
+     * @param integrationConnectionId {@code integration_connection_id}, or {@code null}
+     */
+    record Other(Common common, JsonObject result, String integrationId, String credentialId,
+                 String integrationConnectionId) implements ToolResult {
     }
 
     /**
