@@ -22,7 +22,7 @@ for target in "${targets[@]}"; do
   echo "== ${target}: fuzzing for ${seconds} s, log in ${log}"
   # jazzer.internal.arg.N are libFuzzer's arguments (argv[0] first); the last -max_total_time wins over the
   # annotation's maxDuration. -Xmx keeps one fuzzing JVM from taking a quarter of the machine's memory.
-  if JAZZER_FUZZ=1 mvn -B ${MVN_OPTS_EXTRA:-} -pl core,servlet test -Dtest="${target}" -Dsurefire.failIfNoSpecifiedTests=false \
+  if JAZZER_FUZZ=1 mvn -B ${MVN_OPTS_EXTRA:-} -pl core,servlet -am test -Dtest="${target}" -Dsurefire.failIfNoSpecifiedTests=false \
       -DargLine=-Xmx1g \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="${seconds}" >"${log}" 2>&1; then
     result="no finding"
