@@ -8,10 +8,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,8 @@ import java.util.Optional;
  * The page's data, under {@code /api}:
  * <ul>
  *   <li>{@code GET /api/calls}: the {@link Dashboard} as JSON;</li>
- *   <li>{@code GET /api/calls/{conversationId}/audio}: the call's MP3 ({@code audio/mpeg}), 404 until it arrived;</li>
+ *   <li>{@code GET /api/calls/{conversationId}/audio}: the call's MP3 ({@code audio/mpeg}, one byte range when asked
+ *       for), 404 until it arrived;</li>
  *   <li>{@code POST /api/test-call?sample=transcription[&conversation=id]}: signs a bundled sample with the
  *       configured secret and posts it to this application's own webhook, over HTTP.</li>
  * </ul>
@@ -71,14 +75,48 @@ public final class CallsApiServlet extends HttpServlet {
                 problem(resp, 404, "No audio for this call", "no audio has arrived for this conversation");
                 return;
             }
-            resp.setContentType("audio/mpeg");
-            resp.setContentLengthLong(Files.size(audio.get()));
-            resp.setHeader("Cache-Control", "private, max-age=3600");
-            try (OutputStream out = resp.getOutputStream()) {
-                Files.copy(audio.get(), out);
-            }
+            sendAudio(req, resp, audio.get());
         } else {
             problem(resp, 404, "Not found", "GET /api/calls or /api/calls/{conversationId}/audio");
+        }
+    }
+
+    /** The whole MP3, or the one byte range the player asked for (players seek that way). */
+    private void sendAudio(HttpServletRequest req, HttpServletResponse resp, Path file) throws IOException {
+        long size = Files.size(file);
+        Optional<ByteRange> range;
+        try {
+            range = ByteRange.of(req.getHeader("Range"), size);
+        } catch (IllegalArgumentException e) {
+            resp.setHeader("Content-Range", "bytes */" + size);
+            problem(resp, 416, "Range not satisfiable", "the recording has " + size + " bytes");
+            return;
+        }
+        resp.setContentType("audio/mpeg");
+        resp.setHeader("Accept-Ranges", "bytes");
+        resp.setHeader("Cache-Control", "private, max-age=3600");
+        if (range.isEmpty()) {
+            resp.setContentLengthLong(size);
+            try (OutputStream out = resp.getOutputStream()) {
+                Files.copy(file, out);
+            }
+            return;
+        }
+        ByteRange r = range.get();
+        resp.setStatus(206);
+        resp.setHeader("Content-Range", r.contentRange(size));
+        resp.setContentLengthLong(r.length());
+        try (SeekableByteChannel channel = Files.newByteChannel(file); OutputStream out = resp.getOutputStream()) {
+            InputStream in = Channels.newInputStream(channel.position(r.first()));
+            byte[] buffer = new byte[8192];
+            for (long left = r.length(); left > 0; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
         }
     }
 
