@@ -42,14 +42,12 @@ public final class CallsApiServlet extends HttpServlet {
 
     private transient Jsonb jsonb;
     private transient CallRecorder recorder;
-    private transient TestCalls testCalls;
 
     @Override
     public void init() {
         jsonb = JsonbBuilder.create();
         // looked up rather than injected: servlet injection needs extra set-up on Tomcat, CDI.current() works anywhere
         recorder = CDI.current().select(CallRecorder.class).get();
-        testCalls = new TestCalls();
     }
 
     @Override
@@ -144,11 +142,7 @@ public final class CallsApiServlet extends HttpServlet {
         byte[] body = TestCalls.payload(sample, conversation, Instant.now());
         int status;
         try {
-            status = testCalls.post(ownWebhook(req), secret.get(), body);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem(resp, 503, "Interrupted", "the test call was interrupted");
-            return;
+            status = TestCalls.post(ownWebhook(req), secret.get(), body);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "test call to the own webhook failed", e);
             problem(resp, 502, "Webhook unreachable", "the application could not reach its own webhook");
