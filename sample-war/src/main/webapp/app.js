@@ -260,7 +260,17 @@
     $('calls-count').textContent = calls.length ? calls.length + (calls.length === 1 ? ' call' : ' calls') + ', newest first' : '';
   }
 
+  // a list is redrawn only when it changed, so what a reader selected in it stays selected
+  const drawn = {};
+  function changed(name, value) {
+    const json = JSON.stringify(value);
+    if (drawn[name] === json) return false;
+    drawn[name] = json;
+    return true;
+  }
+
   function renderFailures(failures) {
+    if (!changed('failures', failures)) return;
     const body = $('failures').querySelector('tbody');
     body.replaceChildren(...failures.map((f) => el('tr', {},
       el('td', {}, when(f.receivedAt)),
@@ -275,6 +285,7 @@
   }
 
   function renderOthers(others) {
+    if (!changed('others', others)) return;
     $('others').replaceChildren(...others.map((o) => el('li', {},
       el('code', { class: 'type' }, o.type),
       el('span', { class: 'when' }, when(o.eventTime || o.receivedAt)),

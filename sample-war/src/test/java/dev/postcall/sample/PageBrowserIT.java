@@ -166,9 +166,12 @@ class PageBrowserIT {
         assertThat(text(turns.get(7).findElement(By.cssSelector(".tool")))).isEqualTo("⚙ end_call");
 
         // an event of a type postcall does not model leaves a trace
-        WebElement otherEvent = new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("#others li"))
-                .stream().filter(li -> li.getText().contains(other)).findFirst().orElse(null));
-        assertThat(text(otherEvent.findElement(By.cssSelector(".type")))).isEqualTo("conversation_escalated");
+        String otherType = new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
+                "for (const li of document.querySelectorAll('#others li'))"
+                        + " if (li.querySelector('.conv').textContent === arguments[0])"
+                        + " return li.querySelector('.type').textContent;"
+                        + " return null;", other));
+        assertThat(otherType).isEqualTo("conversation_escalated");
 
         // the page's own button: one more call, signed and posted by the server to itself
         int before = browser.findElements(By.cssSelector("article.call")).size();
