@@ -79,10 +79,9 @@ class DashboardTest {
                 Instant.ofEpochSecond(1761700000), NOW));
         calls.addOther(new ReceivedCalls.OtherEvent("agent_updated", null, null, NOW.plusSeconds(5)));
 
-        String json;
-        try (Jsonb jsonb = JsonbBuilder.create()) {
-            json = jsonb.toJson(Dashboard.of(calls));
-        }
+        Jsonb jsonb = JsonbBuilder.create();
+        String json = jsonb.toJson(Dashboard.of(calls));
+        jsonb.close();
 
         assertThat(json).contains("\"transcript\":[{\"message\":\"Harbor Dental, this is Robin.\",\"role\":\"agent\","
                 + "\"timeInCallSecs\":0,\"toolCalls\":[]},{\"role\":\"agent\",\"timeInCallSecs\":9,"
