@@ -8,6 +8,7 @@
   const COLORS = { SUCCESS: '#17a673', FAILURE: '#e5484d', UNKNOWN: '#a0a6bf' };
   const REASON_COLORS = ['#e5484d', '#f59f00', '#6d5efc', '#22b8cf', '#a0a6bf'];
   const rendered = new Map(); // conversationId -> { json, element }
+  const openTranscripts = new Set(); // conversationIds whose transcript is expanded, kept when a card is rebuilt
   let firstLoad = true;
   let lastOk = 0;
 
@@ -55,6 +56,10 @@
     if (secs < 3600) return Math.floor(secs / 60) + ' min ago';
     if (secs < 86400) return Math.floor(secs / 3600) + ' h ago';
     return Math.floor(secs / 86400) + ' d ago';
+  }
+  function clock(secs) {
+    if (secs === undefined || secs === null) return '–:––';
+    return Math.floor(secs / 60) + ':' + String(secs % 60).padStart(2, '0');
   }
   const label = (s) => s ? s.charAt(0) + s.slice(1).toLowerCase() : 'Unknown';
   function valueText(v) {
@@ -105,7 +110,8 @@
     for (let g = 0; g <= 2; g++) {
       const y = H - (H - 10) * g / 2;
       chart.append(svg('line', { x1: pad, x2: W, y1: y, y2: y, stroke: '#e5e7f0' }));
-      chart.append(svg('text', { x: 0, y: y + 3, class: 'axis' }, Math.round(top * g / 2)));
+      // whole calls only: with one call at most, the middle line has no label
+      if (Number.isInteger(top * g / 2)) chart.append(svg('text', { x: 0, y: y + 3, class: 'axis' }, top * g / 2));
     }
     counts.forEach((n, i) => {
       const h = (H - 10) * n / top;
@@ -193,11 +199,38 @@
     if (details.childElementCount) main.append(details);
 
     const side = el('div', { class: 'side' }, el('h3', {}, 'Recording'), c.audioUrl
-      ? el('audio', { controls: '', preload: 'none', src: c.audioUrl })
+      ? el('audio', { controls: '', preload: 'metadata', src: c.audioUrl })
       : el('span', { class: 'noaudio' }, 'Audio not received yet'));
     return el('article', { class: 'call ' + outcome, 'data-conversation-id': c.conversationId },
-      main, side,
+      main, side, transcript(c),
       el('div', { class: 'ids' }, c.conversationId + (c.agentId ? ' · agent ' + c.agentId : '') + ' · received ' + ago(c.receivedAt)));
+  }
+
+  // who said what and when: one line per turn, folded until asked for
+  function transcript(c) {
+    const turns = c.transcript || [];
+    const id = c.conversationId;
+    const box = el('details', { class: 'transcript', open: openTranscripts.has(id) ? '' : null },
+      el('summary', {}, 'Transcript', el('span', { class: 'count' },
+        turns.length ? ' · ' + turns.length + (turns.length === 1 ? ' turn' : ' turns') : '')));
+    box.addEventListener('toggle', () => { if (box.open) openTranscripts.add(id); else openTranscripts.delete(id); });
+    if (!turns.length) {
+      box.append(el('p', { class: 'none' }, c.turnCount
+        ? 'This call has ' + c.turnCount + ' turns, but its transcript does not fit the model.'
+        : 'No transcript was sent for this call.'));
+      return box;
+    }
+    box.append(el('ol', { class: 'turns' }, turns.map((t) => {
+      const role = (t.role || 'unknown').toLowerCase();
+      return el('li', { class: 'turn ' + (role === 'agent' || role === 'user' ? role : 'other') },
+        el('div', { class: 'turn-head' },
+          el('span', { class: 'role' }, role === 'agent' ? 'Agent' : role === 'user' ? 'User' : label(t.role)),
+          el('span', { class: 'at', title: 'time in call' }, clock(t.timeInCallSecs))),
+        t.message !== undefined && t.message !== null ? el('p', { class: 'message' }, t.message) : null,
+        (t.toolCalls || []).length ? el('div', { class: 'tools' }, t.toolCalls.map((name) =>
+          el('span', { class: 'tool', title: 'tool call' }, '⚙ ' + name))) : null);
+    })));
+    return box;
   }
 
   function renderCalls(calls) {
@@ -227,7 +260,17 @@
     $('calls-count').textContent = calls.length ? calls.length + (calls.length === 1 ? ' call' : ' calls') + ', newest first' : '';
   }
 
+  // a list is redrawn only when it changed, so what a reader selected in it stays selected
+  const drawn = {};
+  function changed(name, value) {
+    const json = JSON.stringify(value);
+    if (drawn[name] === json) return false;
+    drawn[name] = json;
+    return true;
+  }
+
   function renderFailures(failures) {
+    if (!changed('failures', failures)) return;
     const body = $('failures').querySelector('tbody');
     body.replaceChildren(...failures.map((f) => el('tr', {},
       el('td', {}, when(f.receivedAt)),
@@ -239,6 +282,17 @@
     $('failures').style.display = failures.length ? '' : 'none';
     $('failures-empty').style.display = failures.length ? 'none' : '';
     $('failures-count').textContent = failures.length ? String(failures.length) : '';
+  }
+
+  function renderOthers(others) {
+    if (!changed('others', others)) return;
+    $('others').replaceChildren(...others.map((o) => el('li', {},
+      el('code', { class: 'type' }, o.type),
+      el('span', { class: 'when' }, when(o.eventTime || o.receivedAt)),
+      o.conversationId ? el('code', { class: 'conv' }, o.conversationId) : el('span', { class: 'conv none' }, 'no conversation id'))));
+    $('others').style.display = others.length ? '' : 'none';
+    $('others-empty').style.display = others.length ? 'none' : '';
+    $('others-count').textContent = others.length ? String(others.length) : '';
   }
 
   // ---- polling -------------------------------------------------------------------------------------------------
@@ -260,6 +314,7 @@
         (name, i) => REASON_COLORS[i % REASON_COLORS.length], 'No failed initiations.');
       renderCalls(data.calls);
       renderFailures(data.failures);
+      renderOthers(data.others || []);
       firstLoad = false;
       lastOk = Date.now();
       setLive('ok', 'Live');
@@ -291,6 +346,7 @@
         await post('api/test-call?sample=audio&conversation=' + encodeURIComponent(first.body.conversationId));
       }
       toast(first.ok ? 'Signed test webhook sent: the webhook answered ' + first.body.webhookStatus
+        + (sample === 'unknown' ? '; see Other events' : '')
         : 'Test call failed: ' + (first.body.detail || ('webhook answered ' + first.body.webhookStatus)), !first.ok);
     } catch (e) {
       toast('Test call failed: ' + e.message, true);

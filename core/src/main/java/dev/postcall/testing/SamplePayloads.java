@@ -22,7 +22,8 @@ import java.util.Map;
  *       <td>outbound SIP-trunk call in Spanish, from a batch call</td></tr>
  *   <tr><td>{@code transcription-web}</td><td>{@code post_call_transcription}</td>
  *       <td>web widget conversation with the audio flags set</td></tr>
- *   <tr><td>{@code audio}</td><td>{@code post_call_audio}</td><td>a short base64 MP3 of the same call</td></tr>
+ *   <tr><td>{@code audio}</td><td>{@code post_call_audio}</td><td>the recording of the same call: five seconds of
+ *       speech, a playable MP3 (9,995 bytes)</td></tr>
  *   <tr><td>{@code failure-twilio}</td><td>{@code call_initiation_failure}</td><td>no answer, Twilio</td></tr>
  *   <tr><td>{@code failure-sip}</td><td>{@code call_initiation_failure}</td><td>busy, SIP 486</td></tr>
  *   <tr><td>{@code unknown}</td><td>{@code conversation_escalated}</td><td>a type postcall does not model</td></tr>
@@ -39,7 +40,7 @@ public final class SamplePayloads {
             "transcription", "transcription-phone-inbound.json",
             "transcription-sip", "transcription-sip-outbound.json",
             "transcription-web", "transcription-with-audio-flags.json",
-            "audio", "audio.json",
+            "audio", "audio-speech.json",
             "failure-twilio", "failure-twilio.json",
             "failure-sip", "failure-sip.json",
             "unknown", "unknown-type.json");

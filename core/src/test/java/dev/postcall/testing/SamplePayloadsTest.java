@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ class SamplePayloadsTest {
             "transcription", "transcription-phone-inbound.json",
             "transcription-sip", "transcription-sip-outbound.json",
             "transcription-web", "transcription-with-audio-flags.json",
-            "audio", "audio.json",
+            "audio", "audio-speech.json",
             "failure-twilio", "failure-twilio.json",
             "failure-sip", "failure-sip.json",
             "unknown", "unknown-type.json");
@@ -66,6 +67,23 @@ class SamplePayloadsTest {
                 .replace("\"event_timestamp\": " + before.getJsonNumber("event_timestamp"), "");
         String afterText = new String(fresh, StandardCharsets.UTF_8).replace("\"event_timestamp\": 1800000123", "");
         assertThat(afterText).isEqualTo(beforeText);
+    }
+
+    @Test
+    void theAudioSampleIsAPlayableMp3OfFiveSecondsOfSpeech() {
+        JsonObject sample = parse(SamplePayloads.bytes("audio"));
+        assertThat(sample.getJsonObject("data").getString("conversation_id"))
+                .isEqualTo(parse(SamplePayloads.bytes("transcription")).getJsonObject("data").getString("conversation_id"));
+
+        byte[] mp3 = Base64.getDecoder().decode(sample.getJsonObject("data").getString("full_audio"));
+
+        assertThat(mp3).hasSize(9995).startsWith('I', 'D', '3');
+        // an ID3v2 tag (its size in four 7-bit bytes), then the first MPEG-2 Layer III frame (16 kHz, 16 kbit/s)
+        int tag = 10 + (mp3[6] << 21 | mp3[7] << 14 | mp3[8] << 7 | mp3[9]);
+        assertThat(new byte[] {mp3[tag], mp3[tag + 1], mp3[tag + 2]})
+                .containsExactly(0xFF, 0xF3, 0x28);
+        // the tag's TLEN frame: the length in milliseconds
+        assertThat(new String(mp3, 0, tag, StandardCharsets.ISO_8859_1)).contains("TLEN").contains("4845");
     }
 
     @Test

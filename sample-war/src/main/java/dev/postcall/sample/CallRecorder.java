@@ -2,7 +2,9 @@ package dev.postcall.sample;
 
 import dev.postcall.AudioEvent;
 import dev.postcall.CallInitiationFailureEvent;
+import dev.postcall.MalformedDataException;
 import dev.postcall.TranscriptionEvent;
+import dev.postcall.UnknownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
@@ -14,18 +16,20 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * The sample's whole use of postcall: three observer methods that keep what the webhooks bring in a
+ * The sample's whole use of postcall: four observer methods that keep what the webhooks bring in a
  * {@link ReceivedCalls}, and the MP3s in a temporary folder.
  *
  * <pre>{@code
- * void onCall(@Observes TranscriptionEvent call)             // who, when, how long, cost, summary, ...
+ * void onCall(@Observes TranscriptionEvent call)             // who, when, how long, cost, summary, transcript
  * void onAudio(@Observes AudioEvent audio)                   // the recording, streamed to a file
  * void onFailure(@Observes CallInitiationFailureEvent fail)  // busy, no answer, SIP status
+ * void onOther(@Observes UnknownEvent event)                 // a type postcall does not model
  * }</pre>
  */
 @ApplicationScoped
@@ -51,9 +55,21 @@ public class CallRecorder {
         }
     }
 
-    /** Keeps the call's report. */
+    /** Keeps the call's report and its transcript, turn by turn. */
     void onCall(@Observes TranscriptionEvent call) {
-        deleteAll(calls.addCall(call.report(), clock.instant()));
+        deleteAll(calls.addCall(call.report(), transcript(call), clock.instant()));
+    }
+
+    /** The call's turns; none when the transcript does not fit the model (the report still shows the call). */
+    static List<ReceivedCalls.Turn> transcript(TranscriptionEvent call) {
+        try {
+            return call.data().transcript().stream().map(ReceivedCalls.Turn::of).toList();
+        } catch (MalformedDataException e) {
+            // the exception's text may quote the payload, so only the id is logged
+            LOG.log(Level.WARNING, () -> "the transcript of " + call.conversationId()
+                    + " does not fit the model; the call is shown without it");
+            return List.of();
+        }
     }
 
     /** Streams the call's MP3 into the audio folder; the page then shows a player on that call's row. */
@@ -69,6 +85,13 @@ public class CallRecorder {
     void onFailure(@Observes CallInitiationFailureEvent failure) {
         calls.addFailure(new ReceivedCalls.FailedInitiation(failure.conversationId(), failure.agentId(),
                 failure.failureReason(), failure.provider(), failure.sipStatusCode(), clock.instant()));
+    }
+
+    /** Lists an event of a type postcall does not model, so the page shows that it arrived. */
+    void onOther(@Observes UnknownEvent event) {
+        long secs = event.eventTimestamp();
+        calls.addOther(new ReceivedCalls.OtherEvent(event.type(), event.conversationId(),
+                secs > 0 ? Instant.ofEpochSecond(secs) : null, clock.instant()));
     }
 
     private synchronized Path audioFolder() {

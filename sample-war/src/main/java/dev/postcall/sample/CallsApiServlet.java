@@ -8,10 +8,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,8 @@ import java.util.Optional;
  * The page's data, under {@code /api}:
  * <ul>
  *   <li>{@code GET /api/calls}: the {@link Dashboard} as JSON;</li>
- *   <li>{@code GET /api/calls/{conversationId}/audio}: the call's MP3 ({@code audio/mpeg}), 404 until it arrived;</li>
+ *   <li>{@code GET /api/calls/{conversationId}/audio}: the call's MP3 ({@code audio/mpeg}, one byte range when asked
+ *       for), 404 until it arrived;</li>
  *   <li>{@code POST /api/test-call?sample=transcription[&conversation=id]}: signs a bundled sample with the
  *       configured secret and posts it to this application's own webhook, over HTTP.</li>
  * </ul>
@@ -38,14 +42,12 @@ public final class CallsApiServlet extends HttpServlet {
 
     private transient Jsonb jsonb;
     private transient CallRecorder recorder;
-    private transient TestCalls testCalls;
 
     @Override
     public void init() {
         jsonb = JsonbBuilder.create();
         // looked up rather than injected: servlet injection needs extra set-up on Tomcat, CDI.current() works anywhere
         recorder = CDI.current().select(CallRecorder.class).get();
-        testCalls = new TestCalls();
     }
 
     @Override
@@ -71,14 +73,48 @@ public final class CallsApiServlet extends HttpServlet {
                 problem(resp, 404, "No audio for this call", "no audio has arrived for this conversation");
                 return;
             }
-            resp.setContentType("audio/mpeg");
-            resp.setContentLengthLong(Files.size(audio.get()));
-            resp.setHeader("Cache-Control", "private, max-age=3600");
-            try (OutputStream out = resp.getOutputStream()) {
-                Files.copy(audio.get(), out);
-            }
+            sendAudio(req, resp, audio.get());
         } else {
             problem(resp, 404, "Not found", "GET /api/calls or /api/calls/{conversationId}/audio");
+        }
+    }
+
+    /** The whole MP3, or the one byte range the player asked for (players seek that way). */
+    private void sendAudio(HttpServletRequest req, HttpServletResponse resp, Path file) throws IOException {
+        long size = Files.size(file);
+        Optional<ByteRange> range;
+        try {
+            range = ByteRange.of(req.getHeader("Range"), size);
+        } catch (IllegalArgumentException e) {
+            resp.setHeader("Content-Range", "bytes */" + size);
+            problem(resp, 416, "Range not satisfiable", "the recording has " + size + " bytes");
+            return;
+        }
+        resp.setContentType("audio/mpeg");
+        resp.setHeader("Accept-Ranges", "bytes");
+        resp.setHeader("Cache-Control", "private, max-age=3600");
+        if (range.isEmpty()) {
+            resp.setContentLengthLong(size);
+            try (OutputStream out = resp.getOutputStream()) {
+                Files.copy(file, out);
+            }
+            return;
+        }
+        ByteRange r = range.get();
+        resp.setStatus(206);
+        resp.setHeader("Content-Range", r.contentRange(size));
+        resp.setContentLengthLong(r.length());
+        try (SeekableByteChannel channel = Files.newByteChannel(file); OutputStream out = resp.getOutputStream()) {
+            InputStream in = Channels.newInputStream(channel.position(r.first()));
+            byte[] buffer = new byte[8192];
+            for (long left = r.length(); left > 0; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
         }
     }
 
@@ -106,11 +142,7 @@ public final class CallsApiServlet extends HttpServlet {
         byte[] body = TestCalls.payload(sample, conversation, Instant.now());
         int status;
         try {
-            status = testCalls.post(ownWebhook(req), secret.get(), body);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem(resp, 503, "Interrupted", "the test call was interrupted");
-            return;
+            status = TestCalls.post(ownWebhook(req), secret.get(), body);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "test call to the own webhook failed", e);
             problem(resp, 502, "Webhook unreachable", "the application could not reach its own webhook");

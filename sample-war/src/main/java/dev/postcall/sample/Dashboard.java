@@ -10,15 +10,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code GET /api/calls} answers and the page shows: the analytics first, then every call and every failed
- * initiation, newest first. Times are ISO-8601 instants, durations whole seconds, costs in credits (and US dollars
- * when the sender gave them); absent values are left out of the JSON.
+ * What {@code GET /api/calls} answers and the page shows: the analytics first, then every call (with its
+ * transcript), every failed initiation and every event of a type postcall does not model, newest first. Times are
+ * ISO-8601 instants, durations whole seconds, costs in credits (and US dollars when the sender gave them); absent
+ * values are left out of the JSON.
  *
  * @param analytics the numbers at the top of the page
  * @param calls     one entry per received call, newest first
  * @param failures  one entry per failed call initiation, newest first
+ * @param others    one entry per event of a type postcall does not model, newest first
  */
-public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureView> failures) {
+public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureView> failures,
+                        List<OtherView> others) {
 
     /**
      * Totals over the calls held.
@@ -57,7 +60,9 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
      * @param title             the summary's title
      * @param summary           the summary
      * @param terminationReason why the call ended
-     * @param turnCount         transcript turns
+     * @param turnCount         transcript turns, as the sender counted them
+     * @param transcript        the turns, in order: who spoke, when, what, which tools were called (empty when the
+     *                          transcript did not fit the model)
      * @param language          the main language
      * @param collected         data collection results, id to value
      * @param evaluations       evaluation results, id to outcome
@@ -66,8 +71,9 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
     public record CallView(String conversationId, String agentId, String callerNumber, String calledNumber,
                            String direction, String startedAt, String receivedAt, Long durationSecs, Long cost,
                            Double costUsd, String outcome, Double successScore, String title, String summary,
-                           String terminationReason, int turnCount, String language, Map<String, Object> collected,
-                           Map<String, String> evaluations, String audioUrl) {
+                           String terminationReason, int turnCount, List<ReceivedCalls.Turn> transcript,
+                           String language, Map<String, Object> collected, Map<String, String> evaluations,
+                           String audioUrl) {
     }
 
     /**
@@ -84,6 +90,17 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
                               Integer sipStatusCode, String receivedAt) {
     }
 
+    /**
+     * An event of a type postcall does not model (the sender added it later): listed so that it leaves a trace.
+     *
+     * @param type           the event's {@code type}
+     * @param conversationId its conversation id, when it has one
+     * @param eventTime      its {@code event_timestamp}, when it has one
+     * @param receivedAt     when the webhook arrived here
+     */
+    public record OtherView(String type, String conversationId, String eventTime, String receivedAt) {
+    }
+
     /** The dashboard of what {@code received} holds now. */
     public static Dashboard of(ReceivedCalls received) {
         List<ReceivedCalls.Call> calls = received.calls();
@@ -91,7 +108,9 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
         return new Dashboard(analytics(calls, failures),
                 calls.stream().map(Dashboard::view).toList(),
                 failures.stream().map(f -> new FailureView(f.conversationId(), f.agentId(), f.reason(),
-                        f.provider(), f.sipStatusCode(), f.receivedAt().toString())).toList());
+                        f.provider(), f.sipStatusCode(), f.receivedAt().toString())).toList(),
+                received.others().stream().map(o -> new OtherView(o.type(), o.conversationId(),
+                        o.eventTime() == null ? null : o.eventTime().toString(), o.receivedAt().toString())).toList());
     }
 
     private static Analytics analytics(List<ReceivedCalls.Call> calls, List<ReceivedCalls.FailedInitiation> failures) {
@@ -139,7 +158,7 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
                 r.startTime() == null ? null : r.startTime().toString(), call.receivedAt().toString(),
                 r.duration() == null ? null : r.duration().toSeconds(), r.cost(), r.costUsd(),
                 r.outcome() == null ? null : r.outcome().name(), r.successScore(), r.title(), r.summary(),
-                r.terminationReason(), r.turnCount(), r.language(), r.collected(), evaluations,
+                r.terminationReason(), r.turnCount(), call.transcript(), r.language(), r.collected(), evaluations,
                 call.audio() == null ? null : audioPath(r.conversationId()));
     }
 

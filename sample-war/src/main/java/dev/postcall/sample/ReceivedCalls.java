@@ -1,11 +1,14 @@
 package dev.postcall.sample;
 
 import dev.postcall.CallReport;
+import dev.postcall.model.ToolCall;
+import dev.postcall.model.TranscriptTurn;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
@@ -17,8 +20,9 @@ import java.util.function.Function;
 
 /**
  * What the sample has received, in memory and bounded: the last {@value #LIMIT} calls (transcriptions, with their
- * audio file once it arrived) and the last {@value #LIMIT} failed initiations. Thread-safe: webhooks arrive on
- * request threads while the page reads.
+ * transcript and their audio file once it arrived), the last {@value #LIMIT} failed initiations and the last
+ * {@value #LIMIT} events of a type postcall does not model. Thread-safe: webhooks arrive on request threads while
+ * the page reads.
  *
  * <p>A plain class so it can be tested without a container; {@link CallRecorder} is the CDI bean that fills one.
  */
@@ -27,11 +31,55 @@ public final class ReceivedCalls {
     /** How many calls and failures are kept; older ones are dropped first. */
     public static final int LIMIT = 500;
 
-    /** One received call: its report, when the webhook arrived, and its audio file when that arrived too. */
-    public record Call(CallReport report, Instant receivedAt, Path audio) {
-        Call withAudio(Path file) {
-            return new Call(report, receivedAt, file);
+    /**
+     * One received call: its report, its transcript (empty when the sender's transcript did not fit the model), when
+     * the webhook arrived, and its audio file when that arrived too.
+     */
+    public record Call(CallReport report, List<Turn> transcript, Instant receivedAt, Path audio) {
+        /** Keeps an unmodifiable copy of the transcript. */
+        public Call {
+            transcript = List.copyOf(transcript);
         }
+
+        Call withAudio(Path file) {
+            return new Call(report, transcript, receivedAt, file);
+        }
+    }
+
+    /**
+     * One turn of a call's transcript, as the page shows it: who spoke, when, what, and which tools the agent called.
+     *
+     * @param role           {@code agent} or {@code user} as the sender named it; {@code null} when absent
+     * @param timeInCallSecs seconds since the call started; {@code null} when absent
+     * @param message        what was said; {@code null} for a turn that only called tools
+     * @param toolCalls      the names of the tools called in this turn, in order
+     */
+    public record Turn(String role, Integer timeInCallSecs, String message, List<String> toolCalls) {
+        /** Keeps an unmodifiable copy of the tool names. */
+        public Turn {
+            toolCalls = List.copyOf(toolCalls);
+        }
+
+        /** The parts of {@code turn} the page shows. */
+        public static Turn of(TranscriptTurn turn) {
+            List<String> tools = new ArrayList<>();
+            for (ToolCall call : turn.toolCalls()) {
+                tools.add(call.toolName() == null ? "unnamed tool" : call.toolName());
+            }
+            return new Turn(turn.role() == null ? null : turn.role().raw(), turn.timeInCallSecs(), turn.message(),
+                    tools);
+        }
+    }
+
+    /**
+     * A verified event of a type postcall does not model, as far as the page lists it.
+     *
+     * @param type           the event's {@code type}
+     * @param conversationId its {@code data.conversation_id}; {@code null} when it has none
+     * @param eventTime      its {@code event_timestamp}; {@code null} when it has none
+     * @param receivedAt     when the webhook arrived here
+     */
+    public record OtherEvent(String type, String conversationId, Instant eventTime, Instant receivedAt) {
     }
 
     /** A call that never connected, as the {@code call_initiation_failure} webhook described it. */
@@ -45,6 +93,7 @@ public final class ReceivedCalls {
     // audio that arrived before its transcription, kept until the transcription comes (bounded like the calls)
     private final LinkedHashMap<String, Path> pendingAudio = new LinkedHashMap<>();
     private final Deque<FailedInitiation> failures = new ArrayDeque<>();
+    private final Deque<OtherEvent> others = new ArrayDeque<>();
 
     /** A store that keeps the last {@value #LIMIT} of each. */
     public ReceivedCalls() {
@@ -55,12 +104,15 @@ public final class ReceivedCalls {
         this.limit = limit;
     }
 
-    /** Records a transcription; returns the audio files dropped to stay within the limit (the caller deletes them). */
-    public synchronized List<Path> addCall(CallReport report, Instant receivedAt) {
+    /**
+     * Records a transcription and its turns; returns the audio files dropped to stay within the limit (the caller
+     * deletes them).
+     */
+    public synchronized List<Path> addCall(CallReport report, List<Turn> transcript, Instant receivedAt) {
         String id = report.conversationId();
         Call previous = calls.get(id);
         Path audio = previous != null ? previous.audio() : pendingAudio.remove(id);
-        calls.put(id, new Call(report, receivedAt, audio));
+        calls.put(id, new Call(report, transcript, receivedAt, audio));
         return trim();
     }
 
@@ -87,24 +139,27 @@ public final class ReceivedCalls {
 
     /** Records a failed initiation. */
     public synchronized void addFailure(FailedInitiation failure) {
-        failures.addLast(failure);
-        while (failures.size() > limit) {
-            failures.removeFirst();
-        }
+        addBounded(failures, failure);
+    }
+
+    /** Records an event of a type postcall does not model. */
+    public synchronized void addOther(OtherEvent event) {
+        addBounded(others, event);
     }
 
     /** The calls, newest first. */
     public synchronized List<Call> calls() {
-        List<Call> newestFirst = new ArrayList<>(calls.values());
-        Collections.reverse(newestFirst);
-        return newestFirst;
+        return newestFirst(calls.values());
     }
 
     /** The failed initiations, newest first. */
     public synchronized List<FailedInitiation> failures() {
-        List<FailedInitiation> newestFirst = new ArrayList<>(failures);
-        Collections.reverse(newestFirst);
-        return newestFirst;
+        return newestFirst(failures);
+    }
+
+    /** The events of types postcall does not model, newest first. */
+    public synchronized List<OtherEvent> others() {
+        return newestFirst(others);
     }
 
     /** The audio file of a call, when it arrived (also before its transcription). */
@@ -114,6 +169,19 @@ public final class ReceivedCalls {
             return Optional.of(call.audio());
         }
         return Optional.ofNullable(pendingAudio.get(conversationId));
+    }
+
+    private static <T> List<T> newestFirst(Collection<T> oldestFirst) {
+        List<T> list = new ArrayList<>(oldestFirst);
+        Collections.reverse(list);
+        return list;
+    }
+
+    private <T> void addBounded(Deque<T> list, T entry) {
+        list.addLast(entry);
+        while (list.size() > limit) {
+            list.removeFirst();
+        }
     }
 
     private List<Path> trim() {

@@ -12,12 +12,11 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,7 +33,8 @@ final class TestCalls {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private TestCalls() {
+    }
 
     /** A conversation id that cannot collide with the sender's. */
     static String newConversationId() {
@@ -74,14 +74,34 @@ final class TestCalls {
         return out.toByteArray();
     }
 
-    /** Signs {@code body} with {@code secret} and POSTs it to {@code webhook}; returns the webhook's status. */
-    int post(URI webhook, String secret, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(webhook)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("ElevenLabs-Signature", WebhookSigner.header(body, secret, Instant.now()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    /**
+     * Signs {@code body} with {@code secret} and POSTs it to {@code webhook}; returns the webhook's status. Over
+     * {@link HttpURLConnection} without keep-alive rather than {@code HttpClient}, whose threads (on Java 17, which
+     * cannot close a client) outlive the application and make Tomcat warn at every stop.
+     */
+    static int post(URI webhook, String secret, byte[] body) throws IOException {
+        HttpURLConnection http = (HttpURLConnection) webhook.toURL().openConnection();
+        try {
+            http.setConnectTimeout(5000);
+            http.setReadTimeout(30_000);
+            http.setDoOutput(true);
+            http.setRequestMethod("POST");
+            http.setRequestProperty("Connection", "close");
+            http.setRequestProperty("Content-Type", "application/json");
+            http.setRequestProperty("ElevenLabs-Signature", WebhookSigner.header(body, secret, Instant.now()));
+            http.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = http.getOutputStream()) {
+                out.write(body);
+            }
+            int status = http.getResponseCode();
+            try (InputStream answer = status < 400 ? http.getInputStream() : http.getErrorStream()) {
+                if (answer != null) {
+                    answer.readAllBytes();
+                }
+            }
+            return status;
+        } finally {
+            http.disconnect();
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.postcall.sample;
 
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import static dev.postcall.CallReport.Outcome.FAILURE;
 import static dev.postcall.CallReport.Outcome.SUCCESS;
@@ -17,10 +20,10 @@ class DashboardTest {
     @Test
     void analyticsSumDurationAndCostAndRateOnlyJudgedCalls() {
         ReceivedCalls calls = new ReceivedCalls();
-        calls.addCall(Reports.call("c1", 30, 100L, 0.25, SUCCESS), NOW);
-        calls.addCall(Reports.call("c2", 61, 200L, null, FAILURE), NOW);
-        calls.addCall(Reports.call("c3", 20, null, 0.5, UNKNOWN), NOW);
-        calls.addCall(Reports.call("c4", 9, 50L, null, SUCCESS), NOW);
+        calls.addCall(Reports.call("c1", 30, 100L, 0.25, SUCCESS), List.of(), NOW);
+        calls.addCall(Reports.call("c2", 61, 200L, null, FAILURE), List.of(), NOW);
+        calls.addCall(Reports.call("c3", 20, null, 0.5, UNKNOWN), List.of(), NOW);
+        calls.addCall(Reports.call("c4", 9, 50L, null, SUCCESS), List.of(), NOW);
         calls.addFailure(new ReceivedCalls.FailedInitiation("f1", "a", "busy", "sip", 486, NOW));
         calls.addFailure(new ReceivedCalls.FailedInitiation("f2", "a", "no-answer", "twilio", 480, NOW));
         calls.addFailure(new ReceivedCalls.FailedInitiation("f3", "a", "busy", "sip", 486, NOW));
@@ -53,7 +56,7 @@ class DashboardTest {
     @Test
     void aCallShowsItsAudioAddressOnlyOnceTheAudioArrived() {
         ReceivedCalls calls = new ReceivedCalls();
-        calls.addCall(Reports.call("conv 1/2", 30, 100L, null, SUCCESS), NOW);
+        calls.addCall(Reports.call("conv 1/2", 30, 100L, null, SUCCESS), List.of(), NOW);
         assertThat(Dashboard.of(calls).calls().get(0).audioUrl()).isNull();
 
         calls.addAudio("conv 1/2", Path.of("a.mp3"));
@@ -64,5 +67,27 @@ class DashboardTest {
         assertThat(view.direction()).isEqualTo("INBOUND");
         assertThat(view.startedAt()).isEqualTo("2026-11-22T10:00:00Z");
         assertThat(view.evaluations()).containsEntry("booked", "SUCCESS");
+    }
+
+    @Test
+    void theJsonCarriesEachCallsTurnsAndTheOtherEvents() throws Exception {
+        ReceivedCalls calls = new ReceivedCalls();
+        calls.addCall(Reports.call("c1", 30, 100L, null, SUCCESS), List.of(
+                new ReceivedCalls.Turn("agent", 0, "Harbor Dental, this is Robin.", List.of()),
+                new ReceivedCalls.Turn("agent", 9, null, List.of("check_availability", "end_call"))), NOW);
+        calls.addOther(new ReceivedCalls.OtherEvent("conversation_escalated", "conv_9",
+                Instant.ofEpochSecond(1761700000), NOW));
+        calls.addOther(new ReceivedCalls.OtherEvent("agent_updated", null, null, NOW.plusSeconds(5)));
+
+        Jsonb jsonb = JsonbBuilder.create();
+        String json = jsonb.toJson(Dashboard.of(calls));
+        jsonb.close();
+
+        assertThat(json).contains("\"transcript\":[{\"message\":\"Harbor Dental, this is Robin.\",\"role\":\"agent\","
+                + "\"timeInCallSecs\":0,\"toolCalls\":[]},{\"role\":\"agent\",\"timeInCallSecs\":9,"
+                + "\"toolCalls\":[\"check_availability\",\"end_call\"]}]");
+        assertThat(json).contains("\"others\":[{\"receivedAt\":\"2026-11-22T12:00:05Z\",\"type\":\"agent_updated\"},"
+                + "{\"conversationId\":\"conv_9\",\"eventTime\":\"2025-10-29T01:06:40Z\","
+                + "\"receivedAt\":\"2026-11-22T12:00:00Z\",\"type\":\"conversation_escalated\"}]");
     }
 }

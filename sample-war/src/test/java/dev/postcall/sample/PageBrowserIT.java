@@ -22,14 +22,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The page in a real browser: Debian's headless Chromium driven through its chromedriver (nothing downloaded), on
- * the Tomcat IT server. A signed call and its audio are delivered; the page shows them without a reload; the test
- * call button adds one more. Leaves {@code target/sample-page.png} to look at.
+ * the Tomcat IT server. A signed call, its audio and an event of an unknown type are delivered; the page shows them
+ * without a reload, plays the recording and unfolds the transcript turn by turn; the test call button adds one more;
+ * at phone width (420 px) nothing is wider than the screen. Leaves {@code target/sample-page.png} (desktop) and
+ * {@code target/sample-page-phone.png} to look at.
  */
 class PageBrowserIT {
 
@@ -52,7 +57,8 @@ class PageBrowserIT {
                 .setBinary(CHROMIUM)
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--no-first-run",
-                        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,1800");
+                        "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
+                        "--user-data-dir=" + profile, "--window-size=1400,1800");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -107,6 +113,8 @@ class PageBrowserIT {
             assertThat(server.deliver(TestCalls.payload(sample, TestCalls.newConversationId(), now)).statusCode())
                     .as(sample).isEqualTo(200);
         }
+        String other = TestCalls.newConversationId();
+        assertThat(server.deliver(TestCalls.payload("unknown", other, now)).statusCode()).isEqualTo(200);
         String id = TestCalls.newConversationId();
         assertThat(server.deliver(TestCalls.payload("transcription", id, now)).statusCode()).isEqualTo(200);
         assertThat(server.deliver(TestCalls.payload("audio", id, now)).statusCode()).isEqualTo(200);
@@ -122,24 +130,97 @@ class PageBrowserIT {
         assertThat(call.findElement(By.cssSelector(".summary")).getText())
                 .startsWith("A new patient called about a chipped tooth");
 
-        String src = call.findElement(By.tagName("audio")).getDomProperty("src");
+        WebElement player = call.findElement(By.tagName("audio"));
+        String src = player.getDomProperty("src");
         assertThat(src).isEqualTo(server.uri("api/calls/" + id + "/audio").toString());
         HttpResponse<byte[]> audio = server.getBytes("api/calls/" + id + "/audio");
         assertThat(audio.statusCode()).isEqualTo(200);
         assertThat(audio.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("audio/mpeg"));
-        assertThat(audio.body()).startsWith('I', 'D', '3');
+        assertThat(audio.body()).hasSize(9995).startsWith('I', 'D', '3');
+
+        // the player read the recording's length (4.9 s of speech) and plays it
+        Number seconds = new WebDriverWait(browser, WAIT).until(d -> (Number) browser.executeScript(
+                "const a = arguments[0]; return a.readyState >= 1 && isFinite(a.duration) ? a.duration : null;",
+                player));
+        assertThat(seconds.doubleValue()).isCloseTo(4.9, within(0.3));
+        browser.executeScript("arguments[0].muted = true; arguments[0].play();", player);
+        new WebDriverWait(browser, WAIT).until(d -> ((Number) browser.executeScript(
+                "return arguments[0].currentTime;", player)).doubleValue() > 0.5);
+        browser.executeScript("arguments[0].pause();", player);
+
+        // who said what and when: the transcript, folded until asked for
+        WebElement transcript = call.findElement(By.cssSelector("details.transcript"));
+        assertThat(transcript.getDomProperty("open")).isEqualTo("false");
+        transcript.findElement(By.tagName("summary")).click();
+        new WebDriverWait(browser, WAIT).until(d -> "true".equals(
+                d.findElement(row).findElement(By.cssSelector("details.transcript")).getDomProperty("open")));
+        List<WebElement> turns = browser.findElement(row).findElements(By.cssSelector("li.turn"));
+        assertThat(turns).hasSize(8);
+        assertTurn(turns.get(0), "Agent", "0:00",
+                "Good afternoon, Harbor Dental, this is Robin. How can I help you today?");
+        assertTurn(turns.get(1), "User", "0:05",
+                "Hi, I chipped a tooth and I'd like to come in this week if possible.");
+        assertThat(turns.get(2).findElements(By.cssSelector(".message"))).isEmpty();
+        assertThat(text(turns.get(2).findElement(By.cssSelector(".tool")))).isEqualTo("⚙ check_availability");
+        assertThat(text(turns.get(7).findElement(By.cssSelector(".tool")))).isEqualTo("⚙ end_call");
+
+        // an event of a type postcall does not model leaves a trace
+        String otherType = new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
+                "for (const li of document.querySelectorAll('#others li'))"
+                        + " if (li.querySelector('.conv').textContent === arguments[0])"
+                        + " return li.querySelector('.type').textContent;"
+                        + " return null;", other));
+        assertThat(otherType).isEqualTo("conversation_escalated");
 
         // the page's own button: one more call, signed and posted by the server to itself
         int before = browser.findElements(By.cssSelector("article.call")).size();
         browser.findElement(By.id("send")).click();
         new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("article.call")).size() > before);
-
         new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("article.call audio")).size() >= 2);
+        // a card rebuilt by a later poll keeps its transcript open
+        assertThat(browser.findElement(row).findElement(By.cssSelector("details.transcript")).getDomProperty("open"))
+                .isEqualTo("true");
+
         // the whole page in one picture: as tall as the document
-        Object height = browser.executeScript("return document.documentElement.scrollHeight");
-        browser.manage().window().setSize(new Dimension(1400, Math.min(6000, ((Number) height).intValue() + 140)));
-        Path shot = Path.of(System.getProperty("postcall.screenshots", "target"), "sample-page.png");
+        screenshot("sample-page.png", 1400);
+
+        // at phone width: nothing wider than the screen
+        Map<String, Object> phone = new HashMap<>(Map.of("width", 420, "height", 900, "deviceScaleFactor", 1,
+                "mobile", true));
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", phone);
+        new WebDriverWait(browser, WAIT).until(d -> ((Number) browser.executeScript("return window.innerWidth"))
+                .intValue() == 420);
+        Number scrollWidth = (Number) browser.executeScript("return document.documentElement.scrollWidth");
+        assertThat(scrollWidth.intValue()).as("page width at 420 px").isLessThanOrEqualTo(420);
+        phone.put("height", Math.min(12000, height()));
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", phone);
+        shot("sample-page-phone.png");
+        browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+
+    private static void assertTurn(WebElement turn, String role, String at, String message) {
+        assertThat(text(turn.findElement(By.cssSelector(".role")))).isEqualTo(role);
+        assertThat(text(turn.findElement(By.cssSelector(".at")))).isEqualTo(at);
+        assertThat(text(turn.findElement(By.cssSelector(".message")))).isEqualTo(message);
+    }
+
+    /** The element's text as the page wrote it (getText() would apply the CSS upper-casing). */
+    private static String text(WebElement element) {
+        return element.getDomProperty("textContent");
+    }
+
+    private static int height() {
+        return ((Number) browser.executeScript("return document.documentElement.scrollHeight")).intValue();
+    }
+
+    private static void screenshot(String name, int width) throws IOException {
+        browser.manage().window().setSize(new Dimension(width, Math.min(6000, height() + 140)));
+        shot(name);
+    }
+
+    private static void shot(String name) throws IOException {
+        Path shot = Path.of(System.getProperty("postcall.screenshots", "target"), name);
         Files.createDirectories(shot.getParent());
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
         assertThat(Files.size(shot)).isGreaterThan(10_000);

@@ -1,14 +1,23 @@
 package dev.postcall.sample;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.postcall.signature.SignatureVerifier;
 import dev.postcall.testing.SamplePayloads;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestCallsTest {
@@ -56,5 +65,33 @@ class TestCallsTest {
     void anUnknownSampleNameIsRefused() {
         assertThatThrownBy(() -> TestCalls.payload("nope", "conv", NOW))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transcription");
+    }
+
+    @Test
+    void aTestCallIsPostedSignedWithTheSecretAndItsStatusReturned() throws Exception {
+        AtomicReference<byte[]> received = new AtomicReference<>();
+        AtomicReference<String> signature = new AtomicReference<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/elevenlabs/webhook", exchange -> {
+            received.set(exchange.getRequestBody().readAllBytes());
+            signature.set(exchange.getRequestHeaders().getFirst("ElevenLabs-Signature"));
+            byte[] answer = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(exchange.getRequestMethod().equals("POST") ? 200 : 405, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        try {
+            byte[] body = TestCalls.payload("unknown", "conv_test_3", Instant.now());
+            URI webhook = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/elevenlabs/webhook");
+
+            assertThat(TestCalls.post(webhook, "wsec_unit", body)).isEqualTo(200);
+
+            assertThat(received.get()).isEqualTo(body);
+            SignatureVerifier verifier = SignatureVerifier.builder().secrets(List.of("wsec_unit")).build();
+            assertThatCode(() -> verifier.verify(signature.get(), body)).doesNotThrowAnyException();
+        } finally {
+            server.stop(0);
+        }
     }
 }
