@@ -83,6 +83,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     private final String listFailed;
     private final String listFailedAfter;
     private final String selectBodyLength;
+    private final String setBodyLength;
     private final String prune;
     private final String recoverStale;
     private final String releaseStale;
@@ -126,6 +127,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
         listFailed = failedColumns + " ORDER BY received_at, id";
         listFailedAfter = failedColumns + " AND (received_at > ? OR (received_at = ? AND id > ?)) ORDER BY received_at, id";
         selectBodyLength = "SELECT body_length FROM " + d + " WHERE id = ?";
+        setBodyLength = "UPDATE " + d + " SET body_length = ? WHERE id = ?";
         prune = "DELETE FROM " + d + " WHERE state = '" + DONE + "' AND updated_at < ?";
         String toFailed = "UPDATE " + d + " SET state = '" + FAILED + "', " + unclaim + ", failure_class = '"
                 + INTERRUPTED + "' WHERE " + inFlight + " AND body_length IS NOT NULL AND ";
@@ -172,12 +174,12 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                     case DONE:
                         return new Admission.AlreadyDone();
                     case FAILED:
-                        held = claim(row, reclaimFailed, row.id(), null, arrival);
+                        held = claim(row, reclaimFailed, null, arrival, body);
                         break;
                     case RECEIVED:
                     case REPLAYING:
                         if (clock.millis() - row.updatedAt() > options.takeoverAfter().toMillis()) {
-                            held = claim(row, takeOver, row.id(), row.token(), arrival);
+                            held = claim(row, takeOver, row.token(), arrival, body);
                             if (held != null) {
                                 LOG.log(Level.WARNING, "postcall delivery store: took over {0} of conversation {1}"
                                         + " (delivery {2}): its claim was older than {3}, its node stopped",
@@ -218,9 +220,8 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                     if (!rs.next()) {
                         return null;
                     }
-                    long bodyLength = rs.getLong(6);
                     return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5),
-                            rs.wasNull() ? -1 : bodyLength);
+                            nullableLength(rs, 6));
                 }
             }
         });
@@ -265,26 +266,48 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
         return new Held(id, token, 1, stored, arrival.type(), arrival.conversationId());
     }
 
-    /** A conditional update that makes this node the row's holder; null when another got there first. */
-    private Held claim(Row row, String statement, long id, String expectedToken, Arrival arrival) throws SQLException {
+    /**
+     * A conditional update that makes this node the row's holder; null when another got there first. A row that
+     * holds no body (a ledger-only claim whose node died) gets this delivery's, so a failure of it is kept.
+     */
+    private Held claim(Row row, String statement, String expectedToken, Arrival arrival, BodySource body)
+            throws SQLException {
         String token = newToken();
-        int updated = sql.transaction("claiming a delivery", c -> {
-            try (PreparedStatement s = sql.prepare(c, statement)) {
-                s.setString(1, RECEIVED);
-                s.setString(2, nodeId);
-                s.setString(3, token);
-                s.setLong(4, clock.millis());
-                s.setLong(5, id);
-                if (expectedToken != null) {
-                    s.setString(6, expectedToken);
-                }
-                return s.executeUpdate();
+        Long bodyLength = sql.transaction("claiming a delivery", c -> {
+            if (takeClaim(c, statement, RECEIVED, token, row.id(), expectedToken) != 1) {
+                return null;
             }
+            if (row.bodyLength() >= 0 || body == null) {
+                return row.bodyLength();
+            }
+            long length = StoredBody.write(sql, c, insertChunk, row.id(), body);
+            try (PreparedStatement s = sql.prepare(c, setBodyLength)) {
+                s.setLong(1, length);
+                s.setLong(2, row.id());
+                s.executeUpdate();
+            }
+            return length;
         });
-        if (updated != 1) {
+        if (bodyLength == null) {
             return null;
         }
-        return new Held(id, token, row.attempts() + 1, row.bodyLength(), arrival.type(), arrival.conversationId());
+        return new Held(row.id(), token, row.attempts() + 1, bodyLength, arrival.type(), arrival.conversationId());
+    }
+
+    /** Runs one of the claiming updates ({@code SET state, owner_node, claim_token, updated_at WHERE id [token]}). */
+    private int takeClaim(Connection c, String statement, String state, String token, long id, String expectedToken)
+            throws SQLException {
+        try (PreparedStatement s = sql.prepare(c, statement)) {
+            s.setString(1, state);
+            s.setString(2, nodeId);
+            s.setString(3, token);
+            s.setLong(4, clock.millis());
+            s.setLong(5, id);
+            if (expectedToken != null) {
+                s.setString(6, expectedToken);
+            }
+            return s.executeUpdate();
+        }
     }
 
     // ---- failed deliveries ----
@@ -306,11 +329,10 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                 List<JdbcDeliveryStore.FailedDelivery> failed = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next() && failed.size() < max) {
-                        long bodyLength = rs.getLong(11);
                         failed.add(new JdbcDeliveryStore.FailedDelivery(rs.getLong(1), rs.getString(2),
                                 rs.getString(3), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5)),
                                 Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7), rs.getString(8), rs.getString(9),
-                                rs.getLong(10), rs.wasNull() ? -1 : bodyLength));
+                                rs.getLong(10), nullableLength(rs, 11)));
                     }
                 }
                 return failed;
@@ -322,15 +344,8 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     public Optional<HeldDelivery> claimForReplay(long id) throws SQLException {
         String token = newToken();
         Held held = sql.transaction("claiming a failed delivery for replay", c -> {
-            try (PreparedStatement s = sql.prepare(c, claimForReplay)) {
-                s.setString(1, REPLAYING);
-                s.setString(2, nodeId);
-                s.setString(3, token);
-                s.setLong(4, clock.millis());
-                s.setLong(5, id);
-                if (s.executeUpdate() != 1) {
-                    return null;
-                }
+            if (takeClaim(c, claimForReplay, REPLAYING, token, id, null) != 1) {
+                return null;
             }
             try (PreparedStatement s = sql.prepare(c, selectClaimed)) {
                 s.setLong(1, id);
@@ -339,9 +354,8 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                     if (!rs.next()) {
                         throw new SQLException("postcall delivery store: delivery " + id + " vanished while claimed");
                     }
-                    long bodyLength = rs.getLong(4);
-                    return new Held(id, token, rs.getInt(3), rs.wasNull() ? -1 : bodyLength, rs.getString(1),
-                            rs.getString(2));
+                    long bodyLength = nullableLength(rs, 4);
+                    return new Held(id, token, rs.getInt(3), bodyLength, rs.getString(1), rs.getString(2));
                 }
             }
         });
@@ -357,8 +371,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                     if (!rs.next()) {
                         return -1L;
                     }
-                    long l = rs.getLong(1);
-                    return rs.wasNull() ? -1L : l;
+                    return nullableLength(rs, 1);
                 }
             }
         });
@@ -484,6 +497,12 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     }
 
     // ---- helpers ----
+
+    /** A {@code body_length} column: -1 for NULL (no body held). */
+    private static long nullableLength(ResultSet rs, int column) throws SQLException {
+        long length = rs.getLong(column);
+        return rs.wasNull() ? -1 : length;
+    }
 
     private String newToken() {
         return Long.toHexString(random()) + "-" + Long.toHexString(tokens.incrementAndGet());

@@ -311,6 +311,25 @@ class DeliveryTableTest {
 
     @ParameterizedTest
     @EnumSource(Database.class)
+    void aStaleLedgerOnlyClaimTakenOverByADeliveryWithABodyKeepsThatBody(Database database) throws Exception {
+        Database.Fixture db = database.fresh();
+        MutableClock clock = new MutableClock();
+        WriteAheadLedger ledgerOnly = node(db, clock, "node-ledger");
+        WriteAheadLedger inbox = node(db, clock, "node-inbox");
+        dispatched(ledgerOnly.admit(arrival("conv_1"), null, WAIT));
+        clock.advance(Duration.ofMinutes(11));
+
+        HeldDelivery taken = dispatched(inbox.admit(arrival("conv_1"), BodySource.ofBytes(BODY), WAIT));
+        assertThat(taken.markFailed(new IllegalStateException())).isTrue();
+
+        assertThat(db.rows().delivery(taken.id())).containsEntry("state", "failed");
+        try (var in = taken.body().openStream()) {
+            assertThat(in.readAllBytes()).isEqualTo(BODY);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
     void worksWhenThePoolHandsOutConnectionsWithAutoCommitOff(Database database) throws Exception {
         Database.Fixture plain = database.fresh();
         Database.Fixture db = new Database.Fixture(database, plain.dataSource().withAutoCommitOff(), plain.prefix());
