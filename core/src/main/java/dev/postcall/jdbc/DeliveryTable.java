@@ -1,0 +1,669 @@
+package dev.postcall.jdbc;
+
+import dev.postcall.BodySource;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * The store's engine: the delivery table as the write-ahead inbox and the ledger at once, every change a short
+ * transaction and every claim a conditional statement that succeeds for exactly one node.
+ *
+ * <table>
+ *   <caption>The states of a row</caption>
+ *   <tr><th>state</th><th>how a row gets there</th><th>what a new delivery of its key does</th></tr>
+ *   <tr><td>{@code received}</td><td>inserted with its body, committed before the handlers run; from {@code failed}
+ *       when delivered again; a stale claim taken over</td><td>waits for the outcome (polling, up to the request's
+ *       wait), then answers by it; takes over a claim older than the take-over age (its node died)</td></tr>
+ *   <tr><td>{@code done}</td><td>the handlers succeeded; the body is dropped, the row kept as the ledger's memory
+ *       until the retention has passed, then pruned</td><td>not dispatched again</td></tr>
+ *   <tr><td>{@code failed}</td><td>a handler threw (body, attempts and the failure's class name kept); a stale claim
+ *       moved by maintenance ({@value #INTERRUPTED})</td><td>claims it ({@code → received}) and dispatches it
+ *       again</td></tr>
+ *   <tr><td>{@code replaying}</td><td>a replay claimed it ({@code failed → replaying}); it ends {@code done} or
+ *       {@code failed}</td><td>waits, as for {@code received}</td></tr>
+ * </table>
+ *
+ * <p>A claim is the row's {@code claim_token}: every later change names it ({@code WHERE id = ? AND claim_token =
+ * ?}), so a node whose claim was taken over cannot overwrite the new holder's outcome. A ledger-only claim (no body)
+ * is deleted when its handlers fail instead of being kept as failed, which releases its key.
+ */
+final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
+
+    private static final System.Logger LOG = System.getLogger("dev.postcall.jdbc");
+
+    static final String RECEIVED = "received";
+    static final String REPLAYING = "replaying";
+    static final String FAILED = "failed";
+    static final String DONE = "done";
+    /** The failure class recorded for a delivery whose node stopped while dispatching it. */
+    static final String INTERRUPTED = "interrupted";
+
+    static final int TYPE_LENGTH = 128;
+    static final int CONVERSATION_ID_LENGTH = 255;
+    static final int TEXT_LENGTH = 255;
+
+    /** How often a request retries at once after losing a race, before it waits a poll interval. */
+    private static final int IMMEDIATE_RETRIES = 3;
+
+    private final Sql sql;
+    private final Tables tables;
+    private final JdbcDeliveryStore.Options options;
+    private final Clock clock;
+    private final String nodeId;
+    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicLong nextMaintenance;
+
+    private final String insertDelivery;
+    private final String insertChunk;
+    private final String selectChunk;
+    private final String findByKey;
+    private final String reclaimFailed;
+    private final String takeOver;
+    private final String claimForReplay;
+    private final String selectClaimed;
+    private final String markDone;
+    private final String dropBody;
+    private final String markFailed;
+    private final String release;
+    private final String listFailed;
+    private final String listFailedAfter;
+    private final String selectBodyLength;
+    private final String setBodyLength;
+    private final String prune;
+    private final String recoverStale;
+    private final String releaseStale;
+    private final String recoverOwn;
+    private final String releaseOwn;
+
+    DeliveryTable(DataSource dataSource, Tables tables, JdbcDeliveryStore.Options options, Clock clock) {
+        this.sql = new Sql(dataSource, options.statementTimeout());
+        this.tables = tables;
+        this.options = options;
+        this.clock = clock;
+        this.nodeId = options.nodeId() != null ? options.nodeId()
+                : "node-" + ProcessHandle.current().pid() + "-" + Long.toHexString(random() & 0xffffffL);
+        this.nextMaintenance = new AtomicLong(clock.millis());
+        String d = tables.delivery();
+        String columns = "id, event_type, conversation_id, event_timestamp, state, attempts, failure_class, owner_node,"
+                + " claim_token, received_at, updated_at, done_at, signature_timestamp, content_type, body_length";
+        String claim = " SET state = ?, owner_node = ?, claim_token = ?, updated_at = ?, attempts = attempts + 1";
+        String unclaim = "owner_node = NULL, claim_token = NULL, updated_at = ?";
+        String inFlight = "state IN ('" + RECEIVED + "', '" + REPLAYING + "')";
+        String failedColumns = "SELECT id, event_type, conversation_id, event_timestamp, received_at, updated_at,"
+                + " attempts, failure_class, content_type, signature_timestamp, body_length FROM " + d
+                + " WHERE state = '" + FAILED + "'";
+        insertDelivery = "INSERT INTO " + d + " (" + columns + ") VALUES (?, ?, ?, ?, '" + RECEIVED + "', 1, NULL, ?, ?,"
+                + " ?, ?, NULL, ?, ?, ?)";
+        insertChunk = "INSERT INTO " + tables.chunk() + " (delivery_id, chunk_no, chunk_data) VALUES (?, ?, ?)";
+        selectChunk = "SELECT chunk_data FROM " + tables.chunk() + " WHERE delivery_id = ? AND chunk_no = ?";
+        findByKey = "SELECT id, state, claim_token, updated_at, attempts, body_length FROM " + d
+                + " WHERE event_type = ? AND conversation_id = ? AND event_timestamp = ?";
+        reclaimFailed = "UPDATE " + d + claim + " WHERE id = ? AND state = '" + FAILED + "'";
+        takeOver = "UPDATE " + d + claim + " WHERE id = ? AND claim_token = ? AND " + inFlight;
+        claimForReplay = reclaimFailed;
+        selectClaimed = "SELECT event_type, conversation_id, attempts, body_length FROM " + d
+                + " WHERE id = ? AND claim_token = ?";
+        markDone = "UPDATE " + d + " SET state = '" + DONE + "', " + unclaim + ", done_at = ?, body_length = NULL"
+                + " WHERE id = ? AND claim_token = ?";
+        dropBody = "DELETE FROM " + tables.chunk() + " WHERE delivery_id = ?";
+        markFailed = "UPDATE " + d + " SET state = '" + FAILED + "', " + unclaim + ", failure_class = ?"
+                + " WHERE id = ? AND claim_token = ?";
+        release = "DELETE FROM " + d + " WHERE id = ? AND claim_token = ?";
+        listFailed = failedColumns + " ORDER BY received_at, id";
+        listFailedAfter = failedColumns + " AND (received_at > ? OR (received_at = ? AND id > ?)) ORDER BY received_at, id";
+        selectBodyLength = "SELECT body_length FROM " + d + " WHERE id = ?";
+        setBodyLength = "UPDATE " + d + " SET body_length = ? WHERE id = ?";
+        prune = "DELETE FROM " + d + " WHERE state = '" + DONE + "' AND updated_at < ?";
+        String toFailed = "UPDATE " + d + " SET state = '" + FAILED + "', " + unclaim + ", failure_class = '"
+                + INTERRUPTED + "' WHERE " + inFlight + " AND body_length IS NOT NULL AND ";
+        String released = "DELETE FROM " + d + " WHERE " + inFlight + " AND body_length IS NULL AND ";
+        recoverStale = toFailed + "updated_at < ?";
+        releaseStale = released + "updated_at < ?";
+        recoverOwn = toFailed + "owner_node = ?";
+        releaseOwn = released + "owner_node = ?";
+    }
+
+    Sql sql() {
+        return sql;
+    }
+
+    String selectChunk() {
+        return selectChunk;
+    }
+
+    Tables tables() {
+        return tables;
+    }
+
+    /** This node's name in {@code owner_node}. */
+    String nodeId() {
+        return nodeId;
+    }
+
+    // ---- the request path ----
+
+    @Override
+    public Admission admit(Arrival arrival, BodySource body, Duration maxWait)
+            throws SQLException, InterruptedException {
+        maintainIfDue();
+        Key key = Key.of(arrival);
+        long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
+        int immediate = 0;
+        while (true) {
+            Row row = key == null ? null : find(key);
+            Held held = null;
+            if (row == null) {
+                held = insert(arrival, key, body);
+            } else {
+                switch (row.state()) {
+                    case DONE:
+                        return new Admission.AlreadyDone();
+                    case FAILED:
+                        held = claim(row, reclaimFailed, null, arrival, body);
+                        break;
+                    case RECEIVED:
+                    case REPLAYING:
+                        if (clock.millis() - row.updatedAt() > options.takeoverAfter().toMillis()) {
+                            held = claim(row, takeOver, row.token(), arrival, body);
+                            if (held != null) {
+                                LOG.log(Level.WARNING, "postcall delivery store: took over {0} of conversation {1}"
+                                        + " (delivery {2}): its claim was older than {3}, its node stopped",
+                                        arrival.type(), arrival.conversationId(), Long.toString(row.id()),
+                                        options.takeoverAfter());
+                            }
+                        } else {
+                            immediate = IMMEDIATE_RETRIES; // being handled: wait for it
+                        }
+                        break;
+                    default:
+                        throw new SQLException("postcall delivery store: delivery " + row.id() + " is in state '"
+                                + row.state() + "', which this version does not know");
+                }
+            }
+            if (held != null) {
+                return new Admission.Dispatch(held);
+            }
+            // lost a race (the other's row is visible now): answer by it at once, a few times, then poll
+            if (immediate++ < IMMEDIATE_RETRIES) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return new Admission.InProgress();
+            }
+            Thread.sleep(Math.max(1, Math.min(options.pollInterval().toMillis(), left / 1_000_000)));
+        }
+    }
+
+    private Row find(Key key) throws SQLException {
+        return sql.transaction("looking up a delivery", c -> {
+            try (PreparedStatement s = sql.prepare(c, findByKey)) {
+                s.setString(1, key.type());
+                s.setString(2, key.conversationId());
+                s.setLong(3, key.eventTimestamp());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5),
+                            nullableLength(rs, 6));
+                }
+            }
+        });
+    }
+
+    /** The write-ahead record and the claim: the body's chunks, then the row, in one transaction; null if taken. */
+    private Held insert(Arrival arrival, Key key, BodySource body) throws SQLException {
+        long id = random() & Long.MAX_VALUE;
+        String token = newToken();
+        long now = clock.millis();
+        long stored;
+        try {
+            stored = sql.transaction("storing a delivery", c -> {
+                long length = body == null ? -1 : StoredBody.write(sql, c, insertChunk, id, body);
+                try (PreparedStatement s = sql.prepare(c, insertDelivery)) {
+                    s.setLong(1, id);
+                    s.setString(2, key != null ? key.type() : storable(arrival.type(), TYPE_LENGTH));
+                    s.setString(3, key != null ? key.conversationId() : null);
+                    s.setLong(4, arrival.eventTimestamp());
+                    s.setString(5, nodeId);
+                    s.setString(6, token);
+                    s.setLong(7, now);
+                    s.setLong(8, now);
+                    s.setLong(9, arrival.signatureTimestamp());
+                    s.setString(10, arrival.contentType() == null ? null
+                            : storable(arrival.contentType(), TEXT_LENGTH));
+                    if (length < 0) {
+                        s.setNull(11, Types.BIGINT);
+                    } else {
+                        s.setLong(11, length);
+                    }
+                    s.executeUpdate();
+                }
+                return length;
+            });
+        } catch (SQLException e) {
+            if (Dialect.isUniqueViolation(e)) {
+                return null; // another request stored this key first (or, once in 2^63, the id was taken)
+            }
+            throw e;
+        }
+        return new Held(id, token, 1, stored, arrival.type(), arrival.conversationId());
+    }
+
+    /**
+     * A conditional update that makes this node the row's holder; null when another got there first. A row that
+     * holds no body (a ledger-only claim whose node died) gets this delivery's, so a failure of it is kept.
+     */
+    private Held claim(Row row, String statement, String expectedToken, Arrival arrival, BodySource body)
+            throws SQLException {
+        String token = newToken();
+        Long bodyLength = sql.transaction("claiming a delivery", c -> {
+            if (takeClaim(c, statement, RECEIVED, token, row.id(), expectedToken) != 1) {
+                return null;
+            }
+            if (row.bodyLength() >= 0 || body == null) {
+                return row.bodyLength();
+            }
+            long length = StoredBody.write(sql, c, insertChunk, row.id(), body);
+            try (PreparedStatement s = sql.prepare(c, setBodyLength)) {
+                s.setLong(1, length);
+                s.setLong(2, row.id());
+                s.executeUpdate();
+            }
+            return length;
+        });
+        if (bodyLength == null) {
+            return null;
+        }
+        return new Held(row.id(), token, row.attempts() + 1, bodyLength, arrival.type(), arrival.conversationId());
+    }
+
+    /** Runs one of the claiming updates ({@code SET state, owner_node, claim_token, updated_at WHERE id [token]}). */
+    private int takeClaim(Connection c, String statement, String state, String token, long id, String expectedToken)
+            throws SQLException {
+        try (PreparedStatement s = sql.prepare(c, statement)) {
+            s.setString(1, state);
+            s.setString(2, nodeId);
+            s.setString(3, token);
+            s.setLong(4, clock.millis());
+            s.setLong(5, id);
+            if (expectedToken != null) {
+                s.setString(6, expectedToken);
+            }
+            return s.executeUpdate();
+        }
+    }
+
+    // ---- failed deliveries ----
+
+    @Override
+    public List<JdbcDeliveryStore.FailedDelivery> listFailed(JdbcDeliveryStore.FailedDelivery after, int max)
+            throws SQLException {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1");
+        }
+        return sql.transaction("listing failed deliveries", c -> {
+            try (PreparedStatement s = sql.prepare(c, after == null ? listFailed : listFailedAfter)) {
+                s.setMaxRows(max);
+                if (after != null) {
+                    s.setLong(1, after.receivedAt().toEpochMilli());
+                    s.setLong(2, after.receivedAt().toEpochMilli());
+                    s.setLong(3, after.id());
+                }
+                List<JdbcDeliveryStore.FailedDelivery> failed = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next() && failed.size() < max) {
+                        failed.add(new JdbcDeliveryStore.FailedDelivery(rs.getLong(1), rs.getString(2),
+                                rs.getString(3), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5)),
+                                Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7), rs.getString(8), rs.getString(9),
+                                rs.getLong(10), nullableLength(rs, 11)));
+                    }
+                }
+                return failed;
+            }
+        });
+    }
+
+    @Override
+    public Optional<HeldDelivery> claimForReplay(long id) throws SQLException {
+        String token = newToken();
+        Held held = sql.transaction("claiming a failed delivery for replay", c -> {
+            if (takeClaim(c, claimForReplay, REPLAYING, token, id, null) != 1) {
+                return null;
+            }
+            try (PreparedStatement s = sql.prepare(c, selectClaimed)) {
+                s.setLong(1, id);
+                s.setString(2, token);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("postcall delivery store: delivery " + id + " vanished while claimed");
+                    }
+                    long bodyLength = nullableLength(rs, 4);
+                    return new Held(id, token, rs.getInt(3), bodyLength, rs.getString(1), rs.getString(2));
+                }
+            }
+        });
+        return Optional.ofNullable(held);
+    }
+
+    @Override
+    public Optional<BodySource> openBody(long id) throws SQLException {
+        long length = sql.transaction("reading a delivery", c -> {
+            try (PreparedStatement s = sql.prepare(c, selectBodyLength)) {
+                s.setLong(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return -1L;
+                    }
+                    return nullableLength(rs, 1);
+                }
+            }
+        });
+        return length < 0 ? Optional.empty() : Optional.of(new StoredBody(this, id, length));
+    }
+
+    // ---- maintenance ----
+
+    /** Deletes done rows older than the retention; failed ones stay until replayed. */
+    int prune() throws SQLException {
+        long before = clock.millis() - options.retention().toMillis();
+        return sql.transaction("pruning done deliveries", c -> {
+            try (PreparedStatement s = sql.prepare(c, prune)) {
+                s.setLong(1, before);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Moves deliveries whose dispatch was interrupted to {@code failed}: those whose claim is older than the take-over
+     * age and, when {@code ownToo}, those this node's id holds (a previous run of this node with the same configured
+     * node id). Ledger-only claims without a body are released instead.
+     *
+     * @return how many were moved to {@code failed}
+     */
+    int recoverInterrupted(boolean ownToo) throws SQLException {
+        long now = clock.millis();
+        long staleBefore = now - options.takeoverAfter().toMillis();
+        return sql.transaction("recovering interrupted deliveries", c -> {
+            int moved = update(c, recoverStale, now, staleBefore);
+            update(c, releaseStale, -1, staleBefore);
+            if (ownToo) {
+                moved += update(c, recoverOwn, now, nodeId);
+                update(c, releaseOwn, -1, nodeId);
+            }
+            return moved;
+        });
+    }
+
+    private int update(Connection c, String statement, long now, Object condition) throws SQLException {
+        try (PreparedStatement s = sql.prepare(c, statement)) {
+            int i = 1;
+            if (now >= 0) {
+                s.setLong(i++, now);
+            }
+            s.setObject(i, condition);
+            return s.executeUpdate();
+        }
+    }
+
+    /** Runs pruning and recovery of stale claims on a request thread, at most once per maintenance interval. */
+    private void maintainIfDue() {
+        Duration interval = options.maintenanceInterval();
+        if (interval.isZero()) {
+            return;
+        }
+        long now = clock.millis();
+        long due = nextMaintenance.get();
+        if (now < due || !nextMaintenance.compareAndSet(due, now + interval.toMillis())) {
+            return;
+        }
+        try {
+            int pruned = prune();
+            int recovered = recoverInterrupted(false);
+            if (recovered > 0) {
+                LOG.log(Level.WARNING, "postcall delivery store: {0} delivery(ies) whose node stopped while dispatching"
+                        + " them moved to failed; replay them", recovered);
+            }
+            LOG.log(Level.DEBUG, "postcall delivery store: pruned {0} done delivery(ies)", pruned);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "postcall delivery store: maintenance failed, tried again in {0}: {1}", interval,
+                    e.getMessage());
+        }
+    }
+
+    // ---- schema ----
+
+    /** Creates the tables (if they do not exist) with the dialect's DDL, each statement committed on its own. */
+    void createSchema(Dialect dialect) throws SQLException {
+        List<String> statements = dialect.statements(tables);
+        try {
+            sql.transaction("creating the tables", c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String ddl : statements) {
+                        s.execute(ddl);
+                        c.commit();
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            // two nodes starting at once can race on CREATE ... IF NOT EXISTS: fine if the tables are there now
+            try {
+                verifySchema(dialect);
+            } catch (SQLException notThere) {
+                throw e;
+            }
+        }
+    }
+
+    /** Checks that both tables exist with every column the store uses. */
+    void verifySchema(Dialect dialect) throws SQLException {
+        try {
+            sql.transaction("checking the tables", c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery("SELECT id, event_type, conversation_id, event_timestamp, state, attempts,"
+                            + " failure_class, owner_node, claim_token, received_at, updated_at, done_at,"
+                            + " signature_timestamp, content_type, body_length FROM " + tables.delivery()
+                            + " WHERE 1 = 0").close();
+                    s.executeQuery("SELECT delivery_id, chunk_no, chunk_data FROM " + tables.chunk() + " WHERE 1 = 0")
+                            .close();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new SQLException("postcall delivery store: the tables " + tables.delivery() + " and "
+                    + tables.chunk() + " are missing or lack columns (" + e.getMessage() + "); create them with"
+                    + " dev/postcall/jdbc/" + (dialect == null ? "postgresql.sql (or mysql.sql, h2.sql)"
+                    : dialect.resource()) + " from postcall-core's jar, or set createSchema(true)",
+                    e.getSQLState(), e.getErrorCode());
+        }
+    }
+
+    // ---- helpers ----
+
+    /** A {@code body_length} column: -1 for NULL (no body held). */
+    private static long nullableLength(ResultSet rs, int column) throws SQLException {
+        long length = rs.getLong(column);
+        return rs.wasNull() ? -1 : length;
+    }
+
+    private String newToken() {
+        return Long.toHexString(random()) + "-" + Long.toHexString(tokens.incrementAndGet());
+    }
+
+    private static long random() {
+        return ThreadLocalRandom.current().nextLong();
+    }
+
+    /**
+     * A value the three databases store as it is: at most {@code max} characters, no NUL (PostgreSQL refuses it in
+     * text) and no lone surrogate (no UTF-8 form); otherwise those characters become '?' and the rest is cut.
+     * Trailing spaces are kept (they only keep a value from being a key: {@link #isStorable}).
+     */
+    static String storable(String s, int max) {
+        if (isStorable(s, max)) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max));
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (b.length() + 2 > max) {
+                    break;
+                }
+                b.append(c).append(s.charAt(++i));
+            } else {
+                b.append(c == 0 || Character.isSurrogate(c) ? '?' : c);
+            }
+        }
+        return b.toString();
+    }
+
+    static boolean isStorable(String s, int max) {
+        if (s.length() > max || s.endsWith(" ")) {
+            return false; // MySQL's and MariaDB's collations ignore trailing spaces: "a" and "a " would be one key
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A delivery's identity as stored; null for one never recognised again. */
+    private record Key(String type, String conversationId, long eventTimestamp) {
+        static Key of(Arrival arrival) {
+            if (arrival.conversationId() == null) {
+                return null;
+            }
+            if (!isStorable(arrival.type(), TYPE_LENGTH)
+                    || !isStorable(arrival.conversationId(), CONVERSATION_ID_LENGTH)) {
+                // a key the columns cannot hold exactly is not guessed at: dispatched always, like one without an id
+                LOG.log(Level.DEBUG, "postcall delivery store: a delivery whose type or conversation id does not fit"
+                        + " the key's columns is stored without its key and always dispatched");
+                return null;
+            }
+            return new Key(arrival.type(), arrival.conversationId(), arrival.eventTimestamp());
+        }
+    }
+
+    /** The columns of a keyed row a request answers by; {@code bodyLength} -1 when it holds no body. */
+    private record Row(long id, String state, String token, long updatedAt, int attempts, long bodyLength) { }
+
+    /** A claim this node holds on a row, identified by its token. */
+    private final class Held implements HeldDelivery {
+        private final long id;
+        private final String token;
+        private final int attempt;
+        private final long bodyLength;
+        private final String type;
+        private final String conversationId;
+        private final AtomicBoolean reported = new AtomicBoolean();
+
+        Held(long id, String token, int attempt, long bodyLength, String type, String conversationId) {
+            this.id = id;
+            this.token = token;
+            this.attempt = attempt;
+            this.bodyLength = bodyLength;
+            this.type = type;
+            this.conversationId = conversationId;
+        }
+
+        @Override public long id() { return id; }
+        @Override public int attempt() { return attempt; }
+
+        @Override
+        public BodySource body() {
+            return bodyLength < 0 ? null : new StoredBody(DeliveryTable.this, id, bodyLength);
+        }
+
+        @Override
+        public boolean markDone() {
+            return report("done", c -> {
+                long now = clock.millis();
+                int updated;
+                try (PreparedStatement s = sql.prepare(c, markDone)) {
+                    s.setLong(1, now);
+                    s.setLong(2, now);
+                    s.setLong(3, id);
+                    s.setString(4, token);
+                    updated = s.executeUpdate();
+                }
+                if (updated == 1 && bodyLength > 0) {
+                    try (PreparedStatement s = sql.prepare(c, dropBody)) {
+                        s.setLong(1, id);
+                        s.executeUpdate();
+                    }
+                }
+                return updated;
+            });
+        }
+
+        @Override
+        public boolean markFailed(Throwable failure) {
+            String failureClass = storable(failure == null ? "unknown" : failure.getClass().getName(), TEXT_LENGTH);
+            return report("failed", c -> {
+                if (bodyLength < 0) {
+                    try (PreparedStatement s = sql.prepare(c, release)) {
+                        s.setLong(1, id);
+                        s.setString(2, token);
+                        return s.executeUpdate();
+                    }
+                }
+                try (PreparedStatement s = sql.prepare(c, markFailed)) {
+                    s.setLong(1, clock.millis());
+                    s.setString(2, failureClass);
+                    s.setLong(3, id);
+                    s.setString(4, token);
+                    return s.executeUpdate();
+                }
+            });
+        }
+
+        private boolean report(String outcome, Sql.Work<Integer> work) {
+            if (!reported.compareAndSet(false, true)) {
+                throw new IllegalStateException("delivery " + id + " was reported already");
+            }
+            int updated;
+            try {
+                updated = sql.transaction("recording a delivery as " + outcome, work);
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.ERROR, "postcall delivery store: {0} of conversation {1} (delivery {2}) could not be"
+                        + " recorded as {3} ({4}); after {5} it is moved to failed and may be handled again", type,
+                        conversationId, Long.toString(id), outcome, e.getMessage(), options.takeoverAfter());
+                return false;
+            }
+            if (updated != 1) {
+                LOG.log(Level.ERROR, "postcall delivery store: {0} of conversation {1} (delivery {2}) was taken over by"
+                        + " another node (its claim outlived {3}) before this one recorded it as {4}; it may be"
+                        + " handled twice", type, conversationId, Long.toString(id), options.takeoverAfter(), outcome);
+                return false;
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.postcall.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The databases whose DDL ships with the store. Only the DDL differs (the binary column's type: BYTEA, MEDIUMBLOB or
+ * VARBINARY; where indexes are declared; MySQL's collation); every statement the store runs afterwards is plain SQL
+ * that all of them accept.
+ */
+enum Dialect {
+    POSTGRESQL("postgresql.sql"),
+    MYSQL("mysql.sql"),
+    H2("h2.sql");
+
+    private final String resource;
+
+    Dialect(String resource) {
+        this.resource = resource;
+    }
+
+    /** The DDL's resource name, next to this class. */
+    String resource() {
+        return resource;
+    }
+
+    /**
+     * The dialect of a database product as its driver names it, or {@code null} for one without shipped DDL.
+     * MariaDB takes MySQL's DDL.
+     */
+    static Dialect of(String productName) {
+        String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+        if (name.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (name.contains("mysql") || name.contains("mariadb")) {
+            return MYSQL;
+        }
+        if (name.equals("h2")) {
+            return H2;
+        }
+        return null;
+    }
+
+    /** The DDL statements for these tables, placeholders replaced, comments left out. */
+    List<String> statements(Tables tables) {
+        String text;
+        try (InputStream in = Dialect.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource dev/postcall/jdbc/" + resource);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder sql = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        List<String> statements = new ArrayList<>();
+        for (String statement : tables.substitute(sql.toString()).split(";")) {
+            if (!statement.isBlank()) {
+                statements.add(statement.strip());
+            }
+        }
+        return statements;
+    }
+
+    /**
+     * Whether an exception says a unique key or primary key was violated: SQLState 23505 (PostgreSQL, H2, the SQL
+     * standard), or 23000 with MySQL's and MariaDB's vendor codes 1062 / 1586 (duplicate entry). Causes and chained
+     * exceptions count too, for drivers and pools that wrap.
+     */
+    static boolean isUniqueViolation(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    String state = s.getSQLState();
+                    if ("23505".equals(state)
+                            || ("23000".equals(state) && (s.getErrorCode() == 1062 || s.getErrorCode() == 1586))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}
