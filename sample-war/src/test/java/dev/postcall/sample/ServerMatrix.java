@@ -253,13 +253,23 @@ final class ServerMatrix {
     }
 
     /**
-     * What the README says that the rows do not back: every server it names in the first column of the table under
-     * "Install in your application" and in the sentence on what {@code mvn verify} deploys to needs a passing row
-     * of that family (and version, when it gives one: {@code Tomcat 10.1} is backed by 10.1.59). Empty when
-     * everything it names passed.
+     * What a README check found.
+     *
+     * @param problems  what the README names that no passing row backs: each fails the build
+     * @param unchecked what it names whose only rows were skipped in this build, so nothing could back it
      */
-    static List<String> readmeProblems(String readme, List<Row> rows) {
+    record ReadmeCheck(List<String> problems, List<String> unchecked) {
+    }
+
+    /**
+     * Checks the README against the rows: every server it names in the first column of the table under "Install in
+     * your application" and in the sentence on what {@code mvn verify} deploys to needs a passing row of that family
+     * (and version, when it gives one: {@code Tomcat 10.1} is backed by 10.1.59). A server whose rows were all
+     * skipped ({@code -Dpostcall.skip.<id>=true}) is unchecked rather than a problem.
+     */
+    static ReadmeCheck checkReadme(String readme, List<Row> rows) {
         List<String> problems = new ArrayList<>();
+        List<String> unchecked = new ArrayList<>();
         List<Place> places = new ArrayList<>();
         List<String> cells = tableFirstColumn(readme);
         if (cells.isEmpty()) {
@@ -275,7 +285,7 @@ final class ServerMatrix {
             Matcher end = SENTENCE_END.matcher(readme);
             String sentence = (end.find(at) ? readme.substring(at, end.start()) : readme.substring(at))
                     .replaceAll("\\s+", " ");
-            places.add(new Place("the sentence \"" + sentence + "\"", sentence));
+            places.add(new Place("the sentence on what `mvn verify` deploys to", sentence));
         }
         for (Place place : places) {
             Matcher m = MENTION.matcher(place.text());
@@ -292,16 +302,22 @@ final class ServerMatrix {
                     versions.add("");
                 }
                 for (String version : versions) {
-                    if (rows.stream().noneMatch(r -> r.green() && r.server().family().equals(family)
-                            && versionMatches(version, r.server().version()))) {
-                        String named = (m.group(1) + " " + version).strip();
+                    List<Row> matching = rows.stream().filter(r -> r.server().family().equals(family)
+                            && versionMatches(version, r.server().version())).toList();
+                    if (matching.stream().anyMatch(Row::green)) {
+                        continue;
+                    }
+                    String named = (m.group(1) + " " + version).strip();
+                    if (!matching.isEmpty() && matching.stream().allMatch(r -> r.outcome() instanceof Outcome.Skipped)) {
+                        unchecked.add(place.where() + " names " + named + ", skipped in this build");
+                    } else {
                         problems.add(place.where() + " names " + named + ", but no " + named
                                 + " row of server-matrix.md passes" + rowsOf(family, rows));
                     }
                 }
             }
         }
-        return problems;
+        return new ReadmeCheck(problems, unchecked);
     }
 
     /** Where the README names servers, and the text there. */

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The last failsafe execution of sample-war (server-matrix): after every server's ITs, writes
  * {@code target/server-matrix.md} from their reports and fails when a server that was not skipped left no report,
- * or when the README names a server without a passing row. Not an {@code *IT}, so no server execution picks it up.
+ * or when the README names a server without a passing row (one skipped in this build is reported, not failed). Not an {@code *IT}, so no server execution picks it up.
  */
 class ServerMatrixCheck {
 
@@ -31,8 +31,11 @@ class ServerMatrixCheck {
         assertThat(rows).as("servers that should have run their ITs but left no failsafe report")
                 .noneMatch(r -> r.outcome() instanceof ServerMatrix.Outcome.NoReport);
         Path readme = Path.of(required("postcall.matrix.readme"));
-        assertThat(ServerMatrix.readmeProblems(Files.readString(readme), rows))
-                .as("what %s says about servers that %s does not back", readme, file).isEmpty();
+        ServerMatrix.ReadmeCheck check = ServerMatrix.checkReadme(Files.readString(readme), rows);
+        for (String unchecked : check.unchecked()) {
+            System.out.println("README claim not checked: " + unchecked);
+        }
+        assertThat(check.problems()).as("what %s says about servers that %s does not back", readme, file).isEmpty();
     }
 
     private static String required(String property) {

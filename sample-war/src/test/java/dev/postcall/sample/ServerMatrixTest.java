@@ -62,7 +62,7 @@ class ServerMatrixTest {
         List<ServerMatrix.Row> rows = passing("Tomcat 10.1.59", "Tomcat 11.0.24", "Open Liberty 26.0.0.3",
                 "WildFly 39.0.1.Final", "Payara Micro 6.2025.10", "Payara Micro 7.2025.1", "Jetty 12.1.12");
 
-        assertThat(ServerMatrix.readmeProblems(README, rows)).isEmpty();
+        assertThat(ServerMatrix.checkReadme(README, rows)).isEqualTo(new ServerMatrix.ReadmeCheck(List.of(), List.of()));
     }
 
     @Test
@@ -72,13 +72,13 @@ class ServerMatrixTest {
                 "Open Liberty 26.0.0.3", "WildFly 39.0.1.Final", "Payara Micro 6.2025.10"));
         rows.add(row("jetty", "Jetty", "12.1.12", false));
 
-        List<String> problems = ServerMatrix.readmeProblems(README, rows);
+        List<String> problems = ServerMatrix.checkReadme(README, rows).problems();
 
         assertThat(problems).satisfiesExactly(
                 p -> assertThat(p).contains("row \"WildFly, Payara 6/7").contains("names Payara 7")
                         .contains("Payara Micro 6.2025.10: pass"),
                 p -> assertThat(p).contains("names Jetty 12.1").contains("1 of 8 tests failed"),
-                p -> assertThat(p).startsWith("the sentence \"`mvn verify` deploys them to Tomcat 10.1, Tomcat 11,")
+                p -> assertThat(p).startsWith("the sentence on what `mvn verify` deploys to")
                         .contains("names Payara Micro 7"));
     }
 
@@ -88,14 +88,27 @@ class ServerMatrixTest {
         List<ServerMatrix.Row> rows = passing("Tomcat 10.1.59", "Tomcat 11.0.24", "WildFly 39.0.1.Final",
                 "Payara Micro 6.2025.10", "Payara Micro 7.2025.1", "Jetty 12.1.12");
 
-        assertThat(ServerMatrix.readmeProblems(readme, rows)).satisfiesExactly(
+        assertThat(ServerMatrix.checkReadme(readme, rows).problems()).satisfiesExactly(
                 p -> assertThat(p).contains("names Tomcat 12"),
                 p -> assertThat(p).contains("names GlassFish 8").contains("the build runs no such server"));
     }
 
     @Test
+    void aServerSkippedInThisBuildIsUncheckedNotAProblem() throws IOException {
+        List<ServerMatrix.Row> rows = new java.util.ArrayList<>(passing("Tomcat 10.1.59", "Tomcat 11.0.24",
+                "Open Liberty 26.0.0.3", "WildFly 39.0.1.Final", "Jetty 12.1.12"));
+        rows.add(row("payara6", "Payara Micro", "6.2025.10", true));
+        rows.add(row("payara7", "Payara Micro", "7.2025.1", true));
+
+        ServerMatrix.ReadmeCheck check = ServerMatrix.checkReadme(README, rows);
+
+        assertThat(check.problems()).isEmpty();
+        assertThat(check.unchecked()).hasSize(4).allSatisfy(u -> assertThat(u).contains("skipped in this build"));
+    }
+
+    @Test
     void aReadmeWithoutTheTableOrTheSentenceCannotBeChecked() {
-        assertThat(ServerMatrix.readmeProblems("# app\n\nnothing here\n", List.of())).hasSize(2);
+        assertThat(ServerMatrix.checkReadme("# app\n\nnothing here\n", List.of()).problems()).hasSize(2);
     }
 
     @Test
