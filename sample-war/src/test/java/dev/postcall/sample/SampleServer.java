@@ -45,7 +45,10 @@ final class SampleServer {
 
     private void awaitUp() {
         String last = "no answer";
-        for (int attempt = 0; attempt < 20; attempt++) {
+        // cargo waited for its servers already; a server started in the background (Payara Micro) may still boot
+        long deadline = System.nanoTime()
+                + Duration.ofSeconds(Long.getLong("postcall.it.awaitSeconds", 10)).toNanos();
+        while (true) {
             try {
                 HttpResponse<String> r = get("api/calls");
                 if (r.statusCode() == 200) {
@@ -58,6 +61,13 @@ final class SampleServer {
                 Thread.currentThread().interrupt();
                 break;
             }
+            if (System.nanoTime() - deadline >= 0) {
+                break;
+            }
+            if (backgroundProcessEnded()) {
+                last += "; its process ended";
+                break;
+            }
             sleep(500);
         }
         String log = serverLog();
@@ -65,6 +75,23 @@ final class SampleServer {
                 + log + "\n==== end of " + name + " server log ====");
         throw new AssertionError("the sample is not running on " + name + " at " + base + " (" + last
                 + "); the server's log is printed above. Its last lines:\n" + tail(log, 40));
+    }
+
+    /**
+     * A server the build started in the background names its PID file ({@code postcall.serverPidfile}): once that
+     * process is gone, waiting longer is pointless.
+     */
+    private static boolean backgroundProcessEnded() {
+        String file = System.getProperty("postcall.serverPidfile");
+        if (file == null) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(Path.of(file)).strip());
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     URI uri(String path) {

@@ -20,9 +20,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample deployed on a real server (Tomcat 10.1 with the bundled WAR, WildFly 39 and Open Liberty 26 with the
- * plain one; one failsafe execution each): signed deliveries go through the filter, the servlet and CDI into the
- * page's data; bad ones are refused before they reach it.
+ * The sample deployed on a real server (Tomcat 10.1 and 11 and Jetty 12.1 with the bundled WAR; WildFly 39, Open
+ * Liberty 26, Payara Micro 6 and 7 and GlassFish 8 with the plain one; one failsafe execution each, listed in
+ * sample-war/pom.xml): signed deliveries go through the filter, the servlet and CDI into the page's data; bad ones are
+ * refused before they reach it. The secret the ITs sign with is the server's ({@code postcall.it.secret}): from the
+ * environment, from JNDI on Tomcat 11, from MicroProfile Config on Open Liberty.
  */
 class WebhookDeliveryIT {
 
