@@ -18,7 +18,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.scheduling.annotation.Async;
-import org.springframework.scheduling.config.TaskManagementConfigUtils;
+import org.springframework.scheduling.annotation.AsyncAnnotationBeanPostProcessor;
 
 /**
  * Which event classes an {@code @Async} listener of the application receives: {@code @EventListener} methods (and
@@ -57,7 +57,8 @@ final class AsyncListeners implements Predicate<Class<?>> {
     }
 
     static List<Class<?>> scan(ConfigurableListableBeanFactory beanFactory) {
-        if (!beanFactory.containsBean(TaskManagementConfigUtils.ASYNC_ANNOTATION_PROCESSOR_BEAN_NAME)) {
+        // by type, not by name: Spring 7 renamed the bean @EnableAsync registers (and a constant is compiled in)
+        if (beanFactory.getBeanNamesForType(AsyncAnnotationBeanPostProcessor.class, false, false).length == 0) {
             return List.of(); // without @EnableAsync, @Async changes nothing
         }
         List<Class<?>> types = new ArrayList<>();

@@ -223,7 +223,7 @@ public final class PostCallProperties {
         put(params, "trusted-proxies", joined(trustedProxies));
         put(params, "max-body-size", maxBodySize);
         put(params, "memory-threshold", memoryThreshold);
-        return params;
+        return withoutPlaceholders(params);
     }
 
     /** The servlet's init-params these settings stand for; settings left unset are left out. */
@@ -233,6 +233,44 @@ public final class PostCallProperties {
         put(params, "on-handler-failure", onHandlerFailure);
         put(params, "delivery-ledger", deliveryLedger);
         put(params, "duplicate-wait", duplicateWait);
+        return withoutPlaceholders(params);
+    }
+
+    /**
+     * The settings whose value still holds a {@code ${...}}: Spring Boot binds a placeholder it cannot resolve as
+     * it is written (an unset environment variable, say). Such a setting is left out of the init-params, whose own
+     * {@code ${...}} syntax would read it differently, and reported here; only the placeholder is named.
+     */
+    List<String> unresolvedPlaceholders() {
+        Map<String, String> all = new LinkedHashMap<>();
+        put(all, "secret", joined(secret));
+        put(all, "path", path);
+        put(all, "tolerance", tolerance);
+        put(all, "future-skew", futureSkew);
+        put(all, "ip-allowlist", joined(ipAllowlist));
+        put(all, "trusted-proxies", joined(trustedProxies));
+        put(all, "max-body-size", maxBodySize);
+        put(all, "memory-threshold", memoryThreshold);
+        put(all, "inbox-dir", inboxDir);
+        put(all, "on-handler-failure", onHandlerFailure);
+        put(all, "delivery-ledger", deliveryLedger);
+        put(all, "duplicate-wait", duplicateWait);
+        List<String> problems = new ArrayList<>();
+        all.forEach((name, value) -> {
+            int open = value.indexOf("${");
+            if (open >= 0) {
+                int close = value.indexOf('}', open);
+                String placeholder = close < 0 ? value.substring(open) : value.substring(open, close + 1);
+                String key = placeholder.substring(2, close < 0 ? placeholder.length() : placeholder.length() - 1);
+                problems.add("postcall." + name + ": " + placeholder + " is not set; set the environment variable"
+                        + " or property " + key + ", or give a default: ${" + key + ":...}");
+            }
+        });
+        return problems;
+    }
+
+    private static Map<String, String> withoutPlaceholders(Map<String, String> params) {
+        params.values().removeIf(value -> value.contains("${"));
         return params;
     }
 

@@ -73,6 +73,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
     @Override
     public void onStartup(ServletContext context) throws ServletException {
         List<String> settingProblems = new ArrayList<>(springProblems);
+        settingProblems.addAll(properties.unresolvedPlaceholders());
         List<String> componentProblems = new ArrayList<>();
         String path = properties.getPath();
         if (path == null || !path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {

@@ -96,6 +96,18 @@ class StartupFailureTest {
     }
 
     @Test
+    void anUnsetEnvironmentVariableIsNamed(CapturedOutput output) {
+        Throwable thrown = start("postcall.secret=${POSTCALL_TEST_NEVER_SET}");
+
+        assertThat(settingsFailure(thrown).getMessage())
+                .startsWith("postcall is not configured correctly (1 problem):")
+                .contains(" - postcall.secret: ${POSTCALL_TEST_NEVER_SET} is not set; set the environment variable"
+                        + " or property POSTCALL_TEST_NEVER_SET")
+                .doesNotContain("names nothing");
+        assertThat(output).contains("APPLICATION FAILED TO START");
+    }
+
+    @Test
     void aPathThatIsNoPathIsAProblem() {
         Throwable thrown = start("postcall.secret=" + Webhook.SECRET, "postcall.path=elevenlabs/webhook");
         assertThat(settingsFailure(thrown).getMessage()).contains(" - postcall.path: 'elevenlabs/webhook' is not a path");
