@@ -130,6 +130,8 @@ class FixtureDeliveryTest {
         assertThat(recorder.of("transcription")).hasSize(2);
         assertThat(recorder.of("agent_7f3a")).singleElement()
                 .satisfies(seen -> assertThat(seen.event().conversationId()).isEqualTo("conv_condition_2"));
+        assertThat(recorder.of("agent_7f3a by index")).singleElement()
+                .satisfies(seen -> assertThat(seen.event().conversationId()).isEqualTo("conv_condition_2"));
     }
 
     /** The expected outcomes the fixtures' README gives for each transcription. */

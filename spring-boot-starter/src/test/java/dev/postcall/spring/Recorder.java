@@ -69,6 +69,12 @@ class Recorder {
         seen.add(new Seen("agent_7f3a", event, bytes(event), null, Thread.currentThread()));
     }
 
+    /** The same, for code compiled without -parameters: the first argument by its index. */
+    @EventListener(condition = "#a0.agentId() == 'agent_7f3a'")
+    void onAgentByIndex(TranscriptionEvent event) throws IOException {
+        seen.add(new Seen("agent_7f3a by index", event, bytes(event), null, Thread.currentThread()));
+    }
+
     List<Seen> of(String listener) {
         return seen.stream().filter(s -> s.listener().equals(listener)).toList();
     }

@@ -69,6 +69,23 @@ class StartupFailureTest {
     }
 
     @Test
+    void theReadmeShowsTheReportAsItIs() throws Exception {
+        assumeTrue(System.getenv("ELEVENLABS_WEBHOOK_SECRET") == null,
+                "ELEVENLABS_WEBHOOK_SECRET is set in this environment, so the secret is not missing");
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        int report = readme.indexOf("APPLICATION FAILED TO START\n***************************\n\nDescription:\n\n");
+        assertThat(report).as("the report in README.md").isPositive();
+        String block = readme.substring(report, readme.indexOf("\n```", report));
+        String description = block.substring(block.indexOf("Description:\n\n") + 14, block.indexOf("\n\nAction:"));
+        String action = block.substring(block.indexOf("Action:\n\n") + 9);
+
+        FailureAnalysis analysis = new PostCallFailureAnalyzer().analyze(start("postcall.tolerance=30x"));
+
+        assertThat(analysis.getDescription()).isEqualTo(description);
+        assertThat(analysis.getAction()).isEqualTo(action);
+    }
+
+    @Test
     void theAnalysisIsTheMessageAndThePropertiesToSet() {
         Throwable thrown = start("postcall.secret=" + Webhook.SECRET, "postcall.duplicate-wait=soon");
 

@@ -51,6 +51,16 @@ class CallsTest {
     }
 
     @Test
+    void theReadmeShowsTheWholeProgramAsItIs() throws IOException {
+        String readme = Files.readString(Path.of("..", "..", "README.md"));
+        String section = readme.substring(readme.indexOf("\n## Spring Boot\n"), readme.indexOf("\n### Listeners\n"));
+        assertThat(section).contains("```java\n" + Files.readString(
+                Path.of("src/main/java/dev/postcall/sample/spring/Calls.java")) + "```\n");
+        assertThat(section).contains("```properties\n" + Files.readString(
+                Path.of("src/main/resources/application.properties")) + "```\n");
+    }
+
+    @Test
     void everyFixtureIsReceivedAndReported(CapturedOutput output) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         List<Path> fixtures;
