@@ -213,27 +213,23 @@ public final class PostCallProperties {
         this.duplicateWait = duplicateWait;
     }
 
+    /** The names of the settings: the filter's and the servlet's init-params, and the properties after {@code postcall.}. */
+    static final List<String> NAMES = List.of("secret", "path", "tolerance", "future-skew", "ip-allowlist",
+            "trusted-proxies", "max-body-size", "memory-threshold", "inbox-dir", "on-handler-failure",
+            "delivery-ledger", "duplicate-wait");
+    private static final List<String> FILTER_PARAMS = List.of("secret", "tolerance", "future-skew", "ip-allowlist",
+            "trusted-proxies", "max-body-size", "memory-threshold");
+    private static final List<String> SERVLET_PARAMS = List.of("inbox-dir", "on-handler-failure", "delivery-ledger",
+            "duplicate-wait");
+
     /** The filter's init-params these settings stand for; settings left unset are left out. */
     Map<String, String> filterParams() {
-        Map<String, String> params = new LinkedHashMap<>();
-        put(params, "secret", joined(secret));
-        put(params, "tolerance", tolerance);
-        put(params, "future-skew", futureSkew);
-        put(params, "ip-allowlist", joined(ipAllowlist));
-        put(params, "trusted-proxies", joined(trustedProxies));
-        put(params, "max-body-size", maxBodySize);
-        put(params, "memory-threshold", memoryThreshold);
-        return withoutPlaceholders(params);
+        return params(FILTER_PARAMS);
     }
 
     /** The servlet's init-params these settings stand for; settings left unset are left out. */
     Map<String, String> servletParams() {
-        Map<String, String> params = new LinkedHashMap<>();
-        put(params, "inbox-dir", inboxDir);
-        put(params, "on-handler-failure", onHandlerFailure);
-        put(params, "delivery-ledger", deliveryLedger);
-        put(params, "duplicate-wait", duplicateWait);
-        return withoutPlaceholders(params);
+        return params(SERVLET_PARAMS);
     }
 
     /**
@@ -242,6 +238,22 @@ public final class PostCallProperties {
      * {@code ${...}} syntax would read it differently, and reported here; only the placeholder is named.
      */
     List<String> unresolvedPlaceholders() {
+        List<String> problems = new ArrayList<>();
+        settings().forEach((name, value) -> {
+            int open = value.indexOf("${");
+            if (open >= 0) {
+                int close = value.indexOf('}', open);
+                String placeholder = close < 0 ? value.substring(open) : value.substring(open, close + 1);
+                String key = placeholder.substring(2, close < 0 ? placeholder.length() : placeholder.length() - 1);
+                problems.add("postcall." + name + ": " + placeholder + " is not set; set the environment variable"
+                        + " or property " + key + ", or give a default: ${" + key + ":...}");
+            }
+        });
+        return problems;
+    }
+
+    /** Every setting that is set, by its name (the init-param's, and the property's after {@code postcall.}). */
+    private Map<String, String> settings() {
         Map<String, String> all = new LinkedHashMap<>();
         put(all, "secret", joined(secret));
         put(all, "path", path);
@@ -255,21 +267,12 @@ public final class PostCallProperties {
         put(all, "on-handler-failure", onHandlerFailure);
         put(all, "delivery-ledger", deliveryLedger);
         put(all, "duplicate-wait", duplicateWait);
-        List<String> problems = new ArrayList<>();
-        all.forEach((name, value) -> {
-            int open = value.indexOf("${");
-            if (open >= 0) {
-                int close = value.indexOf('}', open);
-                String placeholder = close < 0 ? value.substring(open) : value.substring(open, close + 1);
-                String key = placeholder.substring(2, close < 0 ? placeholder.length() : placeholder.length() - 1);
-                problems.add("postcall." + name + ": " + placeholder + " is not set; set the environment variable"
-                        + " or property " + key + ", or give a default: ${" + key + ":...}");
-            }
-        });
-        return problems;
+        return all;
     }
 
-    private static Map<String, String> withoutPlaceholders(Map<String, String> params) {
+    private Map<String, String> params(List<String> names) {
+        Map<String, String> params = new LinkedHashMap<>(settings());
+        params.keySet().retainAll(names);
         params.values().removeIf(value -> value.contains("${"));
         return params;
     }

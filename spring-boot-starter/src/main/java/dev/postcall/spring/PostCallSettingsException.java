@@ -12,11 +12,6 @@ import java.util.List;
 final class PostCallSettingsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** The names of the settings: the filter's and servlet's init-params, and also the {@code postcall.*} names. */
-    static final List<String> SETTINGS = List.of("secret", "path", "tolerance", "future-skew", "ip-allowlist",
-            "trusted-proxies", "max-body-size", "memory-threshold", "inbox-dir", "on-handler-failure",
-            "delivery-ledger", "duplicate-wait");
-
     /**
      * @param settingProblems   one line each, problems of the Spring configuration itself
      * @param componentMessages the messages the filter and the servlet failed their {@code init} with
@@ -56,7 +51,7 @@ final class PostCallSettingsException extends RuntimeException {
             if (message.startsWith("postcall.", start)) {
                 start += "postcall.".length();
             }
-            for (String name : SETTINGS) {
+            for (String name : PostCallProperties.NAMES) {
                 int end = start + name.length();
                 if (message.startsWith(name, start) && (end == message.length()
                         || message.charAt(end) == ':' || message.charAt(end) == ' ') && !named.contains(name)) {
