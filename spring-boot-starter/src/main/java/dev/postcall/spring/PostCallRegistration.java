@@ -36,10 +36,11 @@ import dev.postcall.spi.PostCallEventHandler;
  * server, as the {@code web.xml} of the README would, with the {@code postcall.*} settings as their init-params.
  *
  * <p>Both are initialised here, while the server starts, rather than by the container: a filter's or servlet's
- * {@code init} failing inside the container is logged and, for a servlet, deferred to its first request, depending
- * on the container. Initialised here, every problem with the settings, the filter's and the servlet's together,
- * ends the start of the application with one {@link PostCallSettingsException}. The container is then handed the
- * initialised instances, whose own {@code init} does nothing more.
+ * {@code init} failing inside the container is logged and, for a servlet, deferred to its first request (Spring
+ * Boot registers servlets without load-on-startup), depending on the container. Initialised here, every problem
+ * with the settings, the filter's and the servlet's together, ends the start of the application with one
+ * {@link PostCallSettingsException}. The container is then handed the initialised instances, whose own
+ * {@code init} does nothing more.
  *
  * <p>The filter is mapped after every filter registered before it: Spring Security's filter chain (order -100) runs
  * first, so its rules apply to the webhook path as to any other.
@@ -117,7 +118,6 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
         filterRegistration.setAsyncSupported(true);
         filterRegistration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, path);
         servletRegistration.setAsyncSupported(true);
-        servletRegistration.setLoadOnStartup(1);
         Set<String> taken = servletRegistration.addMapping(path);
         if (!taken.isEmpty()) {
             throw new PostCallSettingsException(List.of("postcall.path: " + taken + " is mapped to another servlet"
