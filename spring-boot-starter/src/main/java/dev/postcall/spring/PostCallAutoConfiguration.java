@@ -1,0 +1,101 @@
+package dev.postcall.spring;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.boot.origin.Origin;
+
+import dev.postcall.servlet.PostCallWebhookFilter;
+
+/**
+ * Receives ElevenLabs post-call webhooks in a Spring Boot servlet application: puts the verifying filter and the
+ * servlet of {@code postcall-servlet} on {@code postcall.path} and publishes every verified event as an application
+ * event ({@code @EventListener void on(TranscriptionEvent event)}). Settings: {@link PostCallProperties};
+ * {@code postcall.enabled=false} registers nothing.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(PostCallWebhookFilter.class)
+@ConditionalOnProperty(prefix = "postcall", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(PostCallProperties.class)
+public final class PostCallAutoConfiguration {
+
+    private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("postcall");
+    private static final List<String> WEB_XML_REFERENCES = List.of("${env:", "${sys:", "${jndi:", "${mp:");
+
+    /** Created by Spring Boot. */
+    public PostCallAutoConfiguration() {
+    }
+
+    /** Copies of bodies for {@code @Async} listeners; the remaining ones are deleted when the context closes. */
+    @Bean(destroyMethod = "close")
+    DetachedBodies postCallDetachedBodies() {
+        return new DetachedBodies();
+    }
+
+    /** The filter and the servlet on {@code postcall.path}, initialised while the web server starts. */
+    @Bean
+    PostCallRegistration postCallRegistration(PostCallProperties properties, Environment environment,
+            ApplicationEventPublisher publisher, ConfigurableListableBeanFactory beanFactory,
+            DetachedBodies detachedBodies) {
+        SpringEventDispatcher dispatcher = new SpringEventDispatcher(publisher, new AsyncListeners(beanFactory),
+                detachedBodies);
+        return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher);
+    }
+
+    /**
+     * A {@code ${env:NAME}} copied from a {@code web.xml} means something else to Spring: the property {@code env}, or
+     * else the text {@code NAME}. In {@code postcall.secret} that would make the secret a word anyone can read here.
+     * So each raw {@code postcall.*} value is looked at before Spring resolves it, and such a reference is a
+     * problem. Only the property's name and where it is set are reported, never its value.
+     */
+    static List<String> webXmlReferences(Environment environment) {
+        List<String> problems = new ArrayList<>();
+        if (!(environment instanceof ConfigurableEnvironment configurable)) {
+            return problems;
+        }
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(configurable)) {
+            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                continue;
+            }
+            iterable.stream().filter(PREFIX::isAncestorOf).forEach(name -> {
+                ConfigurationProperty property = iterable.getConfigurationProperty(name);
+                Object value = property == null ? null : property.getValue();
+                if (value == null) {
+                    return;
+                }
+                String text = value.toString().toLowerCase(Locale.ROOT);
+                for (String reference : WEB_XML_REFERENCES) {
+                    if (text.contains(reference)) {
+                        Origin origin = property.getOrigin();
+                        String problem = name + (origin == null ? "" : " (" + origin + ")") + ": " + reference
+                                + "...} is web.xml syntax, which Spring reads as the property '"
+                                + reference.substring(2, reference.length() - 1) + "' or else the text after the"
+                                + " colon; write ${NAME} for an environment variable or system property";
+                        if (!problems.contains(problem)) {
+                            problems.add(problem);
+                        }
+                        break;
+                    }
+                }
+            });
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.postcall.spring;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.GenericServlet;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+
+import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.core.Ordered;
+
+import dev.postcall.servlet.PostCallHandlers;
+import dev.postcall.servlet.PostCallWebhookFilter;
+import dev.postcall.servlet.PostCallWebhookServlet;
+import dev.postcall.spi.PostCallEventHandler;
+
+/**
+ * Puts {@link PostCallWebhookFilter} and {@link PostCallWebhookServlet} on {@code postcall.path} of the embedded
+ * server, as the {@code web.xml} of the README would, with the {@code postcall.*} settings as their init-params.
+ *
+ * <p>Both are initialised here, while the server starts, rather than by the container: a filter's or servlet's
+ * {@code init} failing inside the container is logged and, for a servlet, deferred to its first request (Spring
+ * Boot registers servlets without load-on-startup), depending on the container. Initialised here, every problem
+ * with the settings, the filter's and the servlet's together, ends the start of the application with one
+ * {@link PostCallSettingsException}. The container is then handed the initialised instances, whose own
+ * {@code init} does nothing more.
+ *
+ * <p>The filter is mapped after every filter registered before it: Spring Security's filter chain (order -100) runs
+ * first, so its rules apply to the webhook path as to any other.
+ */
+final class PostCallRegistration implements ServletContextInitializer, Ordered {
+
+    /** The name of the filter and of the servlet, as in the README's {@code web.xml}. */
+    static final String NAME = "postcall";
+
+    private final PostCallProperties properties;
+    private final List<String> springProblems;
+    private final PostCallEventHandler handler;
+
+    /**
+     * @param properties     the settings
+     * @param springProblems problems found in the Spring configuration itself, reported with the others
+     * @param handler        receives every verified event
+     */
+    PostCallRegistration(PostCallProperties properties, List<String> springProblems, PostCallEventHandler handler) {
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.springProblems = List.copyOf(springProblems);
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** Late, so that the filter comes after the application's own and Spring Security's. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE - 100;
+    }
+
+    @Override
+    public void onStartup(ServletContext context) throws ServletException {
+        List<String> settingProblems = new ArrayList<>(springProblems);
+        settingProblems.addAll(properties.unresolvedPlaceholders());
+        List<String> componentProblems = new ArrayList<>();
+        String path = properties.getPath();
+        if (path == null || !path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
+            settingProblems.add("postcall.path: '" + path + "' is not a path; write one that starts with /, like"
+                    + " /elevenlabs/webhook");
+        }
+
+        PostCallHandlers.register(context, handler);
+        PostCallWebhookFilter filter = new PostCallWebhookFilter();
+        try {
+            filter.init(new InitParams(NAME, context, properties.filterParams()));
+        } catch (ServletException e) {
+            componentProblems.add(e.getMessage());
+            filter = null;
+        }
+        PostCallWebhookServlet servlet = new PostCallWebhookServlet();
+        try {
+            servlet.init(new InitParams(NAME, context, properties.servletParams()));
+        } catch (ServletException e) {
+            componentProblems.add(e.getMessage());
+            servlet = null;
+        }
+        if (!settingProblems.isEmpty() || !componentProblems.isEmpty()) {
+            if (filter != null) {
+                filter.destroy();
+            }
+            if (servlet != null) {
+                servlet.destroy();
+            }
+            PostCallHandlers.unregister(context, handler);
+            throw new PostCallSettingsException(settingProblems, componentProblems);
+        }
+
+        FilterRegistration.Dynamic filterRegistration = context.addFilter(NAME, new InitializedFilter(filter));
+        ServletRegistration.Dynamic servletRegistration = context.addServlet(NAME, new InitializedServlet(servlet));
+        if (filterRegistration == null || servletRegistration == null) {
+            throw new PostCallSettingsException(List.of("a filter or servlet named '" + NAME + "' is registered"
+                    + " already (a web.xml or @WebServlet of the application?); remove it, the starter registers"
+                    + " both, or set postcall.enabled=false to register your own"), List.of());
+        }
+        filterRegistration.setAsyncSupported(true);
+        filterRegistration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, path);
+        servletRegistration.setAsyncSupported(true);
+        Set<String> taken = servletRegistration.addMapping(path);
+        if (!taken.isEmpty()) {
+            throw new PostCallSettingsException(List.of("postcall.path: " + taken + " is mapped to another servlet"
+                    + " already; choose another postcall.path"), List.of());
+        }
+    }
+
+    /** The init-params of the filter or the servlet, as the container would hand them from a {@code web.xml}. */
+    private record InitParams(String name, ServletContext context, Map<String, String> params)
+            implements FilterConfig, ServletConfig {
+        @Override
+        public String getFilterName() {
+            return name;
+        }
+
+        @Override
+        public String getServletName() {
+            return name;
+        }
+
+        @Override
+        public ServletContext getServletContext() {
+            return context;
+        }
+
+        @Override
+        public String getInitParameter(String param) {
+            return params.get(param);
+        }
+
+        @Override
+        public Enumeration<String> getInitParameterNames() {
+            return Collections.enumeration(params.keySet());
+        }
+    }
+
+    /** The initialised filter, handed to the container; destroyed with it. */
+    private static final class InitializedFilter implements Filter {
+        private final PostCallWebhookFilter filter;
+
+        InitializedFilter(PostCallWebhookFilter filter) {
+            this.filter = filter;
+        }
+
+        @Override
+        public void init(FilterConfig config) {
+            // initialised already, with the postcall.* settings
+        }
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            filter.doFilter(request, response, chain);
+        }
+
+        @Override
+        public void destroy() {
+            filter.destroy();
+        }
+    }
+
+    /** The initialised servlet, handed to the container; destroyed with it. */
+    private static final class InitializedServlet extends GenericServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient PostCallWebhookServlet servlet;
+
+        InitializedServlet(PostCallWebhookServlet servlet) {
+            this.servlet = servlet;
+        }
+
+        @Override
+        public void init() {
+            // initialised already, with the postcall.* settings
+        }
+
+        @Override
+        public void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
+            servlet.service(request, response);
+        }
+
+        @Override
+        public void destroy() {
+            servlet.destroy();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.postcall.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.URL;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The configuration metadata the build generates from {@link PostCallProperties}, which IDEs complete and document
+ * {@code postcall.*} keys from: every key, with its description and default.
+ */
+class MetadataTest {
+
+    private static JsonObject metadata() throws Exception {
+        for (URL url : Collections.list(MetadataTest.class.getClassLoader()
+                .getResources("META-INF/spring-configuration-metadata.json"))) {
+            try (InputStream in = url.openStream()) {
+                JsonObject json = Json.createReader(in).readObject();
+                if (json.getJsonArray("groups").stream()
+                        .anyMatch(g -> g.asJsonObject().getString("name").equals("postcall"))) {
+                    return json;
+                }
+            }
+        }
+        throw new AssertionError("no META-INF/spring-configuration-metadata.json with the group postcall");
+    }
+
+    @Test
+    void everyKeyIsListedWithItsDescriptionAndDefault() throws Exception {
+        Map<String, JsonObject> properties = new HashMap<>();
+        for (JsonValue value : metadata().getJsonArray("properties")) {
+            properties.put(value.asJsonObject().getString("name"), value.asJsonObject());
+        }
+        Map<String, String> defaults = new HashMap<>();
+        defaults.put("postcall.enabled", "true");
+        defaults.put("postcall.secret", null);
+        defaults.put("postcall.path", "\"/elevenlabs/webhook\"");
+        defaults.put("postcall.tolerance", "\"30m\"");
+        defaults.put("postcall.future-skew", "\"5m\"");
+        defaults.put("postcall.ip-allowlist", "[\"off\"]");
+        defaults.put("postcall.trusted-proxies", null);
+        defaults.put("postcall.max-body-size", "\"256MB\"");
+        defaults.put("postcall.memory-threshold", "\"1MB\"");
+        defaults.put("postcall.inbox-dir", null);
+        defaults.put("postcall.on-handler-failure", null);
+        defaults.put("postcall.delivery-ledger", "\"memory\"");
+        defaults.put("postcall.duplicate-wait", "\"30s\"");
+
+        assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(defaults.keySet());
+        defaults.forEach((name, expected) -> {
+            JsonObject property = properties.get(name);
+            assertThat(property.getString("description")).as(name).hasSizeGreaterThan(20);
+            assertThat(property.containsKey("defaultValue") ? property.get("defaultValue").toString() : null)
+                    .as(name).isEqualTo(expected);
+        });
+        assertThat(properties.get("postcall.secret").getString("description")).contains("ELEVENLABS_WEBHOOK_SECRET");
+    }
+
+    @Test
+    void theSettingsWithFewValuesHaveHints() throws Exception {
+        Map<String, JsonObject> hints = new HashMap<>();
+        for (JsonValue value : metadata().getJsonArray("hints")) {
+            hints.put(value.asJsonObject().getString("name"), value.asJsonObject());
+        }
+        assertThat(hints).containsOnlyKeys("postcall.ip-allowlist", "postcall.on-handler-failure",
+                "postcall.delivery-ledger");
+        assertThat(hints.get("postcall.on-handler-failure").getJsonArray("values").stream()
+                .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
+                .containsExactly("accept", "reject");
+    }
+}
