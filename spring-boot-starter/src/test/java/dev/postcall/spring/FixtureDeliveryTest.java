@@ -94,7 +94,7 @@ class FixtureDeliveryTest {
                 assertThat(typed.listener()).isEqualTo("audio");
                 assertThat(typed.event()).isInstanceOf(AudioEvent.class);
                 byte[] mp3 = (byte[]) typed.read();
-                assertThat(mp3).hasSize(486);
+                assertThat(mp3).hasSize(file.equals("audio.json") ? 486 : 9995);
                 assertThat(new String(mp3, 0, 3, StandardCharsets.ISO_8859_1)).isEqualTo("ID3");
             }
             case "call_initiation_failure" -> {
