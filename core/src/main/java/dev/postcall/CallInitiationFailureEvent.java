@@ -1,6 +1,6 @@
 package dev.postcall;
 
-import dev.postcall.json.Envelope;
+import dev.postcall.internal.json.Envelope;
 import dev.postcall.model.CallInitiationFailureData;
 import dev.postcall.model.CallInitiationFailureData.FailureMetadata;
 import dev.postcall.model.FailureReason;
@@ -25,8 +25,8 @@ public final class CallInitiationFailureEvent extends EnvelopeEvent implements P
 
     private final CallInitiationFailureData data;
 
-    CallInitiationFailureEvent(Envelope envelope, BodySource body, CallInitiationFailureData data) {
-        super(envelope, body);
+    CallInitiationFailureEvent(Envelope envelope, BodyBytes bytes, BodySource body, CallInitiationFailureData data) {
+        super(envelope, bytes, body);
         this.data = data;
     }
 

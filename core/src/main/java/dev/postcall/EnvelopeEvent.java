@@ -1,6 +1,6 @@
 package dev.postcall;
 
-import dev.postcall.json.Envelope;
+import dev.postcall.internal.json.Envelope;
 
 /**
  * What every event holds: the envelope read by the streaming scan and the verified body. The four public event
@@ -10,9 +10,12 @@ abstract class EnvelopeEvent {
 
     final Envelope envelope;
     final BodySource body;
+    /** The body as the JSON internals read it. */
+    final BodyBytes bytes;
 
-    EnvelopeEvent(Envelope envelope, BodySource body) {
+    EnvelopeEvent(Envelope envelope, BodyBytes bytes, BodySource body) {
         this.envelope = envelope;
+        this.bytes = bytes;
         this.body = body;
     }
 

@@ -1,8 +1,9 @@
 package dev.postcall;
 
-import dev.postcall.json.BodyJson;
-import dev.postcall.json.Envelope;
-import dev.postcall.json.ModelJson;
+import dev.postcall.internal.json.BodyJson;
+import dev.postcall.internal.json.Envelope;
+import dev.postcall.internal.json.JsonFormatException;
+import dev.postcall.internal.json.ModelJson;
 import dev.postcall.model.CallInitiationFailureData;
 
 import java.util.Objects;
@@ -46,25 +47,32 @@ public final class EventParser {
      */
     public PostCallEvent parse(BodySource body) throws MalformedEventException {
         Objects.requireNonNull(body, "body");
+        BodyBytes bytes = new BodyBytes(body);
         Envelope envelope;
         try {
-            envelope = BodyJson.readEnvelope(body);
+            envelope = BodyJson.readEnvelope(bytes);
+        } catch (JsonFormatException e) {
+            throw BodyBytes.malformed(e);
         } catch (RuntimeException e) {
             throw new MalformedEventException("could not read the envelope", e);
         }
         switch (envelope.type()) {
             case TRANSCRIPTION:
-                return new TranscriptionEvent(envelope, body, json);
+                return new TranscriptionEvent(envelope, bytes, body, json);
             case AUDIO:
                 if (envelope.audioStart() < 0) {
                     throw new MalformedEventException("a post_call_audio event without a 'data.full_audio' string");
                 }
-                return new AudioEvent(envelope, body);
+                return new AudioEvent(envelope, bytes, body);
             case CALL_INITIATION_FAILURE:
-                return new CallInitiationFailureEvent(envelope, body, json.read(body, envelope.dataStart(),
-                        envelope.dataEnd(), CallInitiationFailureData.class));
+                try {
+                    return new CallInitiationFailureEvent(envelope, bytes, body, json.read(bytes,
+                            envelope.dataStart(), envelope.dataEnd(), CallInitiationFailureData.class));
+                } catch (JsonFormatException e) {
+                    throw BodyBytes.malformed(e);
+                }
             default:
-                return new UnknownEvent(envelope, body);
+                return new UnknownEvent(envelope, bytes, body);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.postcall;
 
-import dev.postcall.json.Envelope;
+import dev.postcall.internal.json.Envelope;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 
@@ -21,8 +21,8 @@ import java.io.UncheckedIOException;
 public final class UnknownEvent extends EnvelopeEvent implements PostCallEvent {
 
 
-    UnknownEvent(Envelope envelope, BodySource body) {
-        super(envelope, body);
+    UnknownEvent(Envelope envelope, BodyBytes bytes, BodySource body) {
+        super(envelope, bytes, body);
     }
 
     /**

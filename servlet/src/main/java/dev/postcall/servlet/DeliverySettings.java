@@ -1,6 +1,6 @@
 package dev.postcall.servlet;
 
-import dev.postcall.delivery.InMemoryDeliveryLedger;
+import dev.postcall.internal.delivery.InMemoryDeliveryLedger;
 import dev.postcall.spi.DeliveryLedger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -20,8 +20,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.postcall.BodySource;
-import dev.postcall.net.IpAllowlist;
-import dev.postcall.net.IpLiteral;
+import dev.postcall.internal.net.IpAllowlist;
+import dev.postcall.internal.net.IpLiteral;
 import dev.postcall.signature.SignatureException;
 import dev.postcall.signature.SignatureVerifier;
 

@@ -22,8 +22,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.postcall.EventParser;
 import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
-import dev.postcall.delivery.Dispatcher;
-import dev.postcall.inbox.InboxDirectory;
+import dev.postcall.internal.delivery.Dispatcher;
+import dev.postcall.internal.inbox.InboxStore;
 import dev.postcall.spi.PostCallEventHandler;
 
 /**
@@ -100,7 +100,7 @@ public final class PostCallWebhookServlet extends HttpServlet {
         ServletContext context = getServletContext();
         parser = new EventParser();
         settings = settings(context);
-        InboxDirectory inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
+        InboxStore inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
         dispatcher = new Dispatcher(settings.ledger(), inbox, settings.duplicateWait());
         handlers = event -> {
             Throwable first = dispatch(event, loaded);
@@ -223,9 +223,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
         }
     }
 
-    private InboxDirectory openInbox(Path dir) throws ServletException {
+    private InboxStore openInbox(Path dir) throws ServletException {
         try {
-            InboxDirectory inbox = InboxDirectory.open(dir);
+            InboxStore inbox = InboxStore.open(dir);
             int recovered = inbox.recoverInterrupted();
             if (recovered > 0) {
                 Log.LOGGER.log(Level.WARNING, "postcall inbox {0}: {1} delivery(ies) were interrupted by the last"

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.postcall.net.IpAllowlist;
+import dev.postcall.internal.net.IpAllowlist;
 
 /**
  * The filter's init-params, parsed and checked once. Every problem is collected so one message can list them all.
