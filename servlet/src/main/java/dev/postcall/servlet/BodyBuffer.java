@@ -139,11 +139,6 @@ final class BodyBuffer implements AutoCloseable {
         }
     }
 
-    /** Whether the body went to a temp file. */
-    boolean spilled() {
-        return file != null;
-    }
-
     /** The body read so far, as a re-readable source; call after {@link #readFrom} returned {@code true}. */
     BodySource body() throws IOException {
         if (file == null) {

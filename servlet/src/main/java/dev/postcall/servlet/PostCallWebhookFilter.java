@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -133,14 +130,9 @@ public final class PostCallWebhookFilter implements Filter {
      */
     @Override
     public void init(FilterConfig config) throws ServletException {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Enumeration<String> names = config.getInitParameterNames(); names.hasMoreElements(); ) {
-            String name = names.nextElement();
-            params.put(name, config.getInitParameter(name));
-        }
         ServletContext context = config.getServletContext();
         try {
-            settings = Settings.parse(params, ConfigSources.system(classLoader(context)));
+            settings = Settings.parse(InitParams.of(config), ConfigSources.system(InitParams.classLoader(context)));
             verifier = SignatureVerifier.builder()
                     .secrets(settings.secrets())
                     .tolerance(settings.tolerance())
@@ -156,18 +148,6 @@ public final class PostCallWebhookFilter implements Filter {
                 : Path.of(System.getProperty("java.io.tmpdir"));
         Log.LOGGER.log(Level.INFO, "PostCallWebhookFilter ''{0}'' ready: {1}, temp-dir={2}",
                 config.getFilterName(), settings, tempDirectory);
-    }
-
-    private static ClassLoader classLoader(ServletContext context) {
-        try {
-            ClassLoader loader = context.getClassLoader();
-            if (loader != null) {
-                return loader;
-            }
-        } catch (SecurityException | UnsupportedOperationException e) {
-            // a restricted context: the thread's loader is the web application's during init()
-        }
-        return Thread.currentThread().getContextClassLoader();
     }
 
     /** Checks the request as the class description says and hands it on only when it is a verified webhook. */

@@ -5,9 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -109,18 +106,10 @@ public final class PostCallWebhookServlet extends HttpServlet {
                 throw new HandlerFailedException(first != null ? first : second);
             }
         };
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try {
-            ClassLoader own = context.getClassLoader();
-            if (own != null) {
-                loader = own;
-            }
-        } catch (SecurityException | UnsupportedOperationException e) {
-            // keep the thread's loader, which is the web application's during init()
-        }
         List<PostCallEventHandler> found = new ArrayList<>();
         try {
-            for (PostCallEventHandler handler : ServiceLoader.load(PostCallEventHandler.class, loader)) {
+            for (PostCallEventHandler handler : ServiceLoader.load(PostCallEventHandler.class,
+                    InitParams.classLoader(context))) {
                 found.add(handler);
             }
         } catch (ServiceConfigurationError e) {
@@ -210,13 +199,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
     }
 
     private DeliverySettings settings(ServletContext context) throws ServletException {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Enumeration<String> names = getInitParameterNames(); names.hasMoreElements(); ) {
-            String name = names.nextElement();
-            params.put(name, getInitParameter(name));
-        }
         try {
-            return DeliverySettings.parse(params, ConfigSources.system(context.getClassLoader()));
+            return DeliverySettings.parse(InitParams.of(getServletConfig()),
+                    ConfigSources.system(InitParams.classLoader(context)));
         } catch (IllegalArgumentException e) {
             Log.LOGGER.log(Level.ERROR, e.getMessage());
             throw new ServletException(e.getMessage());

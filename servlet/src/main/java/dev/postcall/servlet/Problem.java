@@ -45,21 +45,14 @@ enum Problem {
 
     final int status;
     final String slug;
-    final String title;
     private final byte[] json;
 
     Problem(int status, String slug, String title, String detail) {
         this.status = status;
         this.slug = slug;
-        this.title = title;
         // built once: the texts are constants without characters JSON would need escaped
         this.json = ("{\"type\":\"" + TYPE_BASE + slug + "\",\"title\":\"" + title + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The type URI. */
-    String type() {
-        return TYPE_BASE + slug;
     }
 
     /** Writes this problem as the response, unless the response is already committed. */

@@ -79,7 +79,7 @@ public final class Main {
     record Terminal(PrintStream out, PrintStream err, Map<String, String> env) {
     }
 
-    /** One sub-command ({@code send}, later {@code replay}). */
+    /** One sub-command: {@code send} or {@code replay}. */
     interface Command {
         String name();
 

@@ -1,5 +1,7 @@
 package dev.postcall.internal.net;
 
+import dev.postcall.internal.config.Formats;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,13 +53,9 @@ public final class IpAllowlist {
         List<int[]> v4 = new ArrayList<>();
         List<long[]> v6 = new ArrayList<>();
         boolean off = false;
+        List<String> list = Formats.entries(setting);
         int entries = 0;
-        int start = 0;
-        while (start <= setting.length()) {
-            int comma = setting.indexOf(',', start);
-            int end = comma < 0 ? setting.length() : comma;
-            String entry = setting.substring(start, end).strip();
-            start = end + 1;
+        for (String entry : list) {
             entries++;
             if (entry.isEmpty()) {
                 problems.add("entry " + entries + " is empty (a stray comma?)");
