@@ -2,6 +2,8 @@ package dev.postcall;
 
 import dev.postcall.internal.json.Envelope;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * What every event holds: the envelope read by the streaming scan and the verified body. The four public event
  * classes extend it, so the accessors of {@link PostCallEvent} are written once.
@@ -12,11 +14,13 @@ abstract class EnvelopeEvent {
     final BodySource body;
     /** The body as the JSON internals read it. */
     final BodyBytes bytes;
+    private final CompletionStage<Void> answered;
 
-    EnvelopeEvent(Envelope envelope, BodyBytes bytes, BodySource body) {
+    EnvelopeEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
         this.envelope = envelope;
         this.bytes = bytes;
         this.body = body;
+        this.answered = answered;
     }
 
     /** The envelope's {@code type}, exactly as sent. */
@@ -42,6 +46,16 @@ abstract class EnvelopeEvent {
     /** The verified body, byte for byte as received; re-readable. */
     public BodySource body() {
         return body;
+    }
+
+    /** Keeps the body readable until the lease is closed; see {@link PostCallEvent#retain()}. */
+    public BodySource.Lease retain() {
+        return body.retain();
+    }
+
+    /** Completes once the delivery's answer was sent; see {@link PostCallEvent#answered()}. */
+    public CompletionStage<Void> answered() {
+        return answered;
     }
 
     /** The class, type, conversation and timestamp; never payload content. */

@@ -7,6 +7,8 @@ import dev.postcall.internal.json.ModelJson;
 import dev.postcall.model.CallInitiationFailureData;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Parses a verified webhook body into its typed {@link PostCallEvent}. Thread-safe; create one and share it.
@@ -28,6 +30,9 @@ public final class EventParser {
     /** The {@code type} of a call initiation failure webhook. */
     public static final String CALL_INITIATION_FAILURE = "call_initiation_failure";
 
+    private static final CompletionStage<Void> NO_ANSWER = CompletableFuture.<Void>completedFuture(null)
+            .minimalCompletionStage();
+
     private final ModelJson json = new ModelJson();
 
     /** Creates a parser (its JSON-B instance is built lazily, once). */
@@ -46,7 +51,19 @@ public final class EventParser {
      * @throws IllegalStateException   when no JSON-B implementation is available (a deployment problem)
      */
     public PostCallEvent parse(BodySource body) throws MalformedEventException {
+        return parse(body, NO_ANSWER);
+    }
+
+    /**
+     * {@link #parse(BodySource)} for a delivery whose answer is still to be sent: the event's
+     * {@link PostCallEvent#answered()} is {@code answered}. For an integration that answers the sender itself and
+     * completes {@code answered} once it has.
+     *
+     * @throws MalformedEventException as {@link #parse(BodySource)} does
+     */
+    public PostCallEvent parse(BodySource body, CompletionStage<Void> answered) throws MalformedEventException {
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(answered, "answered");
         BodyBytes bytes = new BodyBytes(body);
         Envelope envelope;
         try {
@@ -58,21 +75,21 @@ public final class EventParser {
         }
         switch (envelope.type()) {
             case TRANSCRIPTION:
-                return new TranscriptionEvent(envelope, bytes, body, json);
+                return new TranscriptionEvent(envelope, bytes, body, answered, json);
             case AUDIO:
                 if (envelope.audioStart() < 0) {
                     throw new MalformedEventException("a post_call_audio event without a 'data.full_audio' string");
                 }
-                return new AudioEvent(envelope, bytes, body);
+                return new AudioEvent(envelope, bytes, body, answered);
             case CALL_INITIATION_FAILURE:
                 try {
-                    return new CallInitiationFailureEvent(envelope, bytes, body, json.read(bytes,
+                    return new CallInitiationFailureEvent(envelope, bytes, body, answered, json.read(bytes,
                             envelope.dataStart(), envelope.dataEnd(), CallInitiationFailureData.class));
                 } catch (JsonFormatException e) {
                     throw BodyBytes.malformed(e);
                 }
             default:
-                return new UnknownEvent(envelope, bytes, body);
+                return new UnknownEvent(envelope, bytes, body, answered);
         }
     }
 }

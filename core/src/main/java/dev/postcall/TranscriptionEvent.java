@@ -6,6 +6,7 @@ import dev.postcall.internal.json.JsonFormatException;
 import dev.postcall.internal.json.ModelJson;
 import dev.postcall.internal.report.ReportParts;
 import dev.postcall.model.TranscriptionData;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@code post_call_transcription} webhook: the whole conversation (transcript, metadata, analysis, collected
@@ -36,8 +37,9 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
     /** A {@link CallReport}, or the {@link MalformedEventException} building it gave; null until asked for. */
     private volatile Object report;
 
-    TranscriptionEvent(Envelope envelope, BodyBytes bytes, BodySource body, ModelJson json) {
-        super(envelope, bytes, body);
+    TranscriptionEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
+            ModelJson json) {
+        super(envelope, bytes, body, answered);
         this.json = json;
     }
 

@@ -5,6 +5,7 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A verified webhook whose {@code type} postcall does not model (a type the sender added later). It is
@@ -21,8 +22,8 @@ import java.io.UncheckedIOException;
 public final class UnknownEvent extends EnvelopeEvent implements PostCallEvent {
 
 
-    UnknownEvent(Envelope envelope, BodyBytes bytes, BodySource body) {
-        super(envelope, bytes, body);
+    UnknownEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
+        super(envelope, bytes, body, answered);
     }
 
     /**

@@ -33,12 +33,12 @@
  *   {@link dev.postcall.cdi.DeliveryFailure} event; the webhook's answer does not change.</li>
  * </ol>
  *
- * <p>An asynchronous observer may run after the response was sent, when the servlet has already deleted a body
- * it buffered in a temporary file (bodies over its {@code memory-threshold}, typically audio). For such a body,
- * and only when an asynchronous observer matches, the dispatcher copies the body to a temporary file of its own,
- * hands the asynchronous observers an equal event read from that copy, and deletes the copy once they have all
- * returned. Bodies held in memory are shared: the asynchronous observers get the very event the synchronous ones
- * got.
+ * <p>An asynchronous observer may run after the response was sent, when the request's hold on the body has ended
+ * (a body over the servlet's {@code memory-threshold}, typically audio, lives in a temporary file). The
+ * asynchronous observers keep the body until the last of them has returned (the event's
+ * {@link dev.postcall.PostCallEvent#retain()}): they get the very event the synchronous ones got, never a copy, and
+ * the file is deleted once the request and all of them are done. {@link dev.postcall.PostCallEvent#answered()}
+ * tells one that wants to wait for the answer when it has been sent.
  *
  * <h2>Finding the container</h2>
  * The {@code BeanManager} is looked up on first use with {@link jakarta.enterprise.inject.spi.CDI#current()}, and

@@ -1,7 +1,6 @@
 package dev.postcall.internal.cdi;
 
 import dev.postcall.BodySource;
-import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
 import dev.postcall.cdi.Agent;
 import dev.postcall.cdi.DeliveryFailure;
@@ -10,12 +9,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.ObserverException;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.ObserverMethod;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.annotation.Annotation;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -57,9 +51,6 @@ public final class CdiEventHandler implements PostCallEventHandler {
 
     private record Route(Event<PostCallEvent> event, boolean hasAsyncObservers) {
     }
-
-    /** Only needed when an asynchronous observer gets a copy of a body held in a file. */
-    private volatile EventParser parser;
 
     /** Creates the dispatcher; the servlet does this through {@link java.util.ServiceLoader}. */
     public CdiEventHandler() {
@@ -106,29 +97,26 @@ public final class CdiEventHandler implements PostCallEventHandler {
         return route;
     }
 
-    /** Never throws: the synchronous observers succeeded, so the webhook has been handled. */
+    /**
+     * Never throws: the synchronous observers succeeded, so the webhook has been handled. The asynchronous
+     * observers get the very event the synchronous ones got and may run after the answer, when the request's hold
+     * on the body has ended: they keep the body (a temp file for a large one) until the last of them returned.
+     */
     private void fireAsync(BeanManager manager, PostCallEvent event, Event<PostCallEvent> selected) {
-        Path copy = null;
+        BodySource.Lease lease = null;
         try {
-            PostCallEvent delivered = event;
-            if (event.body().inMemoryBytes() == null) {
-                // a body the servlet buffered in a file is deleted when the request ends, likely before an
-                // asynchronous observer reads it; give those observers an event over a copy of their own
-                copy = Files.createTempFile("postcall-async-", ".body");
-                try (InputStream in = event.body().openStream()) {
-                    Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-                }
-                delivered = parser().parse(BodySource.ofFile(copy));
-            }
-            Path ownCopy = copy;
-            selected.fireAsync(delivered).whenComplete((done, failure) -> {
-                deleteQuietly(ownCopy);
+            lease = event.retain();
+            BodySource.Lease held = lease;
+            selected.fireAsync(event).whenComplete((done, failure) -> {
+                held.close();
                 if (failure != null) {
                     reportAsyncFailure(manager, event, failure);
                 }
             });
-        } catch (Exception e) {
-            deleteQuietly(copy);
+        } catch (RuntimeException e) {
+            if (lease != null) {
+                lease.close();
+            }
             reportAsyncFailure(manager, event, e);
         }
     }
@@ -162,27 +150,6 @@ public final class CdiEventHandler implements PostCallEventHandler {
             }
         }
         return false;
-    }
-
-    private EventParser parser() {
-        EventParser found = parser;
-        if (found == null) {
-            found = new EventParser();
-            parser = found;
-        }
-        return found;
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not delete the temporary copy {0} of a webhook body: {1}",
-                    file, e.getClass().getName());
-        }
     }
 
     private static Exception unwrap(ObserverException e) {

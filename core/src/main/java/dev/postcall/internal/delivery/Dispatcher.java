@@ -1,6 +1,5 @@
 package dev.postcall.internal.delivery;
 
-import dev.postcall.MalformedDataException;
 import dev.postcall.PostCallEvent;
 import dev.postcall.internal.inbox.DeliveryRecord;
 import dev.postcall.internal.inbox.InboxStore;
@@ -8,7 +7,6 @@ import dev.postcall.internal.inbox.InboxEntry;
 import dev.postcall.spi.DeliveryKey;
 import dev.postcall.spi.DeliveryLedger;
 import dev.postcall.spi.DeliveryLedger.DeliveryInProgressException;
-import dev.postcall.spi.PostCallEventHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -41,8 +39,8 @@ public final class Dispatcher {
         /** The handler failed and there is no inbox: unless the sender retries, the delivery is lost. */
         FAILED,
         /**
-         * The event's {@code data} does not fit the model (a handler's {@code report()} or {@code data()} threw
-         * {@link MalformedDataException}); it is kept in the inbox's {@code failed/} so an upgrade can replay it.
+         * The event's {@code data} does not fit the model (see {@link HandlerRunner.Result#MALFORMED}); it is kept in
+         * the inbox's {@code failed/} so an upgrade can replay it.
          */
         MALFORMED_KEPT,
         /** The event's {@code data} does not fit the model, and there is no inbox to keep it in. */
@@ -75,14 +73,14 @@ public final class Dispatcher {
     }
 
     /**
-     * Delivers one event: claim it in the ledger, write it to the inbox, run the handler, record the outcome.
+     * Delivers one event: claim it in the ledger, keep it in the inbox, run the handlers, record the outcome.
      *
      * @param signatureTimestamp the signature header's {@code t}, kept with the inbox entry
      * @param contentType        the request's content type, kept with the inbox entry; may be {@code null}
      * @throws InterruptedException when the thread is interrupted while waiting for a concurrent delivery
      */
     public Outcome deliver(PostCallEvent event, long signatureTimestamp, String contentType,
-                           PostCallEventHandler handler) throws InterruptedException {
+                           HandlerRunner handlers) throws InterruptedException {
         DeliveryKey key = ledger == null ? null : DeliveryKey.of(event);
         DeliveryLedger.Claim claim;
         if (key == null) {
@@ -112,54 +110,52 @@ public final class Dispatcher {
                 return Outcome.INBOX_UNAVAILABLE;
             }
         }
-        try {
-            handler.handle(event);
-        } catch (Exception | LinkageError | AssertionError e) {
-            claim.failed();
-            return failed(event, entry, malformed(e));
-        }
+        return switch (handlers.run(event)) {
+            case HANDLED -> handled(claim, entry);
+            case FAILED -> failed(event, claim, entry, Outcome.FAILED, Outcome.FAILED_KEPT);
+            case MALFORMED -> failed(event, claim, entry, Outcome.MALFORMED, Outcome.MALFORMED_KEPT);
+        };
+    }
+
+    private static Outcome handled(DeliveryLedger.Claim claim, InboxEntry entry) {
         claim.done();
         if (entry != null) {
-            try {
-                entry.remove();
-            } catch (IOException e) {
-                // handled all the same; a leftover would be replayed twice, so say so loudly
-                LOG.log(Level.ERROR, "postcall inbox: handled entry {0} could not be removed ({1}); remove it by"
-                        + " hand or it will be recovered into failed/ at the next start", entry.id(), e.toString());
-            }
+            remove(entry);
         }
         return Outcome.HANDLED;
     }
 
-    private Outcome failed(PostCallEvent event, InboxEntry entry, boolean malformed) {
-        String what = malformed ? "its data does not fit the model" : "a handler failed";
+    private static Outcome failed(PostCallEvent event, DeliveryLedger.Claim claim, InboxEntry entry, Outcome lost,
+            Outcome kept) {
+        claim.failed();
         if (entry == null) {
-            if (malformed) {
-                LOG.log(Level.WARNING, "{0} of conversation {1} not handled: {2}", event.type(),
-                        event.conversationId(), what);
-            }
-            return malformed ? Outcome.MALFORMED : Outcome.FAILED;
+            return lost;
         }
-        try {
-            InboxEntry kept = entry.moveToFailed();
-            LOG.log(Level.ERROR, "{0} of conversation {1} not handled ({2}); the delivery is kept as {3} for replay",
-                    event.type(), event.conversationId(), what, kept.directory());
-        } catch (IOException e) {
-            // it stays in incoming/, which the next start moves to failed/: still not lost
-            LOG.log(Level.ERROR, "{0} of conversation {1} not handled ({2}); moving {3} to failed/ failed too ({4});"
-                    + " it is recovered at the next start", event.type(), event.conversationId(), what, entry.id(),
-                    e.getClass().getName());
-        }
-        return malformed ? Outcome.MALFORMED_KEPT : Outcome.FAILED_KEPT;
+        keep(event, entry);
+        return kept;
     }
 
-    /** Whether a handler failed because the event's data does not fit the model, rather than on its own account. */
-    private static boolean malformed(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof MalformedDataException) {
-                return true;
-            }
+    private static void remove(InboxEntry entry) {
+        try {
+            entry.remove();
+        } catch (IOException e) {
+            // handled all the same; a leftover would be replayed twice, so say so loudly
+            LOG.log(Level.ERROR, "postcall inbox: handled entry {0} could not be removed ({1}); remove it by"
+                    + " hand or it will be recovered into failed/ at the next start", entry.id(), e.toString());
         }
-        return false;
+    }
+
+    /** The handlers failed (and said why, in the log): the entry moves to {@code failed/} for replay. */
+    private static void keep(PostCallEvent event, InboxEntry entry) {
+        try {
+            InboxEntry kept = entry.moveToFailed();
+            LOG.log(Level.WARNING, "{0} of conversation {1} not handled; the delivery is kept as {2} for replay",
+                    event.type(), event.conversationId(), kept.directory());
+        } catch (IOException e) {
+            // it stays in incoming/, which the next start moves to failed/: still not lost
+            LOG.log(Level.ERROR, "{0} of conversation {1} not handled; moving {2} to failed/ failed ({3}); it is"
+                    + " recovered at the next start", event.type(), event.conversationId(), entry.id(),
+                    e.getClass().getName());
+        }
     }
 }

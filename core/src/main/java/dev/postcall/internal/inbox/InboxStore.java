@@ -1,6 +1,7 @@
 package dev.postcall.internal.inbox;
 
 import dev.postcall.BodySource;
+import dev.postcall.internal.body.HeldBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,7 +102,8 @@ public final class InboxStore {
 
     /**
      * Writes a delivery to {@code incoming/}: into {@code tmp/} first, each file forced to disk, then renamed
-     * atomically, so {@code incoming/} never holds a partial entry.
+     * atomically, so {@code incoming/} never holds a partial entry. A {@link HeldBody} in a temp file on the same
+     * file system gives its file to the entry (forced, then renamed) instead of being copied.
      *
      * @throws IOException when the disk is full, the directory is not writable, or anything else fails; nothing is
      *                     left behind and the delivery must not be dispatched
@@ -111,8 +113,12 @@ public final class InboxStore {
         Path staging = tmp.resolve(id);
         try {
             Files.createDirectory(staging);
-            try (InputStream in = body.openStream()) {
-                writeDurably(staging.resolve(BODY), in);
+            Path bodyFile = staging.resolve(BODY);
+            // a body the servlet spilled to a temp file on this file system is moved in, durably, not copied
+            if (!(body instanceof HeldBody held && held.moveFileTo(bodyFile))) {
+                try (InputStream in = body.openStream()) {
+                    writeDurably(bodyFile, in);
+                }
             }
             try (InputStream in = record.toProperties()) {
                 writeDurably(staging.resolve(META), in);

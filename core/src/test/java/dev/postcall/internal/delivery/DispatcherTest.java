@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,7 +39,7 @@ class DispatcherTest {
     }
 
     Outcome deliver(Dispatcher d, PostCallEvent e, PostCallEventHandler h) throws InterruptedException {
-        return d.deliver(e, 1761400005L, "application/json", h);
+        return d.deliver(e, 1761400005L, "application/json", new HandlerRunner(List.of(List.of(h))));
     }
 
     @Test
