@@ -1,12 +1,12 @@
 package dev.postcall.model;
 
+import dev.postcall.internal.json.Numbers;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,21 +37,15 @@ final class JsonText {
         return object == null ? null : text(object.get(name));
     }
 
-    /** A whole number from a JSON number or numeric string ({@code 486}, {@code 486.0}, {@code "486"}), else null. */
+    /**
+     * A whole number from a JSON number or numeric string ({@code 486}, {@code 486.0}, {@code "486"}) under the
+     * model's one number policy ({@link Numbers}), else null.
+     */
     static Integer integer(JsonValue value) {
-        String text = value instanceof JsonNumber ? value.toString() : text(value);
-        if (text == null || text.isBlank()) {
-            return null;
+        if (value instanceof JsonNumber) {
+            return Numbers.wholeInt(((JsonNumber) value).bigDecimalValue());
         }
-        try {
-            BigDecimal number = new BigDecimal(text.strip());
-            if (number.precision() - number.scale() > 10) {
-                return null;
-            }
-            return number.stripTrailingZeros().intValueExact();
-        } catch (NumberFormatException | ArithmeticException e) {
-            return null;
-        }
+        return value instanceof JsonString ? Numbers.wholeInt(Numbers.parse(((JsonString) value).getString())) : null;
     }
 
     /** String values as JSON strings (null stays null), in order; {@code null} for an empty map. */

@@ -4,7 +4,6 @@ package dev.postcall.internal.json;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 
 /**
  * Streaming reads of a webhook body that never build its large strings: the envelope, a base64 string value
@@ -260,20 +259,7 @@ public final class BodyJson {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException notPlain) {
-            try {
-                BigDecimal d = new BigDecimal(text);
-                if (d.signum() == 0) {
-                    return 0L;
-                }
-                // refuse huge exponents before any arithmetic expands them
-                if (d.precision() - d.scale() > 19) {
-                    return null;
-                }
-                d = d.stripTrailingZeros();
-                return d.scale() > 0 ? null : d.longValueExact();
-            } catch (NumberFormatException | ArithmeticException e) {
-                return null;
-            }
+            return Numbers.whole(Numbers.parse(text));
         }
     }
 
