@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one number policy of {@code dev.postcall.model}'s documentation, applied everywhere a number is read: the
@@ -19,6 +22,12 @@ class NumberPolicyTest {
 
     private PostCallEvent parse(String body) throws MalformedEventException {
         return parser.parse(BodySource.ofBytes(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The six inputs and the whole number each holds, {@code null} for none. */
+    static Stream<Arguments> wholeNumbers() {
+        return Stream.of(Arguments.of("22", 22L), Arguments.of("22.0", 22L), Arguments.of("\"22\"", 22L),
+                Arguments.of("22.5", null), Arguments.of("1e3", 1000L), Arguments.of("\"abc\"", null));
     }
 
     @ParameterizedTest(name = "{0} -> whole {1}, decimal {2}")
@@ -43,30 +52,16 @@ class NumberPolicyTest {
     }
 
     @ParameterizedTest(name = "sip_status_code {0} -> {1}")
-    @CsvSource(delimiter = '|', nullValues = "-", value = {
-            "22     | 22",
-            "22.0   | 22",
-            "'\"22\"' | 22",
-            "22.5   | -",
-            "1e3    | 1000",
-            "'\"abc\"' | -",
-    })
-    void wholeNumbersTheFailureMetadataReadsFromJsonP(String json, Integer whole) throws Exception {
+    @MethodSource("wholeNumbers")
+    void wholeNumbersTheFailureMetadataReadsFromJsonP(String json, Long whole) throws Exception {
         CallInitiationFailureEvent event = (CallInitiationFailureEvent) parse("{\"type\":\"call_initiation_failure\","
                 + "\"event_timestamp\":1,\"data\":{\"metadata\":{\"type\":\"sip\",\"body\":{\"sip_status_code\":"
                 + json + "}}}}");
-        assertThat(event.sipStatusCode()).isEqualTo(whole);
+        assertThat(event.sipStatusCode()).isEqualTo(whole == null ? null : whole.intValue());
     }
 
     @ParameterizedTest(name = "event_timestamp {0} -> {1}")
-    @CsvSource(delimiter = '|', nullValues = "-", value = {
-            "22     | 22",
-            "22.0   | 22",
-            "'\"22\"' | 22",
-            "22.5   | -",
-            "1e3    | 1000",
-            "'\"abc\"' | -",
-    })
+    @MethodSource("wholeNumbers")
     void theEnvelopeTimestampRefusesTheEventInsteadOfReadingNull(String json, Long whole) throws Exception {
         String body = "{\"type\":\"x\",\"event_timestamp\":" + json + ",\"data\":{}}";
         if (whole == null) {

@@ -10,8 +10,11 @@ import java.util.Map;
 
 /**
  * Binds a failure's {@code metadata} ({@code {type, body}}) and reads {@code body} by {@code type}, leniently:
- * numbers may come as strings and strings as numbers; writes it back as {@code {type, body}}. Internal to postcall;
- * public only so JSON-B can create it.
+ * numbers may come as strings and strings as numbers; writes it back as {@code {type, body}}.
+ * Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the
+ * Javadoc.
+ *
+ * @hidden
  */
 public final class FailureMetadataAdapter implements JsonbAdapter<FailureMetadata, FailureMetadataAdapter.AnyMetadata> {
 
@@ -21,6 +24,8 @@ public final class FailureMetadataAdapter implements JsonbAdapter<FailureMetadat
 
     /**
      * The metadata as sent. Internal.
+     *
+     * @hidden
      *
      * @param type tag
      * @param body the provider's fields

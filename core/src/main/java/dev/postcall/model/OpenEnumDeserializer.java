@@ -12,7 +12,9 @@ import java.lang.reflect.Type;
 
 /**
  * Binds any JSON value to an {@link OpenEnum}: a string's text, or another value's JSON form, is kept as the raw
- * value; JSON null gives {@code null}. Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the Javadoc.
+ * value; JSON null gives {@code null}.
+ * Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the
+ * Javadoc.
  *
  * @hidden
  */

@@ -5,8 +5,11 @@ import jakarta.json.bind.serializer.SerializationContext;
 import jakarta.json.stream.JsonGenerator;
 
 /**
- * Writes an {@link OpenEnum} as its raw string, so the model serializes back to the sender's shape. Internal to
- * postcall; public only so JSON-B can create it.
+ * Writes an {@link OpenEnum} as its raw string, so the model serializes back to the sender's shape.
+ * Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the
+ * Javadoc.
+ *
+ * @hidden
  */
 public final class OpenEnumSerializer implements JsonbSerializer<OpenEnum<?>> {
 

@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * Binds {@code metadata.phone_call} through one record holding every variant's members, then picks the variant by
- * {@code type}; writes a variant back the same way. Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the Javadoc.
+ * {@code type}; writes a variant back the same way.
+ * Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the
+ * Javadoc.
  *
  * @hidden
  */
@@ -21,6 +23,8 @@ public final class PhoneCallAdapter implements JsonbAdapter<PhoneCall, PhoneCall
 
     /**
      * Every member any variant of {@code phone_call} has. Internal.
+     *
+     * @hidden
      *
      * @param type                      tag
      * @param direction                 all

@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * Binds {@code tool_details} through one record holding every variant's members, then picks the variant by
- * {@code type}; writes a variant back the same way. Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the Javadoc.
+ * {@code type}; writes a variant back the same way.
+ * Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the
+ * Javadoc.
  *
  * @hidden
  */
@@ -23,6 +25,8 @@ public final class ToolDetailsAdapter implements JsonbAdapter<ToolDetails, ToolD
 
     /**
      * Every member any variant of {@code tool_details} has. Internal.
+     *
+     * @hidden
      *
      * @param type                    tag
      * @param method                  webhook

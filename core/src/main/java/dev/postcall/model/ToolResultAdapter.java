@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * Binds a tool result through one record holding every variant's members, then picks the variant by {@code type};
- * writes a variant back the same way. Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the Javadoc.
+ * writes a variant back the same way.
+ * Internal to postcall, public only because JSON-B creates it (Yasson refuses non-public classes); left out of the
+ * Javadoc.
  *
  * @hidden
  */
@@ -19,6 +21,8 @@ public final class ToolResultAdapter implements JsonbAdapter<ToolResult, ToolRes
 
     /**
      * Every member any variant of a tool result has. Internal.
+     *
+     * @hidden
      *
      * @param type                    tag
      * @param requestId               common

@@ -45,12 +45,13 @@ public final class Numbers {
         if (d.precision() - d.scale() > 19) {
             return null;
         }
-        BigDecimal stripped = d.stripTrailingZeros();
-        if (stripped.scale() > 0) {
+        // the common case, an integer as written, needs no stripping (which divides by ten for every zero)
+        BigDecimal whole = d.scale() <= 0 ? d : d.stripTrailingZeros();
+        if (whole.scale() > 0) {
             return null;
         }
         try {
-            return stripped.longValueExact();
+            return whole.longValueExact();
         } catch (ArithmeticException e) {
             return null;
         }

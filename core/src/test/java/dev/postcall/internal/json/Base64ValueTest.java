@@ -18,7 +18,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class Base64ValueStreamTest {
+class Base64ValueTest {
 
     /** Decodes the JSON string value that starts the text (after its quote), reading in chunks of {@code chunk}. */
     private static byte[] decode(String jsonValue, int chunk) throws IOException {
