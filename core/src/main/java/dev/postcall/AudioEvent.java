@@ -1,7 +1,7 @@
 package dev.postcall;
 
-import dev.postcall.json.BodyJson;
-import dev.postcall.json.Envelope;
+import dev.postcall.internal.json.BodyJson;
+import dev.postcall.internal.json.Envelope;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@code post_call_audio} webhook: the call's MP3. The audio is never held as one String or array; it is
@@ -28,8 +29,8 @@ public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
     /** The read size of {@link #saveTo} for a body over this size. */
     private static final int SAVE_BUFFER = 192 * 1024;
 
-    AudioEvent(Envelope envelope, BodySource body) {
-        super(envelope, body);
+    AudioEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
+        super(envelope, bytes, body, answered);
     }
 
     /**
@@ -39,7 +40,7 @@ public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
      * @throws IOException when the body cannot be read; reading throws it when the value turns out not to be base64
      */
     public InputStream openStream() throws IOException {
-        return BodyJson.openBase64String(body, envelope.audioStart());
+        return BodyJson.openBase64String(bytes, envelope.audioStart());
     }
 
     /**

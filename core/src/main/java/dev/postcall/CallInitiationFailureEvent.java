@@ -1,9 +1,10 @@
 package dev.postcall;
 
-import dev.postcall.json.Envelope;
+import dev.postcall.internal.json.Envelope;
 import dev.postcall.model.CallInitiationFailureData;
 import dev.postcall.model.CallInitiationFailureData.FailureMetadata;
 import dev.postcall.model.FailureReason;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@code call_initiation_failure} webhook: an outbound call that never connected (busy, no answer), with the
@@ -25,8 +26,9 @@ public final class CallInitiationFailureEvent extends EnvelopeEvent implements P
 
     private final CallInitiationFailureData data;
 
-    CallInitiationFailureEvent(Envelope envelope, BodySource body, CallInitiationFailureData data) {
-        super(envelope, body);
+    CallInitiationFailureEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
+            CallInitiationFailureData data) {
+        super(envelope, bytes, body, answered);
         this.data = data;
     }
 

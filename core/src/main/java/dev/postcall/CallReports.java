@@ -8,6 +8,7 @@ import dev.postcall.model.ConversationAnalysis.DataCollectionResult;
 import dev.postcall.model.ConversationAnalysis.EvaluationResult;
 import dev.postcall.model.ConversationInitiationClientData;
 import dev.postcall.model.ConversationMetadata;
+import dev.postcall.model.EvaluationSuccessResult;
 import dev.postcall.model.OpenEnum;
 import dev.postcall.model.PhoneCall;
 import dev.postcall.model.TranscriptionData;
@@ -119,7 +120,14 @@ final class CallReports {
         return Instant.ofEpochSecond(epochSeconds);
     }
 
-    private static Outcome outcome(OpenEnum<Outcome> value) {
-        return value == null ? Outcome.UNKNOWN : value.value();
+    private static Outcome outcome(OpenEnum<EvaluationSuccessResult> value) {
+        if (value == null) {
+            return Outcome.UNKNOWN;
+        }
+        return switch (value.value()) {
+            case SUCCESS -> Outcome.SUCCESS;
+            case FAILURE -> Outcome.FAILURE;
+            case UNKNOWN -> Outcome.UNKNOWN;
+        };
     }
 }

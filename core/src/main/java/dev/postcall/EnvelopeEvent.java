@@ -1,6 +1,8 @@
 package dev.postcall;
 
-import dev.postcall.json.Envelope;
+import dev.postcall.internal.json.Envelope;
+
+import java.util.concurrent.CompletionStage;
 
 /**
  * What every event holds: the envelope read by the streaming scan and the verified body. The four public event
@@ -10,10 +12,15 @@ abstract class EnvelopeEvent {
 
     final Envelope envelope;
     final BodySource body;
+    /** The body as the JSON internals read it. */
+    final BodyBytes bytes;
+    private final CompletionStage<Void> answered;
 
-    EnvelopeEvent(Envelope envelope, BodySource body) {
+    EnvelopeEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
         this.envelope = envelope;
+        this.bytes = bytes;
         this.body = body;
+        this.answered = answered;
     }
 
     /** The envelope's {@code type}, exactly as sent. */
@@ -39,6 +46,16 @@ abstract class EnvelopeEvent {
     /** The verified body, byte for byte as received; re-readable. */
     public BodySource body() {
         return body;
+    }
+
+    /** Keeps the body readable until the lease is closed; see {@link PostCallEvent#retain()}. */
+    public BodySource.Lease retain() {
+        return body.retain();
+    }
+
+    /** Completes once the delivery's answer was sent; see {@link PostCallEvent#answered()}. */
+    public CompletionStage<Void> answered() {
+        return answered;
     }
 
     /** The class, type, conversation and timestamp; never payload content. */

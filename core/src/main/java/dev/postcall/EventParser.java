@@ -1,11 +1,14 @@
 package dev.postcall;
 
-import dev.postcall.json.BodyJson;
-import dev.postcall.json.Envelope;
-import dev.postcall.json.ModelJson;
+import dev.postcall.internal.json.BodyJson;
+import dev.postcall.internal.json.Envelope;
+import dev.postcall.internal.json.JsonFormatException;
+import dev.postcall.internal.json.ModelJson;
 import dev.postcall.model.CallInitiationFailureData;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Parses a verified webhook body into its typed {@link PostCallEvent}. Thread-safe; create one and share it.
@@ -27,6 +30,9 @@ public final class EventParser {
     /** The {@code type} of a call initiation failure webhook. */
     public static final String CALL_INITIATION_FAILURE = "call_initiation_failure";
 
+    private static final CompletionStage<Void> NO_ANSWER = CompletableFuture.<Void>completedFuture(null)
+            .minimalCompletionStage();
+
     private final ModelJson json = new ModelJson();
 
     /** Creates a parser (its JSON-B instance is built lazily, once). */
@@ -45,26 +51,45 @@ public final class EventParser {
      * @throws IllegalStateException   when no JSON-B implementation is available (a deployment problem)
      */
     public PostCallEvent parse(BodySource body) throws MalformedEventException {
+        return parse(body, NO_ANSWER);
+    }
+
+    /**
+     * {@link #parse(BodySource)} for a delivery whose answer is still to be sent: the event's
+     * {@link PostCallEvent#answered()} is {@code answered}. For an integration that answers the sender itself and
+     * completes {@code answered} once it has.
+     *
+     * @throws MalformedEventException as {@link #parse(BodySource)} does
+     */
+    public PostCallEvent parse(BodySource body, CompletionStage<Void> answered) throws MalformedEventException {
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(answered, "answered");
+        BodyBytes bytes = new BodyBytes(body);
         Envelope envelope;
         try {
-            envelope = BodyJson.readEnvelope(body);
+            envelope = BodyJson.readEnvelope(bytes);
+        } catch (JsonFormatException e) {
+            throw BodyBytes.malformed(e);
         } catch (RuntimeException e) {
             throw new MalformedEventException("could not read the envelope", e);
         }
         switch (envelope.type()) {
             case TRANSCRIPTION:
-                return new TranscriptionEvent(envelope, body, json);
+                return new TranscriptionEvent(envelope, bytes, body, answered, json);
             case AUDIO:
                 if (envelope.audioStart() < 0) {
                     throw new MalformedEventException("a post_call_audio event without a 'data.full_audio' string");
                 }
-                return new AudioEvent(envelope, body);
+                return new AudioEvent(envelope, bytes, body, answered);
             case CALL_INITIATION_FAILURE:
-                return new CallInitiationFailureEvent(envelope, body, json.read(body, envelope.dataStart(),
-                        envelope.dataEnd(), CallInitiationFailureData.class));
+                try {
+                    return new CallInitiationFailureEvent(envelope, bytes, body, answered, json.read(bytes,
+                            envelope.dataStart(), envelope.dataEnd(), CallInitiationFailureData.class));
+                } catch (JsonFormatException e) {
+                    throw BodyBytes.malformed(e);
+                }
             default:
-                return new UnknownEvent(envelope, body);
+                return new UnknownEvent(envelope, bytes, body, answered);
         }
     }
 }

@@ -30,4 +30,34 @@ public sealed interface PostCallEvent
 
     /** The verified body, byte for byte as received; re-readable. */
     BodySource body();
+
+    /**
+     * Keeps this event's body readable until the returned lease is closed, for work that goes on after the handler
+     * returned (another thread, after the answer). A body postcall's servlet buffered in a temp file is otherwise
+     * deleted when the request ends. Call it while the event is being handled, on that thread; then close the lease
+     * where the work ends, once (closing it again does nothing). Same as {@code body().retain()}.
+     *
+     * <pre>{@code
+     * public void handle(PostCallEvent event) {
+     *     BodySource.Lease lease = event.retain();
+     *     executor.execute(() -> {
+     *         try (lease) {
+     *             event.answered().toCompletableFuture().join();   // optional: after the sender has its answer
+     *             archive(event);
+     *         }
+     *     });
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the body was released already (the request ended before the call)
+     */
+    BodySource.Lease retain();
+
+    /**
+     * Completes once the answer to the delivery that carried this event has been sent: when postcall's servlet
+     * has written its response, whatever its status. An event you parsed yourself with
+     * {@link EventParser#parse(BodySource)} has no answer to wait for: the stage is complete already. Never
+     * completes exceptionally.
+     */
+    java.util.concurrent.CompletionStage<Void> answered();
 }

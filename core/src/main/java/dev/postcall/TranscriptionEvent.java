@@ -1,10 +1,12 @@
 package dev.postcall;
 
-import dev.postcall.json.BodyJson;
-import dev.postcall.json.Envelope;
-import dev.postcall.json.ModelJson;
-import dev.postcall.json.ReportParts;
+import dev.postcall.internal.json.BodyJson;
+import dev.postcall.internal.json.Envelope;
+import dev.postcall.internal.json.JsonFormatException;
+import dev.postcall.internal.json.ModelJson;
+import dev.postcall.internal.report.ReportParts;
 import dev.postcall.model.TranscriptionData;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@code post_call_transcription} webhook: the whole conversation (transcript, metadata, analysis, collected
@@ -35,8 +37,9 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
     /** A {@link CallReport}, or the {@link MalformedEventException} building it gave; null until asked for. */
     private volatile Object report;
 
-    TranscriptionEvent(Envelope envelope, BodySource body, ModelJson json) {
-        super(envelope, body);
+    TranscriptionEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
+            ModelJson json) {
+        super(envelope, bytes, body, answered);
         this.json = json;
     }
 
@@ -52,9 +55,9 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
                 d = data;
                 if (d == null) {
                     try {
-                        d = json.read(body, envelope.dataStart(), envelope.dataEnd(), TranscriptionData.class);
-                    } catch (MalformedEventException e) {
-                        d = e;
+                        d = json.read(bytes, envelope.dataStart(), envelope.dataEnd(), TranscriptionData.class);
+                    } catch (JsonFormatException e) {
+                        d = BodyBytes.malformed(e);
                     }
                     data = d;
                 }
@@ -95,17 +98,17 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
             try {
                 String userId = null;
                 if (parts.userIdStart() >= 0) {
-                    userId = BodyJson.readStringAt(body, parts.userIdStart(), MAX_USER_ID_BYTES);
+                    userId = BodyJson.readStringAt(bytes, parts.userIdStart(), MAX_USER_ID_BYTES);
                 }
                 if (userId != null || parts.userIdStart() < 0) {
-                    ReportParts read = ReportParts.read(json, body, parts);
+                    ReportParts read = ReportParts.read(json, bytes, parts);
                     return CallReports.of(envelope.agentId(), envelope.conversationId(), userId,
                             read.metadata() == null ? null : read.metadata().toModel(), read.analysis(),
                             read.conversationInitiationClientData() == null
                                     ? null : read.conversationInitiationClientData().toModel(),
                             parts.turnCount());
                 }
-            } catch (MalformedEventException e) {
+            } catch (JsonFormatException e) {
                 // the whole binding below gives the answer the model gives, whatever it is
             }
         }

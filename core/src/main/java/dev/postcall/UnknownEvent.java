@@ -1,10 +1,11 @@
 package dev.postcall;
 
-import dev.postcall.json.Envelope;
+import dev.postcall.internal.json.Envelope;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A verified webhook whose {@code type} postcall does not model (a type the sender added later). It is
@@ -21,8 +22,8 @@ import java.io.UncheckedIOException;
 public final class UnknownEvent extends EnvelopeEvent implements PostCallEvent {
 
 
-    UnknownEvent(Envelope envelope, BodySource body) {
-        super(envelope, body);
+    UnknownEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
+        super(envelope, bytes, body, answered);
     }
 
     /**

@@ -113,6 +113,10 @@ public final class LoadServer {
                 ServletHolder servlet = new ServletHolder(PostCallWebhookServlet.class);
                 // wrk repeats one body: with the ledger on, every request after the first is a duplicate
                 servlet.setInitParameter("delivery-ledger", "off");
+                String inbox = System.getProperty("postcall.bench.inboxDir");
+                if (inbox != null) {
+                    servlet.setInitParameter("inbox-dir", inbox);
+                }
                 servlet.setInitOrder(1);
                 context.addServlet(servlet, PATH);
                 break;
@@ -241,7 +245,20 @@ public final class LoadServer {
                     .append(" heapPeak=").append(PEAK.get())
                     .append(" heapUsed=").append(MEMORY.getHeapMemoryUsage().getUsed())
                     .append(" heapMax=").append(MEMORY.getHeapMemoryUsage().getMax())
-                    .append(" calls=").append(CallObserver.CALLS.sum());
+                    .append(" calls=").append(CallObserver.CALLS.sum())
+                    .append(" asyncAudioBytes=").append(CallObserver.ASYNC_AUDIO_BYTES.sum());
+            try {
+                // bytes this process wrote (wchar: every write call, sockets included), sent to storage
+                // (write_bytes: counted when the page is dirtied) and dropped before writeback (cancelled)
+                for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                    if (line.startsWith("wchar:") || line.startsWith("write_bytes:")
+                            || line.startsWith("cancelled_write_bytes:")) {
+                        out.append(' ').append(line.replace(": ", "="));
+                    }
+                }
+            } catch (IOException e) {
+                out.append(" (no /proc/self/io)");
+            }
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                     if (line.startsWith("VmHWM:") || line.startsWith("VmRSS:")) {

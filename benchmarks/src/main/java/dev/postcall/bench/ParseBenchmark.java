@@ -92,7 +92,8 @@ public class ParseBenchmark {
                 .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
         tokens = Json.createParserFactory(Map.of());
         readers = Json.createReaderFactory(Map.of());
-        dev.postcall.json.Envelope envelope = dev.postcall.json.BodyJson.readEnvelope(BodySource.ofBytes(body));
+        dev.postcall.internal.json.Envelope envelope = dev.postcall.internal.json.BodyJson.readEnvelope(
+                dev.postcall.internal.json.JsonBytes.of(body));
         dataStart = (int) envelope.dataStart();
         dataEnd = (int) envelope.dataEnd();
         if (yassonReportView().metadata() == null) {

@@ -1,24 +1,61 @@
 /**
  * Delivers verified ElevenLabs post-call webhooks as typed CDI events.
  *
- * <p>Add {@code postcall-cdi} to a WAR that uses {@code postcall-servlet} and observe the events:
- *
+ * <p>Putting {@code postcall-cdi} beside {@code postcall-servlet} in the WAR is all it takes: the servlet finds
+ * postcall's CDI handler through {@code META-INF/services}, and the application needs no producer and no
+ * registration code.
  * <pre>{@code
  * @ApplicationScoped
  * class Calls {
  *     void onCall(@Observes TranscriptionEvent call) { ... call.report() ... }
- *     void onAny(@Observes PostCallEvent event) { ... }
- *     void onOne(@Observes @Agent("agent_7f3a") TranscriptionEvent call) { ... }
+ *     void onAudio(@Observes AudioEvent audio) { ... audio.saveTo(...) ... }
+ *     void onFailure(@Observes CallInitiationFailureEvent failure) { ... }
+ *     void onAny(@Observes PostCallEvent event) { ... }                 // every type, unknown ones too
+ *     void onOne(@Observes @Agent("agent_7f3a") TranscriptionEvent c) { ... }
  *     void later(@ObservesAsync TranscriptionEvent call) { ... }
  * }
  * }</pre>
  *
- * <p>Synchronous observers run on the request thread, ordered by {@code @jakarta.annotation.Priority} on the
- * observed parameter (lower first, the CDI default being {@code Interceptor.Priority.APPLICATION + 500}); the
- * first one that throws fails the delivery and the webhook gets the servlet's failure answer. Asynchronous
- * observers run afterwards; their failures are logged and fired as {@link dev.postcall.cdi.DeliveryFailure}.
- * {@link dev.postcall.cdi.CdiEventDispatcher} describes the rules in full.
+ * <h2>How an event is delivered</h2>
+ * <ol>
+ *   <li>The event is fired once with its runtime type ({@code TranscriptionEvent}, {@code AudioEvent},
+ *   {@code CallInitiationFailureEvent} or {@code UnknownEvent}) and, when the payload names an agent, the
+ *   qualifier {@code @Agent(agentId)}. Each matching observer is notified exactly once: observers of the type, of
+ *   {@code PostCallEvent}, and of the type qualified with that agent.</li>
+ *   <li>Synchronous ({@code @Observes}) observers run first, on the request thread, in the order of
+ *   {@code @jakarta.annotation.Priority} on the observed parameter (lower values first; observers without it run
+ *   as {@code Interceptor.Priority.APPLICATION + 500}), as the CDI specification defines. If one throws, the
+ *   remaining ones are not called, no asynchronous observer is notified, and the delivery fails with what the
+ *   observer threw: the servlet then answers with its failure answer (500, or 200 with the event kept under the
+ *   inbox's {@code failed/} folder).</li>
+ *   <li>Then the event is fired to {@code @ObservesAsync} observers and the handler returns without waiting.
+ *   When one of them throws, the failure is logged (event type and conversation id only) and fired as a
+ *   {@link dev.postcall.cdi.DeliveryFailure} event; the webhook's answer does not change.</li>
+ * </ol>
  *
- * <p>The jar holds no {@code beans.xml} and no beans; it works with any bean discovery mode of the host.
+ * <p>An asynchronous observer may run after the response was sent, when the request's hold on the body has ended
+ * (a body over the servlet's {@code memory-threshold}, typically audio, lives in a temporary file). The
+ * asynchronous observers keep the body until the last of them has returned (the event's
+ * {@link dev.postcall.PostCallEvent#retain()}): they get the very event the synchronous ones got, never a copy, and
+ * the file is deleted once the request and all of them are done. {@link dev.postcall.PostCallEvent#answered()}
+ * tells one that wants to wait for the answer when it has been sent.
+ *
+ * <h2>Finding the container</h2>
+ * The {@code BeanManager} is looked up on first use with {@link jakarta.enterprise.inject.spi.CDI#current()}, and
+ * when that fails, in JNDI under {@code java:comp/BeanManager} (then {@code java:comp/env/BeanManager}). Without a
+ * container every delivery fails and says what to add ({@code weld-servlet-core} on Tomcat or Jetty). The bean
+ * manager found is kept by this instance, never in a static field: one JVM may run several web applications,
+ * each with its own container, and the servlet loads one handler per application.
+ * <ul>
+ *   <li>Tomcat, Jetty: the WAR bundles {@code org.jboss.weld.servlet:weld-servlet-core}, whose
+ *   {@code CDIProvider} answers {@code CDI.current()} for the web application it started in. JNDI is only a
+ *   fallback there, and only when the WAR binds {@code BeanManager} under {@code java:comp/env}.</li>
+ *   <li>WildFly, Payara, GlassFish, Open Liberty and other Jakarta EE servers: the server's own CDI answers
+ *   {@code CDI.current()}, and every one binds {@code java:comp/BeanManager} as the specification requires.
+ *   Bundle no CDI implementation in that WAR.</li>
+ * </ul>
+ *
+ * <p>The jar holds no {@code beans.xml} and no beans: it works with {@code bean-discovery-mode="annotated"} and
+ * never causes the host's classes to be discovered.
  */
 package dev.postcall.cdi;

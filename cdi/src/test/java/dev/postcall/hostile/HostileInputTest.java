@@ -684,6 +684,12 @@ class HostileInputTest {
     // --------------------------------------------------------------------------------------------------- leftovers
 
     private static void assertNothingLeftBehind(Set<String> asyncBefore, int failed) throws Exception {
+        // a client that vanished mid-body can leave Jetty idle before the filter's thread has seen the failed read
+        // and dropped the spilled part: give it a moment, then the temp dir must be empty
+        long spillDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!list(containerTemp).isEmpty() && System.nanoTime() - spillDeadline < 0) {
+            Thread.sleep(10);
+        }
         assertThat(list(containerTemp)).as("spilled bodies in the container's temp dir").isEmpty();
         assertThat(list(dir)).as("nothing written beside the inbox").extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrder("container-tmp", "inbox");
@@ -696,7 +702,7 @@ class HostileInputTest {
             }
         }
         assertThat(failedEntries).as("inbox failed/").hasSize(failed);
-        // the CDI dispatcher's copy for asynchronous observers lives until they are done
+        // no copy for asynchronous observers any more (they hold the same body); none may appear
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Set<String> left = newAsyncCopies(asyncBefore);
         while (!left.isEmpty() && System.nanoTime() - deadline < 0) {

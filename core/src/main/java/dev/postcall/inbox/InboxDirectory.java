@@ -1,157 +1,73 @@
 package dev.postcall.inbox;
 
-import dev.postcall.BodySource;
 import dev.postcall.EventParser;
+import dev.postcall.internal.inbox.InboxEntry;
+import dev.postcall.internal.inbox.InboxStore;
 import dev.postcall.spi.PostCallEventHandler;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A write-ahead store of verified deliveries, so that a payload the application fails to handle is never lost.
- * Each delivery is written (body and the headers needed to replay it, never the secret) to {@code incoming/}
- * atomically and durably before it is dispatched; it is removed when the handlers succeed and moved to
- * {@code failed/} when they fail. Thread-safe: entries are separate directories, moved with atomic renames.
- *
- * <pre>
- * inbox-dir/
- *   incoming/20261122T171523.123Z-post_call_transcription-conv_7401k7j2-3fa9c1/body.json, meta.properties
- *   failed/...      what the application failed to handle; replay with {@link #failed()} or the CLI
- *   tmp/...         entries being written
- * </pre>
+ * The inbox a {@code PostCallWebhookServlet} keeps under its {@code inbox-dir}, seen from an application: what its
+ * handlers failed on waits in {@code failed/}, and this replays it in-process, for an admin page of your own. The
+ * CLI's {@code replay} does the same over HTTP through the normal verified path.
  *
  * <pre>{@code
  * InboxDirectory inbox = InboxDirectory.open(Path.of("/var/lib/myapp/postcall-inbox"));
- * inbox.recoverInterrupted();                // at start-up: incoming/ leftovers move to failed/
- * InboxEntry entry = inbox.write(body, meta);
- * try { dispatch(); entry.remove(); } catch (Exception e) { entry.moveToFailed(); }
+ * ReplayReport report = inbox.replayFailed(new EventParser(), myHandler);
+ * log.info(report.replayed() + " replayed, still failing: " + report.stillFailing());
  * }</pre>
+ *
+ * <p>Thread-safe, and safe to use while the servlet writes to the same directory: entries are moved with atomic
+ * renames.
  */
 public final class InboxDirectory {
 
     private static final System.Logger LOG = System.getLogger("dev.postcall.inbox");
-    static final String BODY = "body.json";
-    static final String META = "meta.properties";
 
-    private final Path root;
-    private final Path incoming;
-    private final Path failed;
-    private final Path tmp;
+    private final InboxStore store;
 
-    private InboxDirectory(Path root) {
-        this.root = root;
-        this.incoming = root.resolve("incoming");
-        this.failed = root.resolve("failed");
-        this.tmp = root.resolve("tmp");
+    private InboxDirectory(InboxStore store) {
+        this.store = store;
     }
 
     /**
-     * Opens (creating if needed) an inbox under {@code root}.
+     * Opens (creating if needed) the inbox under {@code root}.
      *
      * @throws IOException when the directories cannot be created or written
      */
     public static InboxDirectory open(Path root) throws IOException {
-        InboxDirectory inbox = new InboxDirectory(Objects.requireNonNull(root, "root").toAbsolutePath());
-        for (Path dir : List.of(inbox.incoming, inbox.failed, inbox.tmp)) {
-            Files.createDirectories(dir);
-            if (!Files.isWritable(dir)) {
-                throw new IOException("inbox directory is not writable: " + dir);
-            }
-        }
-        return inbox;
+        return new InboxDirectory(InboxStore.open(root));
     }
 
     /** The inbox's root directory. */
     public Path root() {
-        return root;
+        return store.root();
     }
 
-    /**
-     * Moves entries left in {@code incoming/} (the JVM stopped while dispatching them) to {@code failed/} and clears
-     * half-written entries from {@code tmp/}. Call once at start-up, before deliveries arrive.
-     *
-     * @return how many entries were moved to {@code failed/}
-     */
-    public int recoverInterrupted() throws IOException {
-        int moved = 0;
-        for (Path dir : list(incoming)) {
-            Files.move(dir, failed.resolve(dir.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            LOG.log(Level.WARNING, "postcall inbox: delivery {0} was interrupted while being dispatched; moved to {1}",
-                    dir.getFileName(), failed);
-            moved++;
+    /** The ids of the deliveries in {@code failed/}, oldest first (an id is the entry's directory name). */
+    public List<String> failedIds() throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (InboxEntry entry : store.failed()) {
+            ids.add(entry.id());
         }
-        for (Path dir : list(tmp)) {
-            deleteEntryDirectory(dir);
-        }
-        return moved;
-    }
-
-    /**
-     * Writes a delivery to {@code incoming/}: into {@code tmp/} first, each file forced to disk, then renamed
-     * atomically, so {@code incoming/} never holds a partial entry.
-     *
-     * @throws IOException when the disk is full, the directory is not writable, or anything else fails; nothing is
-     *                     left behind and the delivery must not be dispatched
-     */
-    public InboxEntry write(BodySource body, DeliveryRecord record) throws IOException {
-        String id = newId(record);
-        Path staging = tmp.resolve(id);
-        try {
-            Files.createDirectory(staging);
-            try (InputStream in = body.openStream()) {
-                writeDurably(staging.resolve(BODY), in);
-            }
-            try (InputStream in = record.toProperties()) {
-                writeDurably(staging.resolve(META), in);
-            }
-            forceDirectory(staging);
-            Path target = incoming.resolve(id);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            forceDirectory(incoming);
-            return new InboxEntry(this, target, record);
-        } catch (IOException | RuntimeException e) {
-            deleteEntryDirectory(staging);
-            throw e;
-        }
-    }
-
-    /** The entries in {@code failed/}, oldest first. */
-    public List<InboxEntry> failed() throws IOException {
-        List<InboxEntry> entries = new ArrayList<>();
-        for (Path dir : list(failed)) {
-            entries.add(InboxEntry.read(this, dir));
-        }
-        return entries;
+        return ids;
     }
 
     /**
      * Hands every entry in {@code failed/} to {@code handler} again, oldest first, on this thread: an entry the
-     * handler takes is removed, one it throws on (or that does not parse) stays. For an admin page of your own; the
-     * CLI's {@code replay} does the same over HTTP through the normal verified path.
+     * handler takes is removed, one it throws on (or that does not parse) stays.
      *
-     * <pre>{@code
-     * ReplayReport report = inbox.replayFailed(new EventParser(), myHandler);
-     * }</pre>
+     * @throws IOException when {@code failed/} cannot be listed or a handled entry cannot be removed
      */
     public ReplayReport replayFailed(EventParser parser, PostCallEventHandler handler) throws IOException {
         int replayed = 0;
         List<String> stillFailing = new ArrayList<>();
-        for (InboxEntry entry : failed()) {
+        for (InboxEntry entry : store.failed()) {
             try {
                 handler.handle(parser.parse(entry.body()));
             } catch (Exception e) {
@@ -164,83 +80,5 @@ public final class InboxDirectory {
             replayed++;
         }
         return new ReplayReport(replayed, stillFailing);
-    }
-
-    /** The entries in {@code incoming/}, oldest first: deliveries being dispatched right now. */
-    public List<InboxEntry> incoming() throws IOException {
-        List<InboxEntry> entries = new ArrayList<>();
-        for (Path dir : list(incoming)) {
-            entries.add(InboxEntry.read(this, dir));
-        }
-        return entries;
-    }
-
-    Path failedDirectory() {
-        return failed;
-    }
-
-    private static List<Path> list(Path dir) throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, Files::isDirectory)) {
-            stream.forEach(dirs::add);
-        }
-        dirs.sort(Comparator.comparing(p -> p.getFileName().toString()));
-        return dirs;
-    }
-
-    private static void writeDurably(Path file, InputStream in) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-            in.transferTo(out);
-            channel.force(true);
-        }
-    }
-
-    static void forceDirectory(Path dir) {
-        // fsync of a directory makes the rename durable on Linux; some platforms cannot open a directory: fine there
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort
-        }
-    }
-
-    static void deleteEntryDirectory(Path dir) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                Files.deleteIfExists(f);
-            }
-        } catch (NoSuchFileException e) {
-            return;
-        }
-        Files.deleteIfExists(dir);
-    }
-
-    static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static String newId(DeliveryRecord record) {
-        String time = Instant.ofEpochMilli(record.receivedAt().toEpochMilli()).toString()
-                .replace("-", "").replace(":", "");
-        return time + '-' + safe(record.type(), 40) + '-' + safe(record.conversationId(), 48) + '-'
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
-    }
-
-    /** Keeps a name usable as a file name on every file system: letters, digits, '_' only; bounded length. */
-    private static String safe(String s, int max) {
-        if (s == null || s.isEmpty()) {
-            return "none";
-        }
-        StringBuilder b = new StringBuilder(Math.min(s.length(), max));
-        for (int i = 0; i < s.length() && b.length() < max; i++) {
-            char c = s.charAt(i);
-            b.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ? c : '_');
-        }
-        return b.toString();
     }
 }

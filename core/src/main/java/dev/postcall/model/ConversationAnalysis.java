@@ -1,7 +1,6 @@
 package dev.postcall.model;
 
-import dev.postcall.CallReport.Outcome;
-import dev.postcall.json.OrderedMapDeserializer;
+import dev.postcall.internal.json.OrderedMapDeserializer;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -33,7 +32,7 @@ public record ConversationAnalysis(
         Map<String, DataCollectionResult> dataCollectionResults,
         List<EvaluationResult> evaluationCriteriaResultsList,
         List<DataCollectionResult> dataCollectionResultsList,
-        OpenEnum<Outcome> callSuccessful,
+        OpenEnum<EvaluationSuccessResult> callSuccessful,
         Double callSuccessScore,
         String transcriptSummary,
         String callSummaryTitle,
@@ -58,7 +57,7 @@ public record ConversationAnalysis(
      * @param score       {@code score}, for numeric criteria
      * @param maxScore    {@code max_score}, for numeric criteria
      */
-    public record EvaluationResult(String criteriaId, OpenEnum<Outcome> result, String rationale,
+    public record EvaluationResult(String criteriaId, OpenEnum<EvaluationSuccessResult> result, String rationale,
                                    OpenEnum<ScoringMode> scoringMode, Integer score, Integer maxScore) {
     }
 
@@ -158,7 +157,7 @@ public record ConversationAnalysis(
                          Map<String, EvaluationResult> evaluationCriteriaResults,
                          @JsonbTypeDeserializer(OrderedMapDeserializer.class)
                          Map<String, DataCollectionResult> dataCollectionResults,
-                         OpenEnum<Outcome> successful, Double successScore) {
+                         OpenEnum<EvaluationSuccessResult> successful, Double successScore) {
         /** Replaces absent maps with empty ones. */
         public Scoped {
             evaluationCriteriaResults = Immutable.map(evaluationCriteriaResults);

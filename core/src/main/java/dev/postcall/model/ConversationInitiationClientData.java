@@ -1,6 +1,6 @@
 package dev.postcall.model;
 
-import dev.postcall.json.OrderedMapDeserializer;
+import dev.postcall.internal.json.OrderedMapDeserializer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;

@@ -1,7 +1,5 @@
 package dev.postcall.model;
 
-import dev.postcall.json.OpenEnumDeserializer;
-import dev.postcall.json.OpenEnumSerializer;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 import jakarta.json.bind.annotation.JsonbTypeSerializer;
 

@@ -1,6 +1,5 @@
 package dev.postcall.model;
 
-import dev.postcall.json.PhoneCallAdapter;
 import jakarta.json.bind.annotation.JsonbTypeAdapter;
 
 import java.util.Map;

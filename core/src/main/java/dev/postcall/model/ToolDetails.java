@@ -1,6 +1,5 @@
 package dev.postcall.model;
 
-import dev.postcall.json.ToolDetailsAdapter;
 import jakarta.json.JsonObject;
 import jakarta.json.bind.annotation.JsonbTypeAdapter;
 

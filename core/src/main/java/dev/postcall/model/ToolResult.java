@@ -1,6 +1,5 @@
 package dev.postcall.model;
 
-import dev.postcall.json.ToolResultAdapter;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;

@@ -1,6 +1,5 @@
 package dev.postcall.spi;
 
-import dev.postcall.delivery.DeliveryKey;
 import java.time.Duration;
 
 /**
@@ -8,8 +7,8 @@ import java.time.Duration;
  * marked done only after the handlers succeeded; a failed attempt releases it so the next delivery dispatches again.
  * Two concurrent deliveries of one key dispatch once: the second waits for the first's outcome.
  *
- * <p>postcall ships {@link dev.postcall.delivery.InMemoryDeliveryLedger} (one node) and
- * {@link dev.postcall.delivery.JCacheDeliveryLedger} (a cluster sharing a JSR-107 cache).
+ * <p>postcall ships one kept in memory (one node, the servlet's {@code delivery-ledger=memory}) and one kept in a
+ * JSR-107 cache ({@code delivery-ledger=jcache:<cache name>}, a cluster).
  */
 public interface DeliveryLedger {
 
@@ -25,6 +24,21 @@ public interface DeliveryLedger {
 
     /** The outcome of {@link #claim}: dispatch and report back, or skip. */
     interface Claim {
+
+        /** For a delivery with no key (no conversation id): dispatched, nothing recorded. */
+        Claim UNTRACKED = new Claim() {
+            @Override public boolean shouldDispatch() { return true; }
+            @Override public void done() { }
+            @Override public void failed() { }
+        };
+
+        /** For a key that is done already: not dispatched again. */
+        Claim ALREADY_DONE = new Claim() {
+            @Override public boolean shouldDispatch() { return false; }
+            @Override public void done() { }
+            @Override public void failed() { }
+        };
+
         /** Whether this delivery must be dispatched; {@code false} when an earlier one was handled. */
         boolean shouldDispatch();
 

@@ -6,8 +6,8 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import dev.postcall.net.IpAllowlist;
-import dev.postcall.net.IpLiteral;
+import dev.postcall.internal.net.IpAllowlist;
+import dev.postcall.internal.net.IpLiteral;
 
 /**
  * Finds the address a request comes from: the peer's, or, when the peer is a trusted proxy, the first address in

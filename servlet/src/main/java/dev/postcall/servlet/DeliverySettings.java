@@ -1,11 +1,11 @@
 package dev.postcall.servlet;
 
-import dev.postcall.delivery.InMemoryDeliveryLedger;
+import dev.postcall.internal.config.Formats;
+import dev.postcall.internal.delivery.InMemoryDeliveryLedger;
 import dev.postcall.spi.DeliveryLedger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,16 +34,11 @@ record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger l
      * @throws IllegalArgumentException listing every problem, one per line, each with its fix
      */
     static DeliverySettings parse(Map<String, String> params, ConfigSources sources) {
-        List<String> problems = new ArrayList<>();
-        for (String name : params.keySet()) {
-            if (!NAMES.contains(name)) {
-                problems.add("unknown init-param '" + name + "'; the servlet knows " + String.join(", ", NAMES)
-                        + (Settings.NAMES.contains(name) ? " ('" + name + "' belongs to PostCallWebhookFilter)" : ""));
-            }
-        }
+        List<String> problems = InitParams.unknownNames(params, "servlet", NAMES, "PostCallWebhookFilter",
+                Settings.NAMES);
 
         Path inbox = null;
-        String dir = Settings.value(INBOX_DIR, params, sources, problems);
+        String dir = References.value(INBOX_DIR, params, sources, problems);
         if (dir != null && !dir.isBlank()) {
             try {
                 inbox = Path.of(dir.strip());
@@ -53,7 +48,7 @@ record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger l
         }
 
         boolean reject = inbox == null;
-        String policy = Settings.value(ON_HANDLER_FAILURE, params, sources, problems);
+        String policy = References.value(ON_HANDLER_FAILURE, params, sources, problems);
         if (policy != null) {
             switch (policy.strip().toLowerCase(Locale.ROOT)) {
                 case "accept":
@@ -73,7 +68,7 @@ record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger l
         }
 
         DeliveryLedger ledger = null;
-        String kind = Settings.value(DELIVERY_LEDGER, params, sources, problems);
+        String kind = References.value(DELIVERY_LEDGER, params, sources, problems);
         String ledgerSetting = kind == null ? "memory" : kind.strip();
         if (ledgerSetting.equalsIgnoreCase("memory")) {
             ledger = new InMemoryDeliveryLedger();
@@ -95,17 +90,10 @@ record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger l
                     + " jcache:<cache name>");
         }
 
-        Duration wait = Settings.duration(DUPLICATE_WAIT, Settings.value(DUPLICATE_WAIT, params, sources, problems),
+        Duration wait = Formats.duration(DUPLICATE_WAIT, References.value(DUPLICATE_WAIT, params, sources, problems),
                 DEFAULT_DUPLICATE_WAIT, problems);
 
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("PostCallWebhookServlet is not configured correctly (")
-                    .append(problems.size()).append(problems.size() == 1 ? " problem):" : " problems):");
-            for (String problem : problems) {
-                message.append("\n - ").append(problem);
-            }
-            throw new IllegalArgumentException(message.toString());
-        }
+        InitParams.failOn(problems, "PostCallWebhookServlet");
         return new DeliverySettings(inbox, reject, ledger, wait);
     }
 }

@@ -1,7 +1,7 @@
 package dev.postcall.servlet;
 
-import dev.postcall.delivery.InMemoryDeliveryLedger;
-import dev.postcall.delivery.JCacheDeliveryLedger;
+import dev.postcall.internal.delivery.InMemoryDeliveryLedger;
+import dev.postcall.internal.delivery.JCacheDeliveryLedger;
 import dev.postcall.spi.DeliveryLedger;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -19,9 +16,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import dev.postcall.BodySource;
-import dev.postcall.net.IpAllowlist;
-import dev.postcall.net.IpLiteral;
+import dev.postcall.internal.body.BodyWriter;
+import dev.postcall.internal.body.HeldBody;
+import dev.postcall.internal.net.IpAllowlist;
+import dev.postcall.internal.net.IpLiteral;
 import dev.postcall.signature.SignatureException;
 import dev.postcall.signature.SignatureVerifier;
 
@@ -133,14 +131,9 @@ public final class PostCallWebhookFilter implements Filter {
      */
     @Override
     public void init(FilterConfig config) throws ServletException {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Enumeration<String> names = config.getInitParameterNames(); names.hasMoreElements(); ) {
-            String name = names.nextElement();
-            params.put(name, config.getInitParameter(name));
-        }
         ServletContext context = config.getServletContext();
         try {
-            settings = Settings.parse(params, ConfigSources.system(classLoader(context)));
+            settings = Settings.parse(InitParams.of(config), ConfigSources.system(InitParams.classLoader(context)));
             verifier = SignatureVerifier.builder()
                     .secrets(settings.secrets())
                     .tolerance(settings.tolerance())
@@ -156,18 +149,6 @@ public final class PostCallWebhookFilter implements Filter {
                 : Path.of(System.getProperty("java.io.tmpdir"));
         Log.LOGGER.log(Level.INFO, "PostCallWebhookFilter ''{0}'' ready: {1}, temp-dir={2}",
                 config.getFilterName(), settings, tempDirectory);
-    }
-
-    private static ClassLoader classLoader(ServletContext context) {
-        try {
-            ClassLoader loader = context.getClassLoader();
-            if (loader != null) {
-                return loader;
-            }
-        } catch (SecurityException | UnsupportedOperationException e) {
-            // a restricted context: the thread's loader is the web application's during init()
-        }
-        return Thread.currentThread().getContextClassLoader();
     }
 
     /** Checks the request as the class description says and hands it on only when it is a verified webhook. */
@@ -193,11 +174,11 @@ public final class PostCallWebhookFilter implements Filter {
             rejectUnread(request, response, Problem.METHOD_NOT_ALLOWED);
             return;
         }
-        SignatureVerifier.Verification verification;
+        BodyVerification verification;
         try {
-            verification = verifier.begin(request.getHeader(SIGNATURE_HEADER));
+            verification = BodyVerification.begin(verifier, request.getHeader(SIGNATURE_HEADER));
         } catch (SignatureException e) {
-            rejectHeader(request, response, problemFor(e.reason()));
+            rejectHeader(request, response, Problem.of(e.reason()));
             return;
         }
         long declared = request.getContentLengthLong();
@@ -206,24 +187,24 @@ public final class PostCallWebhookFilter implements Filter {
             return;
         }
 
-        BodyBuffer buffer = new BodyBuffer(settings.memoryThreshold(), tempDirectory);
+        HeldBody body = null;
         VerifiedRequest verified = null;
-        try {
+        try (BodyWriter writer = new BodyWriter(settings.memoryThreshold(), tempDirectory)) {
             boolean withinLimit;
             try {
-                withinLimit = buffer.readFrom(request.getInputStream(), verification, settings.maxBodySize(),
-                        declared);
-            } catch (BodyBuffer.SpillException e) {
+                withinLimit = verification.readBody(request.getInputStream(), declared, settings.maxBodySize(),
+                        settings.memoryThreshold(), writer);
+            } catch (BodyWriter.SpillException e) {
                 throw e; // our disk, not the client: stays a server error
             } catch (IOException e) {
                 // the client stopped sending (the container's read timeout), broke the chunked framing or went
                 // away mid-body: the client's fault, not a 500; whoever is still connected learns why
-                buffer.close();
+                writer.close(); // before answering, so no temp file outlives the response
                 rejectQuietly(request, response, Problem.BODY_INCOMPLETE, e);
                 return;
             }
             if (!withinLimit) {
-                buffer.close(); // before answering, so no temp file outlives the response
+                writer.close();
                 reject(request, response, Problem.BODY_TOO_LARGE);
                 return;
             }
@@ -231,19 +212,20 @@ public final class PostCallWebhookFilter implements Filter {
             try {
                 timestamp = verification.finish();
             } catch (SignatureException e) {
-                buffer.close();
-                reject(request, response, problemFor(e.reason()));
+                writer.close();
+                reject(request, response, Problem.of(e.reason()));
                 return;
             }
-            BodySource body = buffer.body();
+            body = writer.finish();
             request.setAttribute(VerifiedDelivery.ATTRIBUTE, new VerifiedDelivery(timestamp, body,
                     client == null ? null : IpLiteral.toInetAddress(client)));
-            verified = new VerifiedRequest(request, response, body, buffer);
+            verified = new VerifiedRequest(request, response, body);
             chain.doFilter(verified, response);
         } finally {
-            // also when the client stopped sending and the container's read timeout threw
-            if (verified == null || !verified.releasesBufferLater()) {
-                buffer.close();
+            // the request's hold on the body ends here, unless an asynchronous request ends it later; also when
+            // the client stopped sending and the container's read timeout threw
+            if (body != null && (verified == null || !verified.releasesBodyLater())) {
+                body.release();
             }
         }
     }
@@ -309,21 +291,6 @@ public final class PostCallWebhookFilter implements Filter {
             problem.send(response);
         } catch (IOException | RuntimeException e) {
             // nobody is left to read the answer
-        }
-    }
-
-    static Problem problemFor(SignatureException.Reason reason) {
-        switch (reason) {
-            case MISSING_HEADER:
-                return Problem.SIGNATURE_HEADER_MISSING;
-            case TIMESTAMP_TOO_OLD:
-                return Problem.TIMESTAMP_TOO_OLD;
-            case TIMESTAMP_IN_FUTURE:
-                return Problem.TIMESTAMP_IN_FUTURE;
-            case SIGNATURE_MISMATCH:
-                return Problem.SIGNATURE_MISMATCH;
-            default:
-                return Problem.SIGNATURE_HEADER_MALFORMED;
         }
     }
 

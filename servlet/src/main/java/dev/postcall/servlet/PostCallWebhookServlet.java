@@ -5,12 +5,11 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.ServletContext;
@@ -22,8 +21,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.postcall.EventParser;
 import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
-import dev.postcall.delivery.Dispatcher;
-import dev.postcall.inbox.InboxDirectory;
+import dev.postcall.internal.delivery.Dispatcher;
+import dev.postcall.internal.delivery.HandlerRunner;
+import dev.postcall.internal.inbox.InboxStore;
 import dev.postcall.spi.PostCallEventHandler;
 
 /**
@@ -84,9 +84,7 @@ public final class PostCallWebhookServlet extends HttpServlet {
     private transient EventParser parser;
     private transient DeliverySettings settings;
     private transient Dispatcher dispatcher;
-    private transient PostCallEventHandler handlers;
-    private transient List<PostCallEventHandler> loaded;
-    private transient List<PostCallEventHandler> registered;
+    private transient HandlerRunner handlers;
     private final AtomicBoolean filterMissingLogged = new AtomicBoolean();
     private final AtomicBoolean noHandlerLogged = new AtomicBoolean();
 
@@ -100,36 +98,21 @@ public final class PostCallWebhookServlet extends HttpServlet {
         ServletContext context = getServletContext();
         parser = new EventParser();
         settings = settings(context);
-        InboxDirectory inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
+        InboxStore inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
         dispatcher = new Dispatcher(settings.ledger(), inbox, settings.duplicateWait());
-        handlers = event -> {
-            Throwable first = dispatch(event, loaded);
-            Throwable second = dispatch(event, registered);
-            if (first != null || second != null) {
-                throw new HandlerFailedException(first != null ? first : second);
-            }
-        };
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<PostCallEventHandler> loaded = new ArrayList<>();
         try {
-            ClassLoader own = context.getClassLoader();
-            if (own != null) {
-                loader = own;
-            }
-        } catch (SecurityException | UnsupportedOperationException e) {
-            // keep the thread's loader, which is the web application's during init()
-        }
-        List<PostCallEventHandler> found = new ArrayList<>();
-        try {
-            for (PostCallEventHandler handler : ServiceLoader.load(PostCallEventHandler.class, loader)) {
-                found.add(handler);
+            for (PostCallEventHandler handler : ServiceLoader.load(PostCallEventHandler.class,
+                    InitParams.classLoader(context))) {
+                loaded.add(handler);
             }
         } catch (ServiceConfigurationError e) {
             throw new ServletException("a PostCallEventHandler listed in META-INF/services cannot be loaded: "
                     + e.getMessage(), e);
         }
-        loaded = List.copyOf(found);
-        registered = PostCallHandlers.of(context);
-        if (loaded.isEmpty() && registered.isEmpty()) {
+        List<PostCallEventHandler> registered = PostCallHandlers.of(context);
+        handlers = new HandlerRunner(List.of(List.copyOf(loaded), registered));
+        if (handlers.isEmpty()) {
             Log.LOGGER.log(Level.WARNING, "servlet ''{0}'': no PostCallEventHandler yet (none in"
                     + " META-INF/services, none registered with PostCallHandlers); verified events are acknowledged"
                     + " with 200 and dropped until one is registered. Add postcall-cdi or register a handler.",
@@ -154,9 +137,24 @@ public final class PostCallWebhookServlet extends HttpServlet {
             Problem.FILTER_MISSING.send(response);
             return;
         }
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        try {
+            answer(delivery, request, response, answered.minimalCompletionStage());
+        } finally {
+            try {
+                response.flushBuffer();
+            } catch (IOException | RuntimeException e) {
+                // the client is gone; the answer is over all the same
+            }
+            answered.complete(null);
+        }
+    }
+
+    private void answer(VerifiedDelivery delivery, HttpServletRequest request, HttpServletResponse response,
+            CompletionStage<Void> answered) throws IOException {
         PostCallEvent event;
         try {
-            event = parser.parse(delivery.body());
+            event = parser.parse(delivery.body(), answered);
         } catch (MalformedEventException e) {
             Log.LOGGER.log(Level.DEBUG, "malformed event from {0}: {1}", delivery.clientAddress(), e.getMessage());
             Problem.MALFORMED_EVENT.send(response);
@@ -170,36 +168,12 @@ public final class PostCallWebhookServlet extends HttpServlet {
             Problem.DELIVERY_IN_PROGRESS.send(response);
             return;
         }
-        switch (outcome) {
-            case HANDLED:
-            case DUPLICATE:
-                break;
-            case FAILED_KEPT:
-                if (settings.rejectOnFailure()) {
-                    Problem.HANDLER_FAILED.send(response);
-                    return;
-                }
-                break;
-            case FAILED:
-                Problem.HANDLER_FAILED.send(response);
-                return;
-            case MALFORMED_KEPT:
-                if (settings.rejectOnFailure()) {
-                    Problem.MALFORMED_EVENT.send(response);
-                    return;
-                }
-                break;
-            case MALFORMED:
-                Problem.MALFORMED_EVENT.send(response);
-                return;
-            case IN_PROGRESS:
-                Problem.DELIVERY_IN_PROGRESS.send(response);
-                return;
-            default:
-                Problem.INBOX_UNAVAILABLE.send(response);
-                return;
+        Problem problem = Problem.of(outcome, settings.rejectOnFailure());
+        if (problem != null) {
+            problem.send(response);
+            return;
         }
-        if (loaded.isEmpty() && registered.isEmpty() && noHandlerLogged.compareAndSet(false, true)) {
+        if (handlers.isEmpty() && noHandlerLogged.compareAndSet(false, true)) {
             Log.LOGGER.log(Level.WARNING, "servlet ''{0}'': a verified {1} event was acknowledged but no"
                     + " PostCallEventHandler is registered", getServletName(), event.type());
         }
@@ -210,22 +184,18 @@ public final class PostCallWebhookServlet extends HttpServlet {
     }
 
     private DeliverySettings settings(ServletContext context) throws ServletException {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Enumeration<String> names = getInitParameterNames(); names.hasMoreElements(); ) {
-            String name = names.nextElement();
-            params.put(name, getInitParameter(name));
-        }
         try {
-            return DeliverySettings.parse(params, ConfigSources.system(context.getClassLoader()));
+            return DeliverySettings.parse(InitParams.of(getServletConfig()),
+                    ConfigSources.system(InitParams.classLoader(context)));
         } catch (IllegalArgumentException e) {
             Log.LOGGER.log(Level.ERROR, e.getMessage());
             throw new ServletException(e.getMessage());
         }
     }
 
-    private InboxDirectory openInbox(Path dir) throws ServletException {
+    private InboxStore openInbox(Path dir) throws ServletException {
         try {
-            InboxDirectory inbox = InboxDirectory.open(dir);
+            InboxStore inbox = InboxStore.open(dir);
             int recovered = inbox.recoverInterrupted();
             if (recovered > 0) {
                 Log.LOGGER.log(Level.WARNING, "postcall inbox {0}: {1} delivery(ies) were interrupted by the last"
@@ -238,29 +208,5 @@ public final class PostCallWebhookServlet extends HttpServlet {
             throw new ServletException("PostCallWebhookServlet is not configured correctly: inbox-dir " + dir
                     + " cannot be used (" + e.getMessage() + "); give the application a writable directory", e);
         }
-    }
-
-    /** Thrown through the dispatcher when a handler failed; each failure was logged where it happened. */
-    private static final class HandlerFailedException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        HandlerFailedException(Throwable first) {
-            super("a handler failed", first, false, false);
-        }
-    }
-
-    /** @return the first failure of a handler, or {@code null} when every handler returned */
-    private static Throwable dispatch(PostCallEvent event, List<PostCallEventHandler> handlers) {
-        Throwable failed = null;
-        for (PostCallEventHandler handler : handlers) {
-            try {
-                handler.handle(event);
-            } catch (Exception | LinkageError | AssertionError e) {
-                failed = failed == null ? e : failed;
-                Log.LOGGER.log(Level.ERROR, "handler " + handler.getClass().getName() + " failed on a " + event.type()
-                        + " event of conversation " + event.conversationId(), e);
-            }
-        }
-        return failed;
     }
 }

@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.postcall.internal.delivery.Dispatcher;
+import dev.postcall.signature.SignatureException;
+
 /**
  * Every way postcall turns a request down, as an RFC 9457 {@code application/problem+json} response with a stable
  * type URI. Details are fixed texts: no stack trace, secret or payload text can reach a response.
@@ -45,21 +48,43 @@ enum Problem {
 
     final int status;
     final String slug;
-    final String title;
     private final byte[] json;
 
     Problem(int status, String slug, String title, String detail) {
         this.status = status;
         this.slug = slug;
-        this.title = title;
         // built once: the texts are constants without characters JSON would need escaped
         this.json = ("{\"type\":\"" + TYPE_BASE + slug + "\",\"title\":\"" + title + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The type URI. */
-    String type() {
-        return TYPE_BASE + slug;
+    /** The answer to a signature the filter refused. */
+    static Problem of(SignatureException.Reason reason) {
+        return switch (reason) {
+            case MISSING_HEADER -> SIGNATURE_HEADER_MISSING;
+            case MISSING_TIMESTAMP, MISSING_SIGNATURE, MALFORMED_TIMESTAMP, MALFORMED_SIGNATURE ->
+                    SIGNATURE_HEADER_MALFORMED;
+            case TIMESTAMP_TOO_OLD -> TIMESTAMP_TOO_OLD;
+            case TIMESTAMP_IN_FUTURE -> TIMESTAMP_IN_FUTURE;
+            case SIGNATURE_MISMATCH -> SIGNATURE_MISMATCH;
+        };
+    }
+
+    /**
+     * The answer to a delivery the servlet dispatched, or {@code null} for 200 {@code {"received":true}}.
+     *
+     * @param rejectOnFailure {@code on-handler-failure=reject}: a failure kept in the inbox is answered all the same
+     */
+    static Problem of(Dispatcher.Outcome outcome, boolean rejectOnFailure) {
+        return switch (outcome) {
+            case HANDLED, DUPLICATE -> null;
+            case FAILED_KEPT -> rejectOnFailure ? HANDLER_FAILED : null;
+            case FAILED -> HANDLER_FAILED;
+            case MALFORMED_KEPT -> rejectOnFailure ? MALFORMED_EVENT : null;
+            case MALFORMED -> MALFORMED_EVENT;
+            case IN_PROGRESS -> DELIVERY_IN_PROGRESS;
+            case INBOX_UNAVAILABLE -> INBOX_UNAVAILABLE;
+        };
     }
 
     /** Writes this problem as the response, unless the response is already committed. */

@@ -17,30 +17,28 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
-import dev.postcall.BodySource;
+import dev.postcall.internal.body.HeldBody;
 
 /**
  * The request handed on by the filter: its body is the verified bytes, already read from the client. When the
- * application goes asynchronous, the buffer behind the body is released when the asynchronous request ends
- * instead of when the filter returns.
+ * application goes asynchronous, the request's hold on the body ends when the asynchronous request ends instead of
+ * when the filter returns.
  */
 final class VerifiedRequest extends HttpServletRequestWrapper {
-    private final BodySource body;
-    private final BodyBuffer buffer;
+    private final HeldBody body;
     private final ServletResponse response;
     private BodyStream stream;
     private BufferedReader reader;
     private volatile boolean asyncStarted;
 
-    VerifiedRequest(HttpServletRequest request, ServletResponse response, BodySource body, BodyBuffer buffer) {
+    VerifiedRequest(HttpServletRequest request, ServletResponse response, HeldBody body) {
         super(request);
         this.response = response;
         this.body = body;
-        this.buffer = buffer;
     }
 
-    /** Whether {@link #startAsync} handed the buffer's release to the asynchronous request's end. */
-    boolean releasesBufferLater() {
+    /** Whether {@link #startAsync} handed the release of the body to the asynchronous request's end. */
+    boolean releasesBodyLater() {
         return asyncStarted;
     }
 
@@ -61,7 +59,7 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
     private AsyncContext releaseOnEnd(AsyncContext context) {
         if (!asyncStarted) {
             // registered as async starts, so the end can never be missed, however fast it comes
-            context.addListener(new Release(buffer));
+            context.addListener(new Release(body));
             asyncStarted = true;
         }
         return context;
@@ -167,27 +165,27 @@ final class VerifiedRequest extends HttpServletRequestWrapper {
         }
     }
 
-    /** Releases the body buffer once an asynchronous request is over. */
+    /** Ends the request's hold on the body once an asynchronous request is over. */
     private static final class Release implements AsyncListener {
-        private final BodyBuffer buffer;
+        private final HeldBody body;
 
-        Release(BodyBuffer buffer) {
-            this.buffer = buffer;
+        Release(HeldBody body) {
+            this.body = body;
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
-            buffer.close();
+            body.release();
         }
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            buffer.close();
+            body.release();
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            buffer.close();
+            body.release();
         }
 
         @Override

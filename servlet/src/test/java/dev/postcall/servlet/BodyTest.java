@@ -2,6 +2,12 @@ package dev.postcall.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.postcall.BodySource;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,6 +180,40 @@ class BodyTest {
             assertThat(server.postSigned(body).statusCode()).isEqualTo(200);
             assertThat(seen[0]).as("temp files while the handler ran").isEqualTo(1);
             assertThat(tempFilesAfterTheRequest()).as("temp files after the request").isZero();
+        }
+    }
+
+    @Test
+    void aHandlerThatRetainsTheBodyReadsItAfterTheAnswerAndTheLastReleaseDeletesIt() throws Exception {
+        try (TestServer server = TestServer.builder().tempDir(temp).param("memory-threshold", "1KB").start()) {
+            CompletableFuture<byte[]> readLater = new CompletableFuture<>();
+            CountDownLatch letGo = new CountDownLatch(1);
+            boolean[] answeredDuringTheHandler = new boolean[1];
+            server.handler.onEvent(event -> {
+                BodySource.Lease lease = event.retain();
+                answeredDuringTheHandler[0] = event.answered().toCompletableFuture().isDone();
+                Thread later = new Thread(() -> {
+                    try (lease) {
+                        event.answered().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        try (InputStream in = event.body().openStream()) {
+                            readLater.complete(in.readAllBytes());
+                        }
+                        letGo.await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        readLater.completeExceptionally(e);
+                    }
+                });
+                later.start();
+            });
+            byte[] body = ("{\"type\":\"conversation_escalated\",\"data\":{\"conversation_id\":\"c\",\"pad\":\""
+                    + "p".repeat(5000) + "\"}}").getBytes(StandardCharsets.UTF_8);
+
+            assertThat(server.postSigned(body).statusCode()).isEqualTo(200);
+            assertThat(readLater.get(10, TimeUnit.SECONDS)).as("read after the answer").isEqualTo(body);
+            assertThat(answeredDuringTheHandler[0]).as("answered() while the handler runs").isFalse();
+            assertThat(tempFiles()).as("kept while the lease is open").isEqualTo(1);
+            letGo.countDown();
+            assertThat(tempFilesAfterTheRequest()).as("after the lease was closed").isZero();
         }
     }
 

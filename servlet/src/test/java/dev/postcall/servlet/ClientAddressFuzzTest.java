@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.postcall.net.IpAllowlist;
-import dev.postcall.net.IpLiteral;
+import dev.postcall.internal.net.IpAllowlist;
+import dev.postcall.internal.net.IpLiteral;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;

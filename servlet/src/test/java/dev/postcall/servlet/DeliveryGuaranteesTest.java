@@ -285,7 +285,7 @@ class DeliveryGuaranteesTest {
 
         static Cli run(String... args) throws IOException, InterruptedException {
             List<String> command = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
-                    "dev.postcall.cli.Main"));
+                    "dev.postcall.internal.cli.Main"));
             command.addAll(List.of(args));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

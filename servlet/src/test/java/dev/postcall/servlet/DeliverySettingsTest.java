@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.postcall.delivery.InMemoryDeliveryLedger;
+import dev.postcall.internal.delivery.InMemoryDeliveryLedger;
 
 class DeliverySettingsTest {
 

@@ -1,0 +1,11 @@
+/** postcall's CDI integration: every verified event fired as a typed CDI event. */
+module dev.postcall.cdi {
+    requires transitive dev.postcall.core;
+    requires transitive jakarta.cdi;
+    requires jakarta.inject;
+    requires java.naming;
+
+    exports dev.postcall.cdi;
+
+    provides dev.postcall.spi.PostCallEventHandler with dev.postcall.internal.cdi.CdiEventHandler;
+}

@@ -1,0 +1,81 @@
+package dev.postcall.internal.delivery;
+
+import dev.postcall.MalformedDataException;
+import dev.postcall.PostCallEvent;
+import dev.postcall.spi.PostCallEventHandler;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs every handler of a web application on an event, in order: the service-loaded ones, then the registered
+ * ones (a live list). A handler that throws does not stop the others; its failure is logged here, once, and the
+ * first failure is classified here, once: the event's data not fitting the model, or the handler's own failure.
+ */
+public final class HandlerRunner {
+
+    private static final System.Logger LOG = System.getLogger("dev.postcall.delivery");
+
+    /** What became of one event in the handlers. */
+    public enum Result {
+        /** Every handler returned. */
+        HANDLED,
+        /** The first handler that failed threw on its own account. */
+        FAILED,
+        /**
+         * The first handler that failed did so because the event's {@code data} does not fit the model (its
+         * {@code report()} or {@code data()} threw {@link MalformedDataException}).
+         */
+        MALFORMED
+    }
+
+    private final List<List<PostCallEventHandler>> groups;
+
+    /** @param groups the handlers, group by group; each list is read afresh for every event */
+    public HandlerRunner(List<List<PostCallEventHandler>> groups) {
+        this.groups = List.copyOf(groups);
+    }
+
+    /** Whether there is no handler at all right now. */
+    public boolean isEmpty() {
+        for (List<PostCallEventHandler> group : groups) {
+            if (!group.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hands {@code event} to every handler and says how it went. */
+    public Result run(PostCallEvent event) {
+        Objects.requireNonNull(event, "event");
+        Result result = Result.HANDLED;
+        for (List<PostCallEventHandler> group : groups) {
+            for (PostCallEventHandler handler : group) {
+                try {
+                    handler.handle(event);
+                } catch (Exception | LinkageError | AssertionError e) {
+                    boolean malformed = malformed(e);
+                    LOG.log(Level.ERROR, "handler " + handler.getClass().getName() + " failed on a " + event.type()
+                            + " event of conversation " + event.conversationId()
+                            + (malformed ? ": its data does not fit the model" : ""), e);
+                    if (result == Result.HANDLED) {
+                        result = malformed ? Result.MALFORMED : Result.FAILED;
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Whether a handler failed because the event's data does not fit the model, rather than on its own account. */
+    private static boolean malformed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MalformedDataException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

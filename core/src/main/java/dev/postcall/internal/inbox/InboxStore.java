@@ -1,0 +1,223 @@
+package dev.postcall.internal.inbox;
+
+import dev.postcall.BodySource;
+import dev.postcall.internal.body.HeldBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A write-ahead store of verified deliveries, so that a payload the application fails to handle is never lost.
+ * Each delivery is written (body and the headers needed to replay it, never the secret) to {@code incoming/}
+ * atomically and durably before it is dispatched; it is removed when the handlers succeed and moved to
+ * {@code failed/} when they fail. Thread-safe: entries are separate directories, moved with atomic renames.
+ *
+ * <pre>
+ * inbox-dir/
+ *   incoming/20261122T171523.123Z-post_call_transcription-conv_7401k7j2-3fa9c1/body.json, meta.properties
+ *   failed/...      what the application failed to handle, for replay (the CLI, or the API's InboxDirectory)
+ *   tmp/...         entries being written
+ * </pre>
+ *
+ * <pre>{@code
+ * InboxStore inbox = InboxStore.open(Path.of("/var/lib/myapp/postcall-inbox"));
+ * inbox.recoverInterrupted();                // at start-up: incoming/ leftovers move to failed/
+ * InboxEntry entry = inbox.write(body, meta);
+ * try { dispatch(); entry.remove(); } catch (Exception e) { entry.moveToFailed(); }
+ * }</pre>
+ */
+public final class InboxStore {
+
+    private static final System.Logger LOG = System.getLogger("dev.postcall.inbox");
+    static final String BODY = "body.json";
+    static final String META = "meta.properties";
+
+    private final Path root;
+    private final Path incoming;
+    private final Path failed;
+    private final Path tmp;
+
+    private InboxStore(Path root) {
+        this.root = root;
+        this.incoming = root.resolve("incoming");
+        this.failed = root.resolve("failed");
+        this.tmp = root.resolve("tmp");
+    }
+
+    /**
+     * Opens (creating if needed) an inbox under {@code root}.
+     *
+     * @throws IOException when the directories cannot be created or written
+     */
+    public static InboxStore open(Path root) throws IOException {
+        InboxStore inbox = new InboxStore(Objects.requireNonNull(root, "root").toAbsolutePath());
+        for (Path dir : List.of(inbox.incoming, inbox.failed, inbox.tmp)) {
+            Files.createDirectories(dir);
+            if (!Files.isWritable(dir)) {
+                throw new IOException("inbox directory is not writable: " + dir);
+            }
+        }
+        return inbox;
+    }
+
+    /** The inbox's root directory. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Moves entries left in {@code incoming/} (the JVM stopped while dispatching them) to {@code failed/} and clears
+     * half-written entries from {@code tmp/}. Call once at start-up, before deliveries arrive.
+     *
+     * @return how many entries were moved to {@code failed/}
+     */
+    public int recoverInterrupted() throws IOException {
+        int moved = 0;
+        for (Path dir : list(incoming)) {
+            Files.move(dir, failed.resolve(dir.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            LOG.log(Level.WARNING, "postcall inbox: delivery {0} was interrupted while being dispatched; moved to {1}",
+                    dir.getFileName(), failed);
+            moved++;
+        }
+        for (Path dir : list(tmp)) {
+            deleteEntryDirectory(dir);
+        }
+        return moved;
+    }
+
+    /**
+     * Writes a delivery to {@code incoming/}: into {@code tmp/} first, each file forced to disk, then renamed
+     * atomically, so {@code incoming/} never holds a partial entry. A {@link HeldBody} in a temp file on the same
+     * file system gives its file to the entry (forced, then renamed) instead of being copied.
+     *
+     * @throws IOException when the disk is full, the directory is not writable, or anything else fails; nothing is
+     *                     left behind and the delivery must not be dispatched
+     */
+    public InboxEntry write(BodySource body, DeliveryRecord record) throws IOException {
+        String id = newId(record);
+        Path staging = tmp.resolve(id);
+        try {
+            Files.createDirectory(staging);
+            Path bodyFile = staging.resolve(BODY);
+            // a body the servlet spilled to a temp file on this file system is moved in, durably, not copied
+            if (!(body instanceof HeldBody held && held.moveFileTo(bodyFile))) {
+                try (InputStream in = body.openStream()) {
+                    writeDurably(bodyFile, in);
+                }
+            }
+            try (InputStream in = record.toProperties()) {
+                writeDurably(staging.resolve(META), in);
+            }
+            forceDirectory(staging);
+            Path target = incoming.resolve(id);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(incoming);
+            return new InboxEntry(this, target, record);
+        } catch (IOException | RuntimeException e) {
+            deleteEntryDirectory(staging);
+            throw e;
+        }
+    }
+
+    /** The entries in {@code failed/}, oldest first. */
+    public List<InboxEntry> failed() throws IOException {
+        List<InboxEntry> entries = new ArrayList<>();
+        for (Path dir : list(failed)) {
+            entries.add(InboxEntry.read(this, dir));
+        }
+        return entries;
+    }
+
+    /** The entries in {@code incoming/}, oldest first: deliveries being dispatched right now. */
+    public List<InboxEntry> incoming() throws IOException {
+        List<InboxEntry> entries = new ArrayList<>();
+        for (Path dir : list(incoming)) {
+            entries.add(InboxEntry.read(this, dir));
+        }
+        return entries;
+    }
+
+    Path failedDirectory() {
+        return failed;
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            stream.forEach(dirs::add);
+        }
+        dirs.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return dirs;
+    }
+
+    private static void writeDurably(Path file, InputStream in) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+            in.transferTo(out);
+            channel.force(true);
+        }
+    }
+
+    static void forceDirectory(Path dir) {
+        // fsync of a directory makes the rename durable on Linux; some platforms cannot open a directory: fine there
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort
+        }
+    }
+
+    static void deleteEntryDirectory(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    private static String newId(DeliveryRecord record) {
+        String time = Instant.ofEpochMilli(record.receivedAt().toEpochMilli()).toString()
+                .replace("-", "").replace(":", "");
+        return time + '-' + safe(record.type(), 40) + '-' + safe(record.conversationId(), 48) + '-'
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+    }
+
+    /** Keeps a name usable as a file name on every file system: letters, digits, '_' only; bounded length. */
+    private static String safe(String s, int max) {
+        if (s == null || s.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max));
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            b.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ? c : '_');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,31 @@
+/**
+ * postcall's core: the events and their parser, the payload model, signing and verification, the handler and
+ * ledger SPIs, the inbox's replay and the sample payloads. The internal packages are exported to postcall's own
+ * servlet module only, and opened for the JSON-B implementation that binds the model.
+ */
+module dev.postcall.core {
+    requires transitive jakarta.json;
+    requires transitive jakarta.json.bind;
+    // javax.cache (cache-api 1.1.1) has no module name of its own: only delivery-ledger=jcache:… needs it
+    requires static cache.api;
+    // the CLI (postcall-cli.jar) posts with the JDK's HTTP client
+    requires static java.net.http;
+
+    exports dev.postcall;
+    exports dev.postcall.model;
+    exports dev.postcall.signature;
+    exports dev.postcall.spi;
+    exports dev.postcall.inbox;
+    exports dev.postcall.testing;
+
+    exports dev.postcall.internal.body to dev.postcall.servlet;
+    exports dev.postcall.internal.config to dev.postcall.servlet;
+    exports dev.postcall.internal.delivery to dev.postcall.servlet;
+    exports dev.postcall.internal.inbox to dev.postcall.servlet;
+    exports dev.postcall.internal.net to dev.postcall.servlet;
+
+    // JSON-B creates the adapters and deserializers and binds the records reflectively
+    opens dev.postcall.model;
+    opens dev.postcall.internal.json;
+    opens dev.postcall.internal.report;
+}

@@ -1,0 +1,218 @@
+package dev.postcall.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.postcall.signature.SignatureException;
+import dev.postcall.signature.SignatureVerifier;
+import dev.postcall.testing.SamplePayloads;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a real HTTP receiver that verifies what it gets with {@link SignatureVerifier}. */
+class MainTest {
+
+    private static final String SECRET = "wsec_cli0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
+
+    /** What the receiver saw of one request. */
+    record Received(String signature, String contentType, String contentLength, String transferEncoding,
+                    byte[] body, long verifiedTimestamp) {
+    }
+
+    private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final SignatureVerifier verifier = SignatureVerifier.builder().secrets(List.of(SECRET)).build();
+    private HttpServer server;
+    private String url;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void startReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/hook", this::receive);
+        server.start();
+        url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        server.stop(0);
+    }
+
+    private void receive(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        String signature = exchange.getRequestHeaders().getFirst("ElevenLabs-Signature");
+        long verified = -1;
+        int status;
+        byte[] answer;
+        try {
+            SignatureVerifier.Verification v = verifier.begin(signature);
+            v.update(body, 0, body.length);
+            verified = v.finish();
+            status = 200;
+            answer = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
+        } catch (SignatureException e) {
+            status = 401;
+            answer = ("{\"type\":\"" + e.reason() + "\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        received.add(new Received(signature, exchange.getRequestHeaders().getFirst("Content-Type"),
+                exchange.getRequestHeaders().getFirst("Content-Length"),
+                exchange.getRequestHeaders().getFirst("Transfer-Encoding"), body, verified));
+        exchange.sendResponseHeaders(status, answer.length);
+        exchange.getResponseBody().write(answer);
+        exchange.close();
+    }
+
+    private int run(Map<String, String> env, String... args) {
+        return Main.run(List.of(args), new Main.Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env));
+    }
+
+    private int run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static long eventTimestampOf(byte[] body) {
+        try (JsonReader r = Json.createReader(new ByteArrayInputStream(body))) {
+            return r.readObject().getJsonNumber("event_timestamp").longValueExact();
+        }
+    }
+
+    @Test
+    void sendsNamedSampleSignedWithFreshEventTimestamp() {
+        long before = Instant.now().getEpochSecond();
+        assertThat(run("send", "--secret", SECRET, "--url", url, "transcription")).isEqualTo(Main.OK);
+        long after = Instant.now().getEpochSecond();
+
+        assertThat(received).hasSize(1);
+        Received r = received.get(0);
+        long eventTimestamp = eventTimestampOf(r.body());
+        assertThat(eventTimestamp).isBetween(before, after);
+        assertThat(r.verifiedTimestamp()).isEqualTo(eventTimestamp);
+        assertThat(r.body()).isEqualTo(SamplePayloads.bytes("transcription", Instant.ofEpochSecond(eventTimestamp)));
+        assertThat(r.contentType()).isEqualTo("application/json");
+        assertThat(r.contentLength()).isEqualTo(Integer.toString(r.body().length));
+        assertThat(r.transferEncoding()).isNull();
+        assertThat(out()).contains("HTTP 200").contains("{\"received\":true}").doesNotContain(SECRET);
+    }
+
+    @Test
+    void sendsFileByteForByte() throws IOException {
+        byte[] bytes = ("{\"type\":\"post_call_audio\",\"event_timestamp\":1,\"data\":{\"note\":\"Café 🙂\"}}\r\n  ")
+                .getBytes(StandardCharsets.UTF_8);
+        Path file = Files.write(dir.resolve("delivery.json"), bytes);
+
+        assertThat(run("send", "--secret=" + SECRET, "--url=" + url, file.toString())).isEqualTo(Main.OK);
+
+        assertThat(received).singleElement().satisfies(r -> assertThat(r.body()).isEqualTo(bytes));
+    }
+
+    @Test
+    void sendsChunkedWithoutContentLength() {
+        assertThat(run("send", "--secret", SECRET, "--url", url, "--chunked", "audio")).isEqualTo(Main.OK);
+
+        Received r = received.get(0);
+        assertThat(r.transferEncoding()).isEqualToIgnoringCase("chunked");
+        assertThat(r.contentLength()).isNull();
+        assertThat(r.body()).isEqualTo(SamplePayloads.bytes("audio", Instant.ofEpochSecond(eventTimestampOf(r.body()))));
+        assertThat(out()).contains("chunked");
+    }
+
+    @Test
+    void readsSecretFromEnvironment() {
+        assertThat(run(Map.of("ELEVENLABS_WEBHOOK_SECRET", SECRET), "send", "--url", url, "failure-sip"))
+                .isEqualTo(Main.OK);
+        assertThat(received).singleElement().satisfies(r -> assertThat(r.verifiedTimestamp()).isPositive());
+    }
+
+    @Test
+    void exitsOneWhenReceiverRefuses() {
+        assertThat(run("send", "--secret", "wsec_wrong", "--url", url, "unknown")).isEqualTo(Main.NOT_ACCEPTED);
+        assertThat(received).singleElement().satisfies(r -> assertThat(r.verifiedTimestamp()).isEqualTo(-1));
+        assertThat(out()).contains("HTTP 401").contains("SIGNATURE_MISMATCH").doesNotContain("wsec_wrong");
+    }
+
+    @Test
+    void repeatedSendsOfSampleAreEachSignedAndAccepted() {
+        for (String name : SamplePayloads.names()) {
+            assertThat(run("send", "--secret", SECRET, "--url", url, name)).as(name).isEqualTo(Main.OK);
+        }
+        assertThat(received).hasSize(SamplePayloads.names().size());
+        assertThat(received).allSatisfy(r -> assertThat(r.verifiedTimestamp()).isPositive());
+    }
+
+    @Test
+    void exitsTwoWithoutSecret() {
+        assertThat(run("send", "--url", url, "transcription")).isEqualTo(Main.USAGE);
+        assertThat(err()).contains("ELEVENLABS_WEBHOOK_SECRET");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void exitsTwoForUnknownPayloadOptionOrCommand() {
+        assertThat(run("send", "--secret", SECRET, "--url", url, "no-such-thing")).isEqualTo(Main.USAGE);
+        assertThat(err()).contains("neither a sample").contains("transcription-web");
+        assertThat(run("send", "--secret", SECRET, "--url", url, "--verbose", "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("send", "--secret", SECRET, "--url", "ftp://x/y", "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("send", "--secret", SECRET, "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("frobnicate")).isEqualTo(Main.USAGE);
+        assertThat(run()).isEqualTo(Main.USAGE);
+        assertThat(received).isEmpty();
+        assertThat(err()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void exitsThreeWhenNothingListens() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        assertThat(run("send", "--secret", SECRET, "--url", "http://127.0.0.1:" + port + "/hook", "audio"))
+                .isEqualTo(Main.UNREACHABLE);
+        assertThat(err()).contains("cannot connect");
+    }
+
+    @Test
+    void helpListsCommandsAndSamples() {
+        assertThat(run("--help")).isEqualTo(Main.OK);
+        assertThat(out()).contains("send [--secret S] --url URL [--chunked] <sample|file>")
+                .contains("ELEVENLABS_WEBHOOK_SECRET")
+                .contains(String.join(", ", SamplePayloads.names()));
+        assertThat(run("send", "--help")).isEqualTo(Main.OK);
+    }
+}
