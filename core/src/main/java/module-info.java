@@ -10,6 +10,8 @@ module dev.postcall.core {
     requires static cache.api;
     // the CLI (postcall-cli.jar) posts with the JDK's HTTP client
     requires static java.net.http;
+    // the database store (dev.postcall.jdbc) works over any javax.sql.DataSource
+    requires java.sql;
 
     exports dev.postcall;
     exports dev.postcall.model;
@@ -17,6 +19,7 @@ module dev.postcall.core {
     exports dev.postcall.spi;
     exports dev.postcall.inbox;
     exports dev.postcall.testing;
+    exports dev.postcall.jdbc;
 
     exports dev.postcall.internal.body to dev.postcall.servlet;
     exports dev.postcall.internal.config to dev.postcall.servlet;
