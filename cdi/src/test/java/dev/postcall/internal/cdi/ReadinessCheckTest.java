@@ -23,7 +23,6 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The readiness check {@code postcall}: added by the extension where MicroProfile Health is present, UP with a
  * writable inbox, a warning for entries in {@code failed/}, DOWN once the inbox cannot be written. Read through a
  * weld-junit5 container and through SmallRye Health in the webhook's own Weld container (as WildFly runs it), over
- * a real Jetty stack. Runs in the surefire execution {@code health}.
+ * a real Jetty stack.
  */
-@Tag("health")
 @EnableWeld
 class ReadinessCheckTest {
     static final String SECRET = "wsec_health_2d9c7a1e5b3f4a6d8c0e2b4f6a8d0c2e4b6f8a0d2c4e6b8f0a2d4c6";
