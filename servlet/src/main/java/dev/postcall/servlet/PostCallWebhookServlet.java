@@ -141,9 +141,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
         webhook = monitored;
         deliveries = new DeliveryLog(webhook, settings.acceptedLogLevel());
         webhook.start(MonitoredWebhook.meterRegistry(context));
-        webhook.servletStarted(inbox, settings + (inbox == null ? "" : " (" + webhook.inboxFailed()
-                + " in failed/)") + ", handlers=" + (loaded.size() + registered.size()) + " (" + loaded.size()
-                + " service-loaded, " + registered.size() + " registered)");
+        String waiting = inbox == null ? "" : ", waiting in failed/=" + webhook.inboxFailed();
+        webhook.servletStarted(inbox, settings + waiting + ", handlers=" + (loaded.size() + registered.size())
+                + " (" + loaded.size() + " service-loaded, " + registered.size() + " registered)");
         MonitoredWebhook.servletStarted(webhook, context);
     }
 

@@ -77,8 +77,8 @@ class DeliveryLogTest {
             assertThat(logs.records("INFO", "delivery post_call_novel conversation=conv_\\u2028x")).hasSize(1);
             assertThat(logs.records("SEVERE", "conversation=conv_unstored")).singleElement().asString()
                     .contains("not handled: the inbox cannot store it, 503 inbox-unavailable in");
-            assertThat(logs.records("INFO", "(webhook postcall)")).allMatch(line -> line.matches("(?s).* in \\d+\\.\\d ms"
-                    + " \\(webhook postcall\\)"));
+            assertThat(logs.records("INFO", "(webhook postcall)"))
+                    .allMatch(line -> line.matches("(?s).* in \\d+\\.\\d ms \\(webhook postcall\\)"));
 
             WebhookStatistics numbers = server.webhook().statistics();
             assertThat(numbers.deliveries().get("post_call_transcription")).containsEntry("handled", 1L)

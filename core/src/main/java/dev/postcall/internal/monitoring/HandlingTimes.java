@@ -43,7 +43,7 @@ final class HandlingTimes {
         return maxNanos.get();
     }
 
-    /** The {@code q}-quantile (0 &lt; q ≤ 1): the upper bound of the bucket it falls in, zero when nothing was timed. */
+    /** The {@code q}-quantile (0 &lt; q ≤ 1): the upper bound of its bucket, zero when nothing was timed. */
     Duration quantile(double q) {
         long[] counts = new long[BUCKETS];
         long total = 0;
