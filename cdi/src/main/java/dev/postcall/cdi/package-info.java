@@ -55,7 +55,14 @@
  *   Bundle no CDI implementation in that WAR.</li>
  * </ul>
  *
- * <p>The jar holds no {@code beans.xml} and no beans: it works with {@code bean-discovery-mode="annotated"} and
- * never causes the host's classes to be discovered.
+ * <h2>Health</h2>
+ * Where MicroProfile Health is present (Open Liberty with {@code mpHealth}, Payara, WildFly's MicroProfile
+ * configurations), a portable extension adds a readiness check named {@code postcall} to {@code /health/ready}:
+ * {@code UP} while every webhook of the application is ready (its filter started with a secret, its inbox can be
+ * written), {@code DOWN} otherwise, with each webhook's facts as data; entries waiting in {@code failed/} are a
+ * warning. Where the API is absent the extension adds nothing and loads no MicroProfile type.
+ *
+ * <p>The jar holds no {@code beans.xml} and no beans of its own to discover (only that extension): it works with
+ * {@code bean-discovery-mode="annotated"} and never causes the host's classes to be discovered.
  */
 package dev.postcall.cdi;

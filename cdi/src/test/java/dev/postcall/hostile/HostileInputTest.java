@@ -7,6 +7,7 @@ import dev.postcall.MalformedDataException;
 import dev.postcall.cdi.e2e.Calls;
 import dev.postcall.cdi.e2e.WebhookStack;
 import dev.postcall.hostile.CountingObserver.Seen;
+import dev.postcall.testsupport.LogCapture;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -101,10 +102,12 @@ class HostileInputTest {
     static WebhookStack stack;
     static CountingObserver observer;
     static LogCapture logs;
+    static long startedAt;
     static boolean ipv6;
 
     @BeforeAll
     static void start() throws Exception {
+        startedAt = System.nanoTime();
         logs = LogCapture.install();
         containerTemp = Files.createDirectory(dir.resolve("container-tmp"));
         inbox = dir.resolve("inbox");
@@ -668,6 +671,15 @@ class HostileInputTest {
         assertThat(logs.recordsContaining("rejected POST " + WebhookStack.PATH)).hasSizeGreaterThan(40);
         assertThat(logs.recordsContaining("malformed event from")).hasSizeGreaterThan(20);
         assertThat(logs.recordsContaining("the application's database is down")).isNotEmpty();
+        // one line per verified delivery; rejections at WARNING at most once per reason per 10 s, the rest at DEBUG
+        assertThat(logs.records("INFO", "delivery post_call_transcription conversation=conv_hostile_"))
+                .hasSizeGreaterThan(100);
+        assertThat(logs.records("SEVERE", "delivery (not an event)")).hasSizeGreaterThan(10);
+        long windows = 1 + (System.nanoTime() - startedAt) / 10_000_000_000L;
+        for (String reason : List.of("signature-header-malformed", "signature-mismatch", "body-too-large")) {
+            assertThat(logs.records("WARNING", " " + reason)).as(reason).isNotEmpty()
+                    .hasSizeLessThanOrEqualTo((int) windows);
+        }
         List<String> forbidden = new ArrayList<>(List.of(SECRET, SECRET.substring(5), OTHER_SECRET,
                 OTHER_SECRET.substring(5), MARKER));
         for (String hex : SIGNATURES_SENT) {
@@ -679,6 +691,46 @@ class HostileInputTest {
             assertThat(text.contains(secret)).as("logs mention %s: %s", secret, logs.recordsContaining(secret))
                     .isFalse();
         }
+    }
+
+    @Order(3)
+    @Test
+    void theWebhooksMBeanCountedEveryRow() throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = null;
+        long most = -1;
+        for (javax.management.ObjectName candidate : jmx.queryNames(
+                new javax.management.ObjectName("dev.postcall:type=Webhook,*"), null)) {
+            long verified = (Long) jmx.getAttribute(candidate, "Verified");
+            if (verified > most) { // the suite's stack; another test class's, if one were still up, saw less
+                most = verified;
+                name = candidate;
+            }
+        }
+        assertThat(name).as("the stack's MBean").isNotNull();
+        StringBuilder shown = new StringBuilder("MBean " + name + " after the hostile suite:");
+        for (javax.management.MBeanAttributeInfo attribute : jmx.getMBeanInfo(name).getAttributes()) {
+            Object value = jmx.getAttribute(name, attribute.getName());
+            if (value instanceof javax.management.openmbean.TabularData table) {
+                StringBuilder rows = new StringBuilder("{");
+                for (Object row : table.values()) {
+                    javax.management.openmbean.CompositeData entry = (javax.management.openmbean.CompositeData) row;
+                    rows.append(rows.length() > 1 ? ", " : "").append(entry.get("key")).append('=')
+                            .append(entry.get("value"));
+                }
+                value = rows.append('}');
+            } else if (value instanceof String[] lines) {
+                value = Arrays.toString(lines);
+            }
+            shown.append("\n  ").append(attribute.getName()).append(" = ").append(value);
+        }
+        System.out.println(shown);
+        assertThat((Long) jmx.getAttribute(name, "Rejections")).isGreaterThanOrEqualTo(50);
+        assertThat((Long) jmx.getAttribute(name, "Handled")).isGreaterThan(100);
+        assertThat((Long) jmx.getAttribute(name, "Malformed")).isGreaterThan(20);
+        assertThat((Long) jmx.getAttribute(name, "Kept")).isEqualTo(2);
+        assertThat((Long) jmx.getAttribute(name, "Duplicates")).isGreaterThanOrEqualTo(1);
+        assertThat(jmx.getAttribute(name, "Ready")).isEqualTo(true);
     }
 
     // --------------------------------------------------------------------------------------------------- leftovers

@@ -18,14 +18,19 @@ import java.util.Map;
  * @param rejectOnFailure  whether a handler failure is answered 500 (else 200, the delivery being kept in the inbox)
  * @param ledger           recognises deliveries already handled, or {@code null} for none
  * @param duplicateWait    how long a delivery waits for a concurrent one of the same event
+ * @param ledgerSetting    the {@code delivery-ledger} setting, as the start-up line shows it
+ * @param acceptedLogLevel the level of the line logged for a handled or duplicate delivery
  */
-record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger ledger, Duration duplicateWait) {
+record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger ledger, Duration duplicateWait,
+                        String ledgerSetting, System.Logger.Level acceptedLogLevel) {
 
     static final String INBOX_DIR = "inbox-dir";
     static final String ON_HANDLER_FAILURE = "on-handler-failure";
     static final String DELIVERY_LEDGER = "delivery-ledger";
     static final String DUPLICATE_WAIT = "duplicate-wait";
-    static final List<String> NAMES = List.of(INBOX_DIR, ON_HANDLER_FAILURE, DELIVERY_LEDGER, DUPLICATE_WAIT);
+    static final String DELIVERY_LOG_LEVEL = "delivery-log-level";
+    static final List<String> NAMES = List.of(INBOX_DIR, ON_HANDLER_FAILURE, DELIVERY_LEDGER, DUPLICATE_WAIT,
+            DELIVERY_LOG_LEVEL);
     static final Duration DEFAULT_DUPLICATE_WAIT = Duration.ofSeconds(30);
 
     /**
@@ -93,7 +98,30 @@ record DeliverySettings(Path inboxDir, boolean rejectOnFailure, DeliveryLedger l
         Duration wait = Formats.duration(DUPLICATE_WAIT, References.value(DUPLICATE_WAIT, params, sources, problems),
                 DEFAULT_DUPLICATE_WAIT, problems);
 
+        System.Logger.Level accepted = System.Logger.Level.INFO;
+        String level = References.value(DELIVERY_LOG_LEVEL, params, sources, problems);
+        if (level != null) {
+            switch (level.strip().toLowerCase(Locale.ROOT)) {
+                case "info" -> accepted = System.Logger.Level.INFO;
+                case "debug" -> accepted = System.Logger.Level.DEBUG;
+                default -> problems.add(DELIVERY_LOG_LEVEL + ": '" + level + "' is neither 'info' (the default: a"
+                        + " line per handled delivery) nor 'debug' (handled deliveries logged at DEBUG; failures"
+                        + " stay at WARNING and ERROR)");
+            }
+        }
+
         InitParams.failOn(problems, "PostCallWebhookServlet");
-        return new DeliverySettings(inbox, reject, ledger, wait);
+        return new DeliverySettings(inbox, reject, ledger, wait, ledgerSetting.toLowerCase(Locale.ROOT)
+                .startsWith("jcache:") ? "jcache:" + ledgerSetting.substring(7).strip()
+                : ledgerSetting.toLowerCase(Locale.ROOT), accepted);
+    }
+
+    /** The settings as the start-up line shows them. */
+    @Override
+    public String toString() {
+        return INBOX_DIR + "=" + (inboxDir == null ? "none" : inboxDir.toString())
+                + ", " + ON_HANDLER_FAILURE + "=" + (rejectOnFailure ? "reject" : "accept")
+                + ", " + DELIVERY_LEDGER + "=" + ledgerSetting + ", " + DUPLICATE_WAIT + "=" + duplicateWait
+                + ", " + DELIVERY_LOG_LEVEL + "=" + acceptedLogLevel.getName().toLowerCase(Locale.ROOT);
     }
 }

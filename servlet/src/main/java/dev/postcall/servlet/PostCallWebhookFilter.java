@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.postcall.internal.body.BodyWriter;
 import dev.postcall.internal.body.HeldBody;
+import dev.postcall.internal.monitoring.Webhook;
 import dev.postcall.internal.net.IpAllowlist;
 import dev.postcall.internal.net.IpLiteral;
 import dev.postcall.signature.SignatureException;
@@ -106,6 +107,13 @@ import dev.postcall.signature.SignatureVerifier;
  * </web-app>
  * }</pre>
  *
+ * <p>Each rejection is counted and logged at WARNING with its problem type and the client's address, at most one
+ * line per problem type per 10 seconds (then the number left out). The filter and the {@link PostCallWebhookServlet}
+ * of the same name are one webhook: one start-up line describing both (never a secret), one JMX MXBean
+ * {@code dev.postcall:type=Webhook,context=<context path>,name=<filter-name>}, Micrometer meters when Micrometer is
+ * on the class path (in the registry under the servlet-context attribute {@link #METER_REGISTRY}, else
+ * {@code Metrics.globalRegistry}), and one entry in {@link dev.postcall.monitoring.Webhooks#all()}.
+ *
  * <p>The filter keeps no state per request beyond the request itself and is safe for concurrent use.
  */
 public final class PostCallWebhookFilter implements Filter {
@@ -113,12 +121,21 @@ public final class PostCallWebhookFilter implements Filter {
     /** The header ElevenLabs signs webhooks with; read case-insensitively, as all header names. */
     public static final String SIGNATURE_HEADER = "ElevenLabs-Signature";
 
+    /**
+     * The servlet-context attribute under which an application may put the {@code io.micrometer.core.instrument
+     * .MeterRegistry} its webhooks' meters go to, before the filter starts (a {@code ServletContextListener}); without
+     * it they go to {@code Metrics.globalRegistry}.
+     */
+    public static final String METER_REGISTRY = "dev.postcall.servlet.MeterRegistry";
+
     /** The largest declared body read and dropped to keep the connection after a refused signature header. */
     static final int DRAIN_LIMIT = 64 * 1024;
 
     private Settings settings;
     private SignatureVerifier verifier;
     private Path tempDirectory;
+    private Webhook webhook;
+    private RejectionLog rejections;
 
     /** Created by the container; configured in {@link #init(FilterConfig)}. */
     public PostCallWebhookFilter() {
@@ -132,6 +149,7 @@ public final class PostCallWebhookFilter implements Filter {
     @Override
     public void init(FilterConfig config) throws ServletException {
         ServletContext context = config.getServletContext();
+        Webhook monitored = MonitoredWebhook.of(context, config.getFilterName());
         try {
             settings = Settings.parse(InitParams.of(config), ConfigSources.system(InitParams.classLoader(context)));
             verifier = SignatureVerifier.builder()
@@ -142,13 +160,17 @@ public final class PostCallWebhookFilter implements Filter {
         } catch (IllegalArgumentException e) {
             String message = "filter '" + config.getFilterName() + "': " + e.getMessage();
             Log.LOGGER.log(Level.ERROR, message);
+            monitored.filterFailed(e.getMessage());
             throw new ServletException(message);
         }
         Object tempDir = context.getAttribute(ServletContext.TEMPDIR);
         tempDirectory = tempDir instanceof File ? ((File) tempDir).toPath()
                 : Path.of(System.getProperty("java.io.tmpdir"));
-        Log.LOGGER.log(Level.INFO, "PostCallWebhookFilter ''{0}'' ready: {1}, temp-dir={2}",
-                config.getFilterName(), settings, tempDirectory);
+        webhook = monitored;
+        rejections = new RejectionLog(webhook, settings.trustedProxies());
+        webhook.start(MonitoredWebhook.meterRegistry(context));
+        webhook.filterStarted(settings.secrets().size(), settings + ", temp-dir=" + tempDirectory);
+        MonitoredWebhook.filterStarted(webhook, context);
     }
 
     /** Checks the request as the class description says and hands it on only when it is a verified webhook. */
@@ -220,6 +242,7 @@ public final class PostCallWebhookFilter implements Filter {
             request.setAttribute(VerifiedDelivery.ATTRIBUTE, new VerifiedDelivery(timestamp, body,
                     client == null ? null : IpLiteral.toInetAddress(client)));
             verified = new VerifiedRequest(request, response, body);
+            webhook.verified();
             chain.doFilter(verified, response);
         } finally {
             // the request's hold on the body ends here, unless an asynchronous request ends it later; also when
@@ -230,12 +253,9 @@ public final class PostCallWebhookFilter implements Filter {
         }
     }
 
-    private static void reject(HttpServletRequest request, HttpServletResponse response, Problem problem)
+    private void reject(HttpServletRequest request, HttpServletResponse response, Problem problem)
             throws IOException {
-        if (Log.LOGGER.isLoggable(Level.DEBUG)) {
-            Log.LOGGER.log(Level.DEBUG, "rejected {0} {1} from {2}: {3}", request.getMethod(),
-                    request.getRequestURI(), request.getRemoteAddr(), problem.slug);
-        }
+        rejections.rejected(request, problem);
         problem.send(response);
     }
 
@@ -244,7 +264,7 @@ public final class PostCallWebhookFilter implements Filter {
      * nobody wants, after a response that looked reusable: a client sending its next request on it then sees the
      * connection drop. Saying {@code Connection: close} makes it open a new one.
      */
-    private static void rejectUnread(HttpServletRequest request, HttpServletResponse response, Problem problem)
+    private void rejectUnread(HttpServletRequest request, HttpServletResponse response, Problem problem)
             throws IOException {
         if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
             response.setHeader("Connection", "close");
@@ -258,7 +278,7 @@ public final class PostCallWebhookFilter implements Filter {
      * so the connection stays usable: for a keep-alive client that costs about a bare read, less than the new
      * connection a close would cost it. A larger or chunked body stays unread and the connection is closed.
      */
-    private static void rejectHeader(HttpServletRequest request, HttpServletResponse response, Problem problem)
+    private void rejectHeader(HttpServletRequest request, HttpServletResponse response, Problem problem)
             throws IOException {
         long declared = request.getContentLengthLong();
         if (declared <= 0 || declared > DRAIN_LIMIT) {
@@ -280,8 +300,9 @@ public final class PostCallWebhookFilter implements Filter {
     }
 
     /** {@link #reject}, for a connection that may be gone already: a failed write is expected, not an error. */
-    private static void rejectQuietly(HttpServletRequest request, HttpServletResponse response, Problem problem,
+    private void rejectQuietly(HttpServletRequest request, HttpServletResponse response, Problem problem,
             IOException cause) {
+        rejections.rejected(request, problem);
         if (Log.LOGGER.isLoggable(Level.DEBUG)) {
             // the exception's class only: its message is the container's and may say anything
             Log.LOGGER.log(Level.DEBUG, "body of {0} {1} from {2} not received: {3}", request.getMethod(),
@@ -294,9 +315,15 @@ public final class PostCallWebhookFilter implements Filter {
         }
     }
 
-    /** Releases the settings. */
+    /** Releases the settings; the webhook's MBean and meters go when its servlet has stopped too. */
     @Override
     public void destroy() {
+        if (webhook != null) {
+            rejections.flush();
+            webhook.filterStopped();
+            webhook.stop();
+            webhook = null;
+        }
         settings = null;
         verifier = null;
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.ServletContext;
@@ -24,6 +23,7 @@ import dev.postcall.PostCallEvent;
 import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.delivery.HandlerRunner;
 import dev.postcall.internal.inbox.InboxStore;
+import dev.postcall.internal.monitoring.Webhook;
 import dev.postcall.spi.PostCallEventHandler;
 
 /**
@@ -46,7 +46,15 @@ import dev.postcall.spi.PostCallEventHandler;
  *       sharing a JSR-107 cache), or {@code off}</td></tr>
  *   <tr><td>{@code duplicate-wait}</td><td>{@code 30s}</td><td>how long a delivery waits for a concurrent delivery of
  *       the same event before answering 503</td></tr>
+ *   <tr><td>{@code delivery-log-level}</td><td>{@code info}</td><td>the level of the line logged for each handled
+ *       or duplicate delivery: {@code info} or {@code debug}; deliveries kept in {@code failed/} are logged at
+ *       WARNING and those lost at ERROR whatever it says</td></tr>
  * </table>
+ *
+ * <p>Each verified delivery is logged in one line: type, conversation id, body size, outcome, answer and handling
+ * time, never payload text. After 5 non-200 answers in a row an ERROR line warns that ElevenLabs disables the
+ * endpoint after 10. The numbers and the health (inbox writable, entries in {@code failed/}) are the webhook's of
+ * the filter of the same name: see {@link PostCallWebhookFilter} and {@link dev.postcall.monitoring.Webhooks}.
  *
  * <table>
  *   <caption>Answers</caption>
@@ -85,6 +93,8 @@ public final class PostCallWebhookServlet extends HttpServlet {
     private transient DeliverySettings settings;
     private transient Dispatcher dispatcher;
     private transient HandlerRunner handlers;
+    private transient Webhook webhook;
+    private transient DeliveryLog deliveries;
     private final AtomicBoolean filterMissingLogged = new AtomicBoolean();
     private final AtomicBoolean noHandlerLogged = new AtomicBoolean();
 
@@ -96,6 +106,16 @@ public final class PostCallWebhookServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         ServletContext context = getServletContext();
+        Webhook monitored = MonitoredWebhook.of(context, getServletName());
+        try {
+            start(context, monitored);
+        } catch (ServletException e) {
+            monitored.servletFailed(e.getMessage());
+            throw e;
+        }
+    }
+
+    private void start(ServletContext context, Webhook monitored) throws ServletException {
         parser = new EventParser();
         settings = settings(context);
         InboxStore inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
@@ -117,9 +137,23 @@ public final class PostCallWebhookServlet extends HttpServlet {
                     + " META-INF/services, none registered with PostCallHandlers); verified events are acknowledged"
                     + " with 200 and dropped until one is registered. Add postcall-cdi or register a handler.",
                     getServletName());
-        } else {
-            Log.LOGGER.log(Level.INFO, "servlet ''{0}'' ready with {1} service-loaded and {2} registered handler(s)",
-                    getServletName(), loaded.size(), registered.size());
+        }
+        webhook = monitored;
+        deliveries = new DeliveryLog(webhook, settings.acceptedLogLevel());
+        webhook.start(MonitoredWebhook.meterRegistry(context));
+        String waiting = inbox == null ? "" : ", waiting in failed/=" + webhook.inboxFailed();
+        webhook.servletStarted(inbox, settings + waiting + ", handlers=" + (loaded.size() + registered.size())
+                + " (" + loaded.size() + " service-loaded, " + registered.size() + " registered)");
+        MonitoredWebhook.servletStarted(webhook, context);
+    }
+
+    /** Ends this servlet's part of the webhook: its MBean and meters go when the filter has stopped too. */
+    @Override
+    public void destroy() {
+        if (webhook != null) {
+            webhook.servletStopped();
+            webhook.stop();
+            webhook = null;
         }
     }
 
@@ -134,12 +168,30 @@ public final class PostCallWebhookServlet extends HttpServlet {
                         + " web.xml (<filter-mapping>); every request is refused with 500 until then",
                         getServletName(), request.getMethod(), request.getRequestURI());
             }
+            if (webhook != null) {
+                webhook.filterMissing();
+            }
             Problem.FILTER_MISSING.send(response);
             return;
         }
+        long started = System.nanoTime();
         CompletableFuture<Void> answered = new CompletableFuture<>();
         try {
-            answer(delivery, request, response, answered.minimalCompletionStage());
+            PostCallEvent event = null;
+            Dispatcher.Outcome outcome = null;
+            Problem problem;
+            try {
+                event = parser.parse(delivery.body(), answered.minimalCompletionStage());
+                outcome = dispatch(event, delivery, request);
+                problem = Problem.of(outcome, settings.rejectOnFailure());
+            } catch (MalformedEventException e) {
+                Log.LOGGER.log(Level.DEBUG, "malformed event from {0}: {1}", delivery.clientAddress(),
+                        e.getMessage());
+                problem = Problem.MALFORMED_EVENT;
+            }
+            // before the answer goes out: the line and the counts are there by the time the sender sees it
+            deliveries.delivered(event, delivery.body().length(), outcome, problem, System.nanoTime() - started);
+            answer(event, problem, response);
         } finally {
             try {
                 response.flushBuffer();
@@ -150,25 +202,16 @@ public final class PostCallWebhookServlet extends HttpServlet {
         }
     }
 
-    private void answer(VerifiedDelivery delivery, HttpServletRequest request, HttpServletResponse response,
-            CompletionStage<Void> answered) throws IOException {
-        PostCallEvent event;
+    private Dispatcher.Outcome dispatch(PostCallEvent event, VerifiedDelivery delivery, HttpServletRequest request) {
         try {
-            event = parser.parse(delivery.body(), answered);
-        } catch (MalformedEventException e) {
-            Log.LOGGER.log(Level.DEBUG, "malformed event from {0}: {1}", delivery.clientAddress(), e.getMessage());
-            Problem.MALFORMED_EVENT.send(response);
-            return;
-        }
-        Dispatcher.Outcome outcome;
-        try {
-            outcome = dispatcher.deliver(event, delivery.timestamp(), request.getContentType(), handlers);
+            return dispatcher.deliver(event, delivery.timestamp(), request.getContentType(), handlers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            Problem.DELIVERY_IN_PROGRESS.send(response);
-            return;
+            return Dispatcher.Outcome.IN_PROGRESS;
         }
-        Problem problem = Problem.of(outcome, settings.rejectOnFailure());
+    }
+
+    private void answer(PostCallEvent event, Problem problem, HttpServletResponse response) throws IOException {
         if (problem != null) {
             problem.send(response);
             return;
@@ -201,8 +244,6 @@ public final class PostCallWebhookServlet extends HttpServlet {
                 Log.LOGGER.log(Level.WARNING, "postcall inbox {0}: {1} delivery(ies) were interrupted by the last"
                         + " shutdown and moved to failed/; replay them with the CLI's replay command", dir, recovered);
             }
-            Log.LOGGER.log(Level.INFO, "postcall inbox {0}: {1} delivery(ies) waiting in failed/", dir,
-                    inbox.failed().size());
             return inbox;
         } catch (IOException e) {
             throw new ServletException("PostCallWebhookServlet is not configured correctly: inbox-dir " + dir

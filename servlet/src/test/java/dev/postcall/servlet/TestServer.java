@@ -41,6 +41,7 @@ final class TestServer implements AutoCloseable {
 
     final RecordingHandler handler = new RecordingHandler();
     private final Server server;
+    private final ServletContextHandler context;
     private final URI uri;
     /** HTTP/1.1 as the sender uses; tests that talk to servers in other JVMs use it too. */
     static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -55,8 +56,9 @@ final class TestServer implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
 
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
+        context = new ServletContextHandler();
+        context.setContextPath(b.contextPath);
+        b.attributes.forEach(context::setAttribute);
         if (b.tempDir != null) {
             context.setTempDirectory(b.tempDir.toFile());
         }
@@ -71,7 +73,7 @@ final class TestServer implements AutoCloseable {
                 ? new ServletHolder(PostCallWebhookServlet.class) : new ServletHolder(b.servlet);
         servlet.setName("postcall");
         servlet.setInitParameters(b.servletParams);
-        servlet.setInitOrder(1);
+        servlet.setInitOrder(b.lazyServlet ? -1 : 1);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
         context.addEventListener(new ServletContextListener() {
@@ -88,7 +90,8 @@ final class TestServer implements AutoCloseable {
             throw e;
         }
         String host = b.host.contains(":") ? "[" + b.host + "]" : b.host;
-        uri = URI.create("http://" + host + ":" + connector.getLocalPort() + PATH);
+        uri = URI.create("http://" + host + ":" + connector.getLocalPort() + b.contextPath.replaceAll("/$", "")
+                + PATH);
     }
 
     static Builder builder() {
@@ -101,6 +104,11 @@ final class TestServer implements AutoCloseable {
 
     URI uri() {
         return uri;
+    }
+
+    /** The webhook of the filter and servlet named {@code postcall} in this server's application. */
+    dev.postcall.internal.monitoring.Webhook webhook() {
+        return MonitoredWebhook.of(context.getServletContext(), "postcall");
     }
 
     /** POSTs {@code body} with a valid signature made now. */
@@ -160,6 +168,26 @@ final class TestServer implements AutoCloseable {
         private HttpServlet servlet;
         private Path tempDir;
         private final Map<String, String> servletParams = new LinkedHashMap<>();
+        private final Map<String, Object> attributes = new LinkedHashMap<>();
+        private String contextPath = "/";
+        private boolean lazyServlet;
+
+        /** The servlet started by the first request, as containers do without {@code load-on-startup}. */
+        Builder lazyServlet() {
+            this.lazyServlet = true;
+            return this;
+        }
+
+        /** A servlet-context attribute set before the filter and servlet start. */
+        Builder contextAttribute(String name, Object value) {
+            attributes.put(name, value);
+            return this;
+        }
+
+        Builder contextPath(String path) {
+            this.contextPath = path;
+            return this;
+        }
 
         /** An init-param of PostCallWebhookServlet. */
         Builder servletParam(String name, String value) {

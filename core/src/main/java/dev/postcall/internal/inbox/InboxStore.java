@@ -143,6 +143,28 @@ public final class InboxStore {
         return entries;
     }
 
+    /** How many entries {@code failed/} holds, without reading them. */
+    public int failedCount() throws IOException {
+        int count = 0;
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(failed, Files::isDirectory)) {
+            for (Path ignored : stream) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Proves the inbox can be written now: creates and deletes a file in {@code tmp/}. A permission check would not
+     * do: root may write anywhere, while a full disk, a read-only mount or a directory replaced by a file stop it.
+     *
+     * @throws IOException saying why it cannot
+     */
+    public void probeWritable() throws IOException {
+        Path probe = Files.createTempFile(tmp, ".probe-", ".tmp");
+        Files.delete(probe);
+    }
+
     /** The entries in {@code incoming/}, oldest first: deliveries being dispatched right now. */
     public List<InboxEntry> incoming() throws IOException {
         List<InboxEntry> entries = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.postcall.hostile;
+package dev.postcall.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,9 +16,17 @@ import java.util.logging.SimpleFormatter;
 /**
  * Everything logged while installed: every JUL record (where {@link System.Logger} goes by default) at every level
  * of postcall's own loggers and at the root's level for the rest, with messages formatted and stack traces written
- * out as a console would, plus whatever is printed on {@code System.out} and {@code System.err}.
+ * out as a console would, plus whatever is printed on {@code System.out} and {@code System.err}. Each record reads
+ * {@code <LEVEL> <logger>: <message>}, JUL's level names ({@code WARNING}, {@code FINE} for DEBUG).
+ *
+ * <pre>{@code
+ * try (LogCapture logs = LogCapture.install()) {
+ *     ... requests ...
+ *     assertThat(logs.records("WARNING", "rejected POST")).hasSize(1);
+ * }
+ * }</pre>
  */
-final class LogCapture extends Handler {
+public final class LogCapture extends Handler implements AutoCloseable {
     private static final SimpleFormatter FORMAT = new SimpleFormatter();
 
     private final List<String> records = new ArrayList<>();
@@ -28,12 +36,14 @@ final class LogCapture extends Handler {
     private final Level previousLevel = postcall.getLevel();
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
+    private boolean installed = true;
 
     private LogCapture() {
         setLevel(Level.ALL);
     }
 
-    static LogCapture install() {
+    /** Starts capturing: postcall's loggers at every level, the root's at its own. */
+    public static LogCapture install() {
         LogCapture capture = new LogCapture();
         capture.postcall.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(capture);
@@ -42,7 +52,12 @@ final class LogCapture extends Handler {
         return capture;
     }
 
-    void uninstall() {
+    /** Stops capturing and puts the levels and streams back. */
+    public synchronized void uninstall() {
+        if (!installed) {
+            return;
+        }
+        installed = false;
         System.setOut(out);
         System.setErr(err);
         Logger.getLogger("").removeHandler(this);
@@ -64,7 +79,7 @@ final class LogCapture extends Handler {
     }
 
     /** Every record, then everything printed, as one text. */
-    String text() {
+    public String text() {
         StringBuilder all = new StringBuilder();
         synchronized (records) {
             records.forEach(r -> all.append(r).append('\n'));
@@ -75,8 +90,36 @@ final class LogCapture extends Handler {
         return all.toString();
     }
 
+    /** Every record so far, in order. */
+    public List<String> records() {
+        synchronized (records) {
+            return new ArrayList<>(records);
+        }
+    }
+
+    /** The records at JUL level {@code level} ({@code INFO}, {@code WARNING}, ...) that mention {@code text}. */
+    public List<String> records(String level, String text) {
+        List<String> found = new ArrayList<>();
+        for (String r : records()) {
+            if (r.startsWith(level + " ") && r.contains(text)) {
+                found.add(r);
+            }
+        }
+        return found;
+    }
+
+    /** Forgets the records and the printed output captured so far. */
+    public void clear() {
+        synchronized (records) {
+            records.clear();
+        }
+        synchronized (printed) {
+            printed.reset();
+        }
+    }
+
     /** The records (not the printed output) that mention {@code text}, for a readable failure. */
-    List<String> recordsContaining(String text) {
+    public List<String> recordsContaining(String text) {
         List<String> found = new ArrayList<>();
         synchronized (records) {
             for (String r : records) {
@@ -92,8 +135,10 @@ final class LogCapture extends Handler {
     public void flush() {
     }
 
+    /** {@link #uninstall()}; the handler's own close, which the root logger calls at shutdown, does the same. */
     @Override
     public void close() {
+        uninstall();
     }
 
     /** Writes to the original stream and keeps a copy. */

@@ -1,0 +1,241 @@
+package dev.postcall.internal.monitoring;
+
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+/**
+ * Publishes a {@link Webhook} on the platform MBean server as {@code dev.postcall:type=Webhook,context=…,name=…}; a
+ * second one under the same name (two servers in one JVM with the same context path) gets {@code ,instance=2}, and
+ * so on, never an error.
+ */
+final class WebhookJmx implements WebhookMXBean {
+    private static final System.Logger LOG = System.getLogger("dev.postcall.monitoring");
+    static final String DOMAIN = "dev.postcall";
+
+    private final Webhook webhook;
+
+    private WebhookJmx(Webhook webhook) {
+        this.webhook = webhook;
+    }
+
+    /** Registers the webhook's MXBean; returns its name, or {@code null} when JMX is not available here. */
+    static ObjectName register(Webhook webhook) {
+        MBeanServer server;
+        try {
+            server = ManagementFactory.getPlatformMBeanServer();
+        } catch (RuntimeException | LinkageError e) { // a security manager, or a platform without JMX
+            LOG.log(Level.WARNING, "postcall webhook " + webhook + ": no JMX MBean (" + e + ")");
+            return null;
+        }
+        String base = DOMAIN + ":type=Webhook,context=" + quoteIfNeeded(webhook.application()) + ",name="
+                + quoteIfNeeded(webhook.name());
+        try {
+            StandardMBean bean = new StandardMBean(new WebhookJmx(webhook), WebhookMXBean.class, true);
+            for (int instance = 1; ; instance++) {
+                ObjectName name = new ObjectName(instance == 1 ? base : base + ",instance=" + instance);
+                try {
+                    return server.registerMBean(bean, name).getObjectName();
+                } catch (InstanceAlreadyExistsException e) {
+                    // another application (or server in this JVM) has this name: take the next instance
+                }
+            }
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.WARNING, "postcall webhook " + webhook + ": no JMX MBean (" + e + ")");
+            return null;
+        }
+    }
+
+    static void unregister(Object name) {
+        if (name == null) {
+            return;
+        }
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean((ObjectName) name);
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "postcall: MBean " + name + " was unregistered already (" + e + ")");
+        }
+    }
+
+    static String name(Object name) {
+        return name == null ? null : name.toString();
+    }
+
+    private static String quoteIfNeeded(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (",=:\"*?\n\\".indexOf(value.charAt(i)) >= 0) {
+                return ObjectName.quote(value);
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public String getName() {
+        return webhook.name();
+    }
+
+    @Override
+    public String getApplication() {
+        return webhook.application();
+    }
+
+    @Override
+    public boolean isReady() {
+        return webhook.health().isUp();
+    }
+
+    @Override
+    public String[] getProblems() {
+        return webhook.health().problems().toArray(new String[0]);
+    }
+
+    @Override
+    public String[] getWarnings() {
+        return webhook.health().warnings().toArray(new String[0]);
+    }
+
+    @Override
+    public int getSecrets() {
+        return webhook.secrets();
+    }
+
+    @Override
+    public long getVerified() {
+        return webhook.verifiedCount();
+    }
+
+    @Override
+    public long getDeliveries() {
+        long sum = 0;
+        for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
+            sum += webhook.deliveries(outcome);
+        }
+        return sum;
+    }
+
+    @Override
+    public long getHandled() {
+        return webhook.deliveries(DeliveryOutcome.HANDLED);
+    }
+
+    @Override
+    public long getDuplicates() {
+        return webhook.deliveries(DeliveryOutcome.DUPLICATE);
+    }
+
+    @Override
+    public long getKept() {
+        return webhook.deliveries(DeliveryOutcome.KEPT);
+    }
+
+    @Override
+    public long getFailed() {
+        return webhook.deliveries(DeliveryOutcome.FAILED);
+    }
+
+    @Override
+    public long getMalformed() {
+        return webhook.deliveries(DeliveryOutcome.MALFORMED);
+    }
+
+    @Override
+    public long getInProgress() {
+        return webhook.deliveries(DeliveryOutcome.IN_PROGRESS);
+    }
+
+    @Override
+    public long getInboxUnavailable() {
+        return webhook.deliveries(DeliveryOutcome.INBOX_UNAVAILABLE);
+    }
+
+    @Override
+    public Map<String, Long> getDeliveriesByTypeAndOutcome() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (DeliveryType type : DeliveryType.values()) {
+            for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
+                long n = webhook.deliveries(type, outcome);
+                if (n > 0) {
+                    counts.put(type.label + "/" + outcome.label, n);
+                }
+            }
+        }
+        return counts;
+    }
+
+    @Override
+    public long getRejections() {
+        long sum = 0;
+        for (int i = 0; i < webhook.reasons().size(); i++) {
+            sum += webhook.rejections(i);
+        }
+        return sum;
+    }
+
+    @Override
+    public Map<String, Long> getRejectionsByReason() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (int i = 0; i < webhook.reasons().size(); i++) {
+            counts.put(webhook.reasons().get(i), webhook.rejections(i));
+        }
+        return counts;
+    }
+
+    @Override
+    public long getHandlerFailures() {
+        return webhook.handlerFailures();
+    }
+
+    @Override
+    public int getInboxFailed() {
+        return webhook.inboxFailed();
+    }
+
+    @Override
+    public int getConsecutiveFailures() {
+        return webhook.streak().length();
+    }
+
+    @Override
+    public long getHandlingCount() {
+        return webhook.times().count();
+    }
+
+    @Override
+    public double getHandlingTotalMillis() {
+        return webhook.times().totalNanos() / 1e6;
+    }
+
+    @Override
+    public double getHandlingMeanMillis() {
+        long count = webhook.times().count();
+        return count == 0 ? 0 : webhook.times().totalNanos() / 1e6 / count;
+    }
+
+    @Override
+    public double getHandlingMaxMillis() {
+        return webhook.times().maxNanos() / 1e6;
+    }
+
+    @Override
+    public double getHandlingMedianMillis() {
+        return webhook.times().quantile(0.5).toNanos() / 1e6;
+    }
+
+    @Override
+    public double getHandlingP99Millis() {
+        return webhook.times().quantile(0.99).toNanos() / 1e6;
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookJmx" + Arrays.asList(webhook.application(), webhook.name());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.postcall.internal.monitoring;
+
+import java.util.Map;
+
+/**
+ * The JMX view of one webhook, {@code dev.postcall:type=Webhook,context=<context path>,name=<name>}. Counts are
+ * since start; times are milliseconds.
+ */
+public interface WebhookMXBean {
+    /** The filter's and servlet's name. */
+    String getName();
+
+    /** The web application's context path. */
+    String getApplication();
+
+    /** Whether the webhook is ready (its health is UP); probes the inbox. */
+    boolean isReady();
+
+    /** Why it is not ready. */
+    String[] getProblems();
+
+    /** What needs a look although it is ready. */
+    String[] getWarnings();
+
+    /** The secrets the filter verifies with, -1 before it started. */
+    int getSecrets();
+
+    /** Requests the filter verified and handed on. */
+    long getVerified();
+
+    /** Verified deliveries the servlet answered, every outcome. */
+    long getDeliveries();
+
+    /** Deliveries handled. */
+    long getHandled();
+
+    /** Deliveries recognised as handled before. */
+    long getDuplicates();
+
+    /** Deliveries a handler failed on, kept in {@code failed/}. */
+    long getKept();
+
+    /** Deliveries a handler failed on without an inbox to keep them. */
+    long getFailed();
+
+    /** Verified bodies that were not an event, or data that does not fit the model without an inbox. */
+    long getMalformed();
+
+    /** Deliveries answered 503 because the same event was being handled by another request. */
+    long getInProgress();
+
+    /** Deliveries answered 503 because the inbox could not store them. */
+    long getInboxUnavailable();
+
+    /** Deliveries by {@code <type>/<outcome>}, only those counted at least once. */
+    Map<String, Long> getDeliveriesByTypeAndOutcome();
+
+    /** Requests the filter turned down, every reason. */
+    long getRejections();
+
+    /** Requests the filter turned down, by reason (problem type). */
+    Map<String, Long> getRejectionsByReason();
+
+    /** Deliveries a handler threw on. */
+    long getHandlerFailures();
+
+    /** Entries waiting in the inbox's {@code failed/}. */
+    int getInboxFailed();
+
+    /** Non-200 answers to verified deliveries since the last 200. */
+    int getConsecutiveFailures();
+
+    /** Deliveries timed. */
+    long getHandlingCount();
+
+    /** Their total handling time. */
+    double getHandlingTotalMillis();
+
+    /** The mean handling time. */
+    double getHandlingMeanMillis();
+
+    /** The longest handling time. */
+    double getHandlingMaxMillis();
+
+    /** The median handling time, to within a quarter. */
+    double getHandlingMedianMillis();
+
+    /** The 99th percentile of handling time, to within a quarter. */
+    double getHandlingP99Millis();
+}

@@ -1,0 +1,186 @@
+package dev.postcall.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.postcall.internal.monitoring.Webhook;
+import dev.postcall.monitoring.WebhookStatistics;
+import dev.postcall.testsupport.LogCapture;
+
+/**
+ * One line per verified delivery over real HTTP: each outcome once at its level, the {@code delivery-log-level}
+ * switch, and the ERROR after 5 failed answers in a row with its reset; never payload text or the secret.
+ */
+class DeliveryLogTest {
+    static final String MARKER = "wombat-transcript-5R1K";
+
+    @TempDir Path dir;
+    private LogCapture logs;
+
+    @BeforeEach
+    void capture() {
+        logs = LogCapture.install();
+    }
+
+    @AfterEach
+    void release() {
+        logs.uninstall();
+        assertThat(logs.text()).doesNotContain(MARKER, TestServer.SECRET, TestServer.SECRET.substring(5));
+    }
+
+    static byte[] transcription(String conversationId) {
+        return ("{\"type\":\"post_call_transcription\",\"event_timestamp\":1761400000,\"data\":{\"agent_id\":\"a1\","
+                + "\"conversation_id\":\"" + conversationId + "\",\"status\":\"done\",\"transcript\":[{\"role\":"
+                + "\"user\",\"message\":\"" + MARKER + "\"}],\"analysis\":{\"transcript_summary\":\"" + MARKER
+                + "\"}}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void logsEachOutcomeOnceAtItsLevel() throws Exception {
+        Path inbox = dir.resolve("inbox");
+        try (TestServer server = TestServer.builder().servletParam("inbox-dir", inbox.toString()).start()) {
+            byte[] good = transcription("conv_handled");
+            assertThat(server.postSigned(good).statusCode()).isEqualTo(200);
+            assertThat(server.postSigned(good).statusCode()).isEqualTo(200); // the ledger knows it
+            server.handler.failing(true);
+            assertThat(server.postSigned(transcription("conv_kept")).statusCode()).isEqualTo(200);
+            server.handler.failing(false);
+            assertThat(server.postSigned(("not json " + MARKER).getBytes(StandardCharsets.UTF_8)).statusCode())
+                    .isEqualTo(400);
+            byte[] unknown = ("{\"type\":\"post_call_novel\",\"data\":{\"conversation_id\":\"conv_\u2028x\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(server.postSigned(unknown).statusCode()).isEqualTo(200);
+            // the inbox directory replaced by a file: nothing can be stored
+            deleteTree(inbox);
+            Files.writeString(inbox, "not a directory");
+            assertThat(server.postSigned(transcription("conv_unstored")).statusCode()).isEqualTo(503);
+
+            assertThat(logs.records("INFO", "delivery post_call_transcription conversation=conv_handled bytes="
+                    + good.length + ": handled, 200 in ")).hasSize(1);
+            assertThat(logs.records("INFO", "conversation=conv_handled bytes=" + good.length
+                    + ": already handled, not dispatched again, 200 in ")).hasSize(1);
+            assertThat(logs.records("WARNING", "conversation=conv_kept")).singleElement().asString()
+                    .contains("not handled, kept in failed/ for replay, 200 in");
+            assertThat(logs.records("SEVERE", "delivery (not an event) bytes=")).singleElement().asString()
+                    .contains("rejected as malformed, 400 malformed-event in");
+            assertThat(logs.records("INFO", "delivery post_call_novel conversation=conv_\\u2028x")).hasSize(1);
+            assertThat(logs.records("SEVERE", "conversation=conv_unstored")).singleElement().asString()
+                    .contains("not handled: the inbox cannot store it, 503 inbox-unavailable in");
+            assertThat(logs.records("INFO", "(webhook postcall)"))
+                    .allMatch(line -> line.matches("(?s).* in \\d+\\.\\d ms \\(webhook postcall\\)"));
+
+            WebhookStatistics numbers = server.webhook().statistics();
+            assertThat(numbers.deliveries().get("post_call_transcription")).containsEntry("handled", 1L)
+                    .containsEntry("duplicate", 1L).containsEntry("kept", 1L)
+                    .containsEntry("inbox-unavailable", 1L);
+            assertThat(numbers.deliveries().get("none")).containsEntry("malformed", 1L);
+            assertThat(numbers.deliveries().get("other")).containsEntry("handled", 1L);
+            assertThat(numbers.handlerFailures()).isEqualTo(1);
+            assertThat(numbers.duplicates()).isEqualTo(1);
+            assertThat(numbers.handlingCount()).isEqualTo(6);
+            assertThat(numbers.verified()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aHandlerFailureWithoutAnInboxIsAnError() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.handler.failing(true);
+            assertThat(server.postSigned(transcription("conv_lost")).statusCode()).isEqualTo(500);
+            assertThat(logs.records("SEVERE", "conversation=conv_lost")).singleElement().asString()
+                    .contains("not handled and not kept (no inbox-dir), 500 handler-failed in");
+            assertThat(server.webhook().statistics().deliveries("failed")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void deliveryLogLevelDebugTurnsAcceptedDeliveriesDownAndLeavesFailuresLoud() throws Exception {
+        try (TestServer server = TestServer.builder().servletParam("delivery-log-level", "debug").start()) {
+            assertThat(server.postSigned(transcription("conv_quiet")).statusCode()).isEqualTo(200);
+            server.handler.failing(true);
+            assertThat(server.postSigned(transcription("conv_loud")).statusCode()).isEqualTo(500);
+
+            assertThat(logs.records("INFO", "conversation=conv_quiet")).isEmpty();
+            assertThat(logs.records("FINE", "conversation=conv_quiet")).singleElement().asString()
+                    .contains(": handled, 200 in");
+            assertThat(logs.records("SEVERE", "conversation=conv_loud")).hasSize(1);
+        }
+    }
+
+    @Test
+    void fiveFailedAnswersInARowRaiseOneErrorAndA200EndsTheStreak() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            Webhook webhook = server.webhook();
+            server.handler.failing(true);
+            for (int i = 1; i <= 4; i++) {
+                assertThat(server.postSigned(transcription("conv_fail_" + i)).statusCode()).isEqualTo(500);
+            }
+            assertThat(logs.records("SEVERE", "disables an endpoint after 10")).isEmpty();
+            assertThat(webhook.streak().length()).isEqualTo(4);
+
+            assertThat(server.postSigned(transcription("conv_fail_5")).statusCode()).isEqualTo(500);
+            List<String> alarm = logs.records("SEVERE", "disables an endpoint after 10");
+            assertThat(alarm).singleElement().asString()
+                    .contains("webhook 'postcall': 5 verified deliveries in a row were not answered 200")
+                    .contains("never retries for HIPAA workspaces")
+                    .contains("500 handler-failed post_call_transcription conversation=conv_fail_1; 500 handler-failed"
+                            + " post_call_transcription conversation=conv_fail_2")
+                    .contains("conversation=conv_fail_5");
+            assertThat(server.postSigned(transcription("conv_fail_6")).statusCode()).isEqualTo(500);
+            assertThat(logs.records("SEVERE", "disables an endpoint after 10")).hasSize(1);
+            assertThat(webhook.health().warnings()).anyMatch(w -> w.contains("6 verified deliveries in a row"));
+            assertThat(webhook.health().isUp()).as("failing answers warn; they do not make it unready").isTrue();
+
+            server.handler.failing(false);
+            assertThat(server.postSigned(transcription("conv_fine")).statusCode()).isEqualTo(200);
+            assertThat(webhook.streak().length()).isZero();
+            assertThat(logs.records("INFO", "answered 200 again after 6 failed answers in a row")).hasSize(1);
+
+            // a new streak starts from zero: four more failures raise nothing
+            server.handler.failing(true);
+            for (int i = 7; i <= 10; i++) {
+                server.postSigned(transcription("conv_fail_" + i));
+            }
+            assertThat(logs.records("SEVERE", "disables an endpoint after 10")).hasSize(1);
+            for (int i = 11; i <= 16; i++) {
+                server.postSigned(transcription("conv_fail_" + i));
+            }
+            assertThat(logs.records("SEVERE", "disables an endpoint after 10")).hasSize(2);
+            assertThat(logs.records("SEVERE", "ElevenLabs has probably disabled this endpoint")).singleElement()
+                    .asString().contains("10 verified deliveries in a row")
+                    .contains("conversation=conv_fail_16").doesNotContain("conv_fail_11;");
+            assertThat(server.webhook().statistics().consecutiveFailures()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void rejectedRequestsAreNoDeliveriesAndDoNotCountTowardTheStreak() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> forged = server.post(transcription("conv_forged"), "t=1,v0=" + "0".repeat(64),
+                        Map.of());
+                assertThat(forged.statusCode()).isEqualTo(401);
+            }
+            assertThat(logs.records("INFO", "delivery ")).isEmpty();
+            assertThat(server.webhook().streak().length()).isZero();
+            assertThat(server.webhook().statistics().handlingCount()).isZero();
+        }
+    }
+
+    static void deleteTree(Path root) throws Exception {
+        try (var files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
