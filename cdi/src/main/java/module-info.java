@@ -4,6 +4,8 @@ module dev.postcall.cdi {
     requires transitive jakarta.cdi;
     requires jakarta.inject;
     requires java.naming;
+    // the readiness check is registered only where MicroProfile Health is present (the API has no module name)
+    requires static microprofile.health.api;
 
     exports dev.postcall.cdi;
 

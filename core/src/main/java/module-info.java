@@ -12,6 +12,9 @@ module dev.postcall.core {
     requires static java.net.http;
     // the database store (dev.postcall.jdbc) works over any javax.sql.DataSource
     requires java.sql;
+    // the webhooks' MBeans; Micrometer's meters only where an application has Micrometer
+    requires java.management;
+    requires static micrometer.core;
 
     exports dev.postcall;
     exports dev.postcall.model;
@@ -20,12 +23,14 @@ module dev.postcall.core {
     exports dev.postcall.inbox;
     exports dev.postcall.testing;
     exports dev.postcall.jdbc;
+    exports dev.postcall.monitoring;
 
     exports dev.postcall.internal.body to dev.postcall.servlet;
     exports dev.postcall.internal.config to dev.postcall.servlet;
     exports dev.postcall.internal.delivery to dev.postcall.servlet;
     exports dev.postcall.internal.inbox to dev.postcall.servlet;
     exports dev.postcall.internal.net to dev.postcall.servlet;
+    exports dev.postcall.internal.monitoring to dev.postcall.servlet;
 
     // JSON-B creates the adapters and deserializers and binds the records reflectively
     opens dev.postcall.model;
