@@ -251,9 +251,15 @@ class DeliveryGuaranteesTest {
         }
 
         static Forked start(Path inbox, String mode) throws IOException {
-            Process process = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                    ForkedInboxServer.class.getName(), inbox.toString(), mode)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return start(ProcessBuilder.Redirect.INHERIT, ForkedInboxServer.class, inbox.toString(), mode);
+        }
+
+        /** Runs {@code main} with {@code args} in a JVM of its own, its stderr to {@code errors}. */
+        static Forked start(ProcessBuilder.Redirect errors, Class<?> main, String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
+                    main.getName()));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectError(errors).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("PORT ")) {
