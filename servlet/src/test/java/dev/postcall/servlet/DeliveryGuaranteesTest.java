@@ -174,13 +174,7 @@ class DeliveryGuaranteesTest {
         Path inbox = dir.resolve("inbox");
         Forked first = Forked.start(inbox, "hang");
         try {
-            byte[] body = transcription("conv_killed");
-            CompletableFuture<HttpResponse<String>> pending = TestServer.CLIENT.sendAsync(
-                    HttpRequest.newBuilder(first.uri)
-                            .header(PostCallWebhookFilter.SIGNATURE_HEADER,
-                                    WebhookSigner.header(body, TestServer.SECRET, Instant.now()))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> pending = first.postSigned(transcription("conv_killed"));
             assertThat(first.awaitLine("DISPATCHING conv_killed")).isTrue();
             assertThat(count(inbox.resolve("incoming"))).isEqualTo(1);
 
@@ -251,9 +245,22 @@ class DeliveryGuaranteesTest {
         }
 
         static Forked start(Path inbox, String mode) throws IOException {
-            Process process = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                    ForkedInboxServer.class.getName(), inbox.toString(), mode)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return start(ProcessBuilder.Redirect.INHERIT, ForkedInboxServer.class, inbox.toString(), mode);
+        }
+
+        /** Runs {@code main} with {@code args} in a JVM of its own, its stderr to {@code errors}. */
+        static Forked start(ProcessBuilder.Redirect errors, Class<?> main, String... args) throws IOException {
+            return start(errors, List.of(), main, args);
+        }
+
+        /** As {@link #start(ProcessBuilder.Redirect, Class, String...)}, with options for the JVM ({@code -Xmx…}). */
+        static Forked start(ProcessBuilder.Redirect errors, List<String> jvm, Class<?> main, String... args)
+                throws IOException {
+            List<String> command = new ArrayList<>(List.of(javaBin()));
+            command.addAll(jvm);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectError(errors).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("PORT ")) {
@@ -261,6 +268,25 @@ class DeliveryGuaranteesTest {
                 }
             }
             throw new IOException("the forked server ended before it printed its port");
+        }
+
+        /** The rest of the next line that starts with {@code prefix}, or {@code null} when the output ends first. */
+        String awaitPrefix(String prefix) throws IOException {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith(prefix)) {
+                    return line.substring(prefix.length());
+                }
+            }
+            return null;
+        }
+
+        /** POSTs {@code body}, signed now, without waiting for the answer. */
+        CompletableFuture<HttpResponse<String>> postSigned(byte[] body) {
+            return TestServer.CLIENT.sendAsync(HttpRequest.newBuilder(uri)
+                            .header(PostCallWebhookFilter.SIGNATURE_HEADER,
+                                    WebhookSigner.header(body, TestServer.SECRET, Instant.now()))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         boolean awaitLine(String expected) throws IOException {
