@@ -54,6 +54,9 @@ final class TestServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(b.host);
         connector.setPort(0);
+        if (b.idleTimeout != null) {
+            connector.setIdleTimeout(b.idleTimeout.toMillis());
+        }
         server.addConnector(connector);
 
         context = new ServletContextHandler();
@@ -171,6 +174,13 @@ final class TestServer implements AutoCloseable {
         private final Map<String, Object> attributes = new LinkedHashMap<>();
         private String contextPath = "/";
         private boolean lazyServlet;
+        private Duration idleTimeout;
+
+        /** How long the connector lets a connection sit without traffic (Jetty's default: 30 s). */
+        Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
 
         /** The servlet started by the first request, as containers do without {@code load-on-startup}. */
         Builder lazyServlet() {
