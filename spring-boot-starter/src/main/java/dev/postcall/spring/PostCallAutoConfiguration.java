@@ -16,7 +16,10 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.boot.origin.Origin;
@@ -28,12 +31,17 @@ import dev.postcall.servlet.PostCallWebhookFilter;
  * servlet of {@code postcall-servlet} on {@code postcall.path} and publishes every verified event as an application
  * event ({@code @EventListener void on(TranscriptionEvent event)}). Settings: {@link PostCallProperties};
  * {@code postcall.enabled=false} registers nothing.
+ *
+ * <p>Where Spring Boot Actuator is present, the webhook's readiness is the health indicator {@code postcall}
+ * ({@link PostCallHealth}); where the application has a Micrometer {@code MeterRegistry} bean, the webhook's meters
+ * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it. Neither is needed.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(PostCallWebhookFilter.class)
 @ConditionalOnProperty(prefix = "postcall", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(PostCallProperties.class)
+@Import(PostCallHealth.Registrar.class)
 public final class PostCallAutoConfiguration {
 
     private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("postcall");
@@ -53,10 +61,29 @@ public final class PostCallAutoConfiguration {
     @Bean
     PostCallRegistration postCallRegistration(PostCallProperties properties, Environment environment,
             ApplicationEventPublisher publisher, ConfigurableListableBeanFactory beanFactory,
-            DetachedBodies detachedBodies) {
+            DetachedBodies detachedBodies, ObjectProvider<PostCallMeterRegistry> meterRegistry) {
         SpringEventDispatcher dispatcher = new SpringEventDispatcher(publisher, new AsyncListeners(beanFactory),
                 detachedBodies);
-        return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher);
+        return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher, () -> {
+            PostCallMeterRegistry registry = meterRegistry.getIfAvailable();
+            return registry == null ? null : registry.get();
+        });
+    }
+
+    /** Only where Micrometer is: this class names its types. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class Meters {
+        /** Created by Spring. */
+        Meters() {
+        }
+
+        /** The application's {@code MeterRegistry} bean, when it has one (Actuator's, for one). */
+        @Bean
+        PostCallMeterRegistry postCallMeterRegistry(
+                ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registries) {
+            return new PostCallMeterRegistry(registries::getIfUnique);
+        }
     }
 
     /**
