@@ -1,0 +1,46 @@
+package dev.postcall.spring;
+
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
+
+/**
+ * How the running Spring Boot applies {@code TaskDecorator} beans to the executors it builds: Spring Boot 4 composes
+ * all of them ({@link Composed}); Spring Boot 3.5 applies one only when it is the only one ({@link Single}). Told by
+ * a class Spring Boot 4 moved: {@code org.springframework.boot.EnvironmentPostProcessor} (in
+ * {@code org.springframework.boot.env} before).
+ */
+final class TaskDecorators {
+
+    private static final String BOOT_4_CLASS = "org.springframework.boot.EnvironmentPostProcessor";
+
+    private TaskDecorators() {
+    }
+
+    static boolean composed(ClassLoader loader) {
+        return ClassUtils.isPresent(BOOT_4_CLASS, loader);
+    }
+
+    /** {@code first}, then {@code then} around what it made; {@code then} alone when there is no {@code first}. */
+    static TaskDecorator after(TaskDecorator first, TaskDecorator then) {
+        return first == null ? then : task -> then.decorate(first.decorate(task));
+    }
+
+    /** Spring Boot 4: every {@code TaskDecorator} bean is applied. */
+    static final class Composed implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return composed(context.getClassLoader());
+        }
+    }
+
+    /** Spring Boot 3.5: a {@code TaskDecorator} bean is applied only when it is the only one. */
+    static final class Single implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !composed(context.getClassLoader());
+        }
+    }
+}
