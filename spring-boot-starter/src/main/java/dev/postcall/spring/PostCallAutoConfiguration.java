@@ -92,8 +92,7 @@ public final class PostCallAutoConfiguration {
     @Conditional(TaskDecorators.Single.class)
     ThreadPoolTaskExecutorCustomizer postCallThreadPoolTaskExecutorCustomizer(BodyLeases leases,
             ObjectProvider<TaskDecorator> decorators) {
-        return executor -> executor.setTaskDecorator(TaskDecorators.after(decorators.getIfUnique(),
-                leases.decorator()));
+        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(decorators, leases));
     }
 
     /** As {@link #postCallThreadPoolTaskExecutorCustomizer}, for virtual threads ({@code spring.threads.virtual}). */
@@ -101,8 +100,7 @@ public final class PostCallAutoConfiguration {
     @Conditional(TaskDecorators.Single.class)
     SimpleAsyncTaskExecutorCustomizer postCallSimpleAsyncTaskExecutorCustomizer(BodyLeases leases,
             ObjectProvider<TaskDecorator> decorators) {
-        return executor -> executor.setTaskDecorator(TaskDecorators.after(decorators.getIfUnique(),
-                leases.decorator()));
+        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(decorators, leases));
     }
 
     /** The filter and the servlet on {@code postcall.path}, initialised while the web server starts. */

@@ -1,5 +1,6 @@
 package dev.postcall.spring;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.task.TaskDecorator;
@@ -23,8 +24,13 @@ final class TaskDecorators {
         return ClassUtils.isPresent(BOOT_4_CLASS, loader);
     }
 
-    /** {@code first}, then {@code then} around what it made; {@code then} alone when there is no {@code first}. */
-    static TaskDecorator after(TaskDecorator first, TaskDecorator then) {
+    /**
+     * What Spring Boot 3.5 applies (the application's {@code TaskDecorator} bean when it has exactly one), then the
+     * starter's around what it made.
+     */
+    static TaskDecorator afterTheApplications(ObjectProvider<TaskDecorator> decorators, BodyLeases leases) {
+        TaskDecorator first = decorators.getIfUnique();
+        TaskDecorator then = leases.decorator();
         return first == null ? then : task -> then.decorate(first.decorate(task));
     }
 
