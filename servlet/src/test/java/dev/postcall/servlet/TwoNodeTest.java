@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +32,11 @@ import dev.postcall.signature.WebhookSigner;
  * Two nodes, one database: two servers in JVMs of their own share one PostgreSQL through {@code inbox=jndi:…}.
  * 10,000 signed deliveries from several threads, a fifth of them sent to the other node too, handlers failing at
  * random (5 %), each handled event counted by the application in a table of its own; one node killed with SIGKILL
- * mid-run and restarted; then the failed rows replayed. Every distinct event handled exactly once.
+ * mid-run and restarted; then the failed rows replayed. Every distinct event is handled, and handled once, except
+ * for what the killed node had in flight at the kill: a delivery whose handler had committed but whose {@code done}
+ * postcall had not yet recorded is handled again by the replay (at most one per request in flight there, so at most
+ * {@value #SENDERS}); the handler's effect, inserted when absent under the event key, is there exactly once.
+ * The repeats to the other node are sent at the same time as the first, so the two nodes race for the claim.
  */
 class TwoNodeTest {
     private static final int EVENTS = Integer.getInteger("postcall.twoNode.events", 10_000);
@@ -41,6 +46,7 @@ class TwoNodeTest {
 
     private final AtomicReferenceArray<URI> nodes = new AtomicReferenceArray<>(2);
     private final AtomicInteger requests = new AtomicInteger();
+    private final ExecutorService racers = Executors.newFixedThreadPool(SENDERS);
 
     @Test
     void everyDistinctEventIsHandledExactlyOnceAcrossTwoNodesOneOfThemKilled() throws Exception {
@@ -77,6 +83,7 @@ class TwoNodeTest {
                 }
             } finally {
                 senders.shutdownNow();
+                racers.shutdownNow();
                 for (DeliveryGuaranteesTest.Forked f : forked) {
                     f.process.getOutputStream().close();
                     f.process.waitFor(30, TimeUnit.SECONDS);
@@ -99,13 +106,16 @@ class TwoNodeTest {
             long total = db.query("SELECT COUNT(*) FROM " + handled);
             long twice = db.query("SELECT COUNT(*) FROM (SELECT event_key FROM " + handled
                     + " GROUP BY event_key HAVING COUNT(*) > 1) d");
-            System.out.printf("two nodes: sent=%d (requests=%d), distinct=%d, handled=%d, lost=%d, twice=%d"
-                    + " (replayed %d, recovered from the killed node after the run %d)%n", EVENTS, requests.get(),
-                    distinct, total, EVENTS - distinct, twice, replayed, recovered);
+            long effects = db.query("SELECT COUNT(*) FROM " + handled + "_effects");
+            System.out.printf("two nodes: sent=%d (requests=%d), distinct=%d, handled=%d, lost=%d, twice=%d,"
+                    + " effects=%d (replayed %d, recovered from the killed node after the run %d)%n", EVENTS,
+                    requests.get(), distinct, total, EVENTS - distinct, twice, effects, replayed, recovered);
             assertThat(db.rows("failed")).isZero();
             assertThat(db.query("SELECT COUNT(*) FROM " + db.deliveries() + " WHERE state <> 'done'")).isZero();
             assertThat(distinct).as("lost").isEqualTo(EVENTS);
-            assertThat(total).as("handled twice").isEqualTo(EVENTS);
+            assertThat(effects).as("effects").isEqualTo(EVENTS);
+            assertThat(total - distinct).as("handled twice, beyond what the killed node had in flight")
+                    .isEqualTo(twice).isLessThanOrEqualTo(SENDERS);
         }
     }
 
@@ -117,13 +127,26 @@ class TwoNodeTest {
         return node;
     }
 
-    /** One event: to a node at random, a fifth of them to the other node too; retried as the sender retries. */
-    private void send(int i) throws InterruptedException {
+    /**
+     * One event: to a node at random, a fifth of them to the other node too at the same time (the nodes race for the
+     * claim); retried as the sender retries.
+     */
+    private void send(int i) throws Exception {
         byte[] body = transcription("conv_" + i);
         int first = ThreadLocalRandom.current().nextInt(2);
-        deliver(body, first);
         if (ThreadLocalRandom.current().nextInt(100) < REPEATED_PERCENT) {
-            deliver(body, 1 - first);
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+                try {
+                    deliver(body, 1 - first);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }, racers);
+            deliver(body, first);
+            other.get(10, TimeUnit.MINUTES);
+        } else {
+            deliver(body, first);
         }
     }
 
