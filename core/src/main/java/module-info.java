@@ -11,7 +11,7 @@ module dev.postcall.core {
     // the CLI (postcall-cli.jar) posts with the JDK's HTTP client
     requires static java.net.http;
     // the database store (dev.postcall.jdbc) works over any javax.sql.DataSource
-    requires java.sql;
+    requires transitive java.sql;
     // the webhooks' MBeans; Micrometer's meters only where an application has Micrometer
     requires java.management;
     requires static micrometer.core;

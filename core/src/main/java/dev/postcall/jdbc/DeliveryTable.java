@@ -82,6 +82,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     private final String release;
     private final String listFailed;
     private final String listFailedAfter;
+    private final String countFailed;
     private final String selectBodyLength;
     private final String setBodyLength;
     private final String prune;
@@ -126,6 +127,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
         release = "DELETE FROM " + d + " WHERE id = ? AND claim_token = ?";
         listFailed = failedColumns + " ORDER BY received_at, id";
         listFailedAfter = failedColumns + " AND (received_at > ? OR (received_at = ? AND id > ?)) ORDER BY received_at, id";
+        countFailed = "SELECT COUNT(*) FROM " + d + " WHERE state = '" + FAILED + "'";
         selectBodyLength = "SELECT body_length FROM " + d + " WHERE id = ?";
         setBodyLength = "UPDATE " + d + " SET body_length = ? WHERE id = ?";
         prune = "DELETE FROM " + d + " WHERE state = '" + DONE + "' AND updated_at < ?";
@@ -336,6 +338,16 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                     }
                 }
                 return failed;
+            }
+        });
+    }
+
+    /** How many deliveries are {@code failed}, waiting for a replay. */
+    int countFailed() throws SQLException {
+        return sql.transaction("counting failed deliveries", c -> {
+            try (PreparedStatement s = sql.prepare(c, countFailed); ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
         });
     }

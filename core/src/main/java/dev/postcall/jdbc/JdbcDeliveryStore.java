@@ -79,10 +79,12 @@ public final class JdbcDeliveryStore {
 
     private final DeliveryTable table;
     private final boolean nodeIdConfigured;
+    private final RequestPath requestPath;
 
-    private JdbcDeliveryStore(DeliveryTable table, boolean nodeIdConfigured) {
+    private JdbcDeliveryStore(DeliveryTable table, boolean nodeIdConfigured, String product) {
         this.table = table;
         this.nodeIdConfigured = nodeIdConfigured;
+        this.requestPath = new RequestPath(table, product);
     }
 
     /**
@@ -124,7 +126,7 @@ public final class JdbcDeliveryStore {
             table.createSchema(dialect);
         }
         table.verifySchema(dialect);
-        return new JdbcDeliveryStore(table, options.nodeId() != null);
+        return new JdbcDeliveryStore(table, options.nodeId() != null, product);
     }
 
     private static String product(Connection c) throws SQLException {
@@ -250,6 +252,19 @@ public final class JdbcDeliveryStore {
             }
             after = page.get(page.size() - 1);
         }
+    }
+
+    /**
+     * This store as {@code PostCallWebhookServlet} dispatches over it ({@code inbox=jndi:…}); the type is internal,
+     * exported to postcall's servlet module only.
+     */
+    public dev.postcall.internal.delivery.DeliveryStore requestPath() {
+        return requestPath;
+    }
+
+    /** How many deliveries are failed, waiting for a replay. */
+    public int failedCount() throws SQLException {
+        return table.countFailed();
     }
 
     /** The engine: the request path's {@link WriteAheadLedger} and the replay's {@link FailedDeliveries}. */

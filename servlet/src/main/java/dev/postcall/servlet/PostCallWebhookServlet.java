@@ -4,12 +4,19 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -24,6 +31,7 @@ import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.delivery.HandlerRunner;
 import dev.postcall.internal.inbox.InboxStore;
 import dev.postcall.internal.monitoring.Webhook;
+import dev.postcall.jdbc.JdbcDeliveryStore;
 import dev.postcall.spi.PostCallEventHandler;
 
 /**
@@ -38,6 +46,22 @@ import dev.postcall.spi.PostCallEventHandler;
  *   <tr><th>name</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code inbox-dir}</td><td>none</td><td>write-ahead directory: each verified delivery is stored (fsynced)
  *       before dispatch and removed once handled; what handlers fail on stays in {@code failed/} for replay</td></tr>
+ *   <tr><td>{@code inbox}</td><td>none</td><td>the inbox and the delivery ledger in a database shared by every
+ *       node: {@code jndi:java:comp/env/jdbc/postcall} (a non-JTA {@link DataSource} looked up at start), or
+ *       {@code datasource} (the DataSource in the servlet-context attribute {@link #INBOX_DATA_SOURCE}); one
+ *       committed insert keeps the delivery and claims its key before the handlers run; failed deliveries stay as
+ *       {@code failed} rows for replay from any node. Not with {@code inbox-dir} or {@code delivery-ledger}</td></tr>
+ *   <tr><td>{@code inbox-create-schema}</td><td>{@code false}</td><td>{@code true}: create the two tables at start
+ *       when missing (the DDL shipped for PostgreSQL, MySQL/MariaDB, H2)</td></tr>
+ *   <tr><td>{@code inbox-table-prefix}</td><td>{@code postcall_}</td><td>prefix of the tables' names
+ *       ({@code postcall_delivery}, {@code postcall_body_chunk}), optionally schema-qualified</td></tr>
+ *   <tr><td>{@code inbox-retention}</td><td>{@code 2h}</td><td>how long a handled key is remembered before its row
+ *       is pruned</td></tr>
+ *   <tr><td>{@code inbox-takeover-after}</td><td>{@code 10m}</td><td>how old a claim must be before another node
+ *       takes it over (its node died) or moves it to failed</td></tr>
+ *   <tr><td>{@code inbox-node-id}</td><td>none (random)</td><td>this node's stable, unique name (host or pod
+ *       name): at start the deliveries its previous run was dispatching are moved to failed at once, instead of
+ *       after {@code inbox-takeover-after}</td></tr>
  *   <tr><td>{@code on-handler-failure}</td><td>{@code accept} with an inbox, else {@code reject}</td>
  *       <td>{@code accept}: answer 200, the delivery being safe in {@code failed/} (a 5xx pushes the endpoint
  *       toward auto-disable); {@code reject}: answer 500, for senders with retries enabled</td></tr>
@@ -82,11 +106,21 @@ import dev.postcall.spi.PostCallEventHandler;
  *
  * <p>Map it to the same URL as the filter (see the {@code web.xml} in {@link PostCallWebhookFilter}). Without the
  * filter it refuses every request, so a mapping mistake never lets an unverified body reach a handler. A bad
- * init-param or an unusable {@code inbox-dir} fails the web application's start with one message listing every
- * problem.
+ * init-param, an unusable {@code inbox-dir} or an unusable {@code inbox} database (no DataSource, no connection,
+ * tables missing) fails the web application's start with one message listing every problem, never a password.
  */
 public final class PostCallWebhookServlet extends HttpServlet {
+    /**
+     * The servlet-context attribute an embedding application sets to a {@link DataSource} before the servlet
+     * starts, for init-param {@code inbox=datasource}: the database inbox over the application's own (non-JTA)
+     * DataSource, without JNDI. The Spring Boot starter's {@code postcall.inbox.store=jdbc} uses it.
+     */
+    public static final String INBOX_DATA_SOURCE = "dev.postcall.servlet.inbox.DataSource";
+
     private static final long serialVersionUID = 1L;
+    /** {@code password=…}, {@code pwd=…} and {@code user:password@} in a driver's message. */
+    private static final Pattern PASSWORD = Pattern.compile(
+            "(?i)((?:password|passwd|pwd)\\s*[=:]\\s*)[^;&,\\s)]+|(//[^/:@\\s]+:)[^@/\\s]+@");
     private static final byte[] RECEIVED = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
 
     private transient EventParser parser;
@@ -119,7 +153,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
         parser = new EventParser();
         settings = settings(context);
         InboxStore inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
-        dispatcher = new Dispatcher(settings.ledger(), inbox, settings.duplicateWait());
+        JdbcDeliveryStore database = settings.database() == null ? null : openDatabase(settings.database(), context);
+        dispatcher = database != null ? new Dispatcher(database.requestPath(), settings.duplicateWait())
+                : new Dispatcher(settings.ledger(), inbox, settings.duplicateWait());
         List<PostCallEventHandler> loaded = new ArrayList<>();
         try {
             for (PostCallEventHandler handler : ServiceLoader.load(PostCallEventHandler.class,
@@ -141,9 +177,15 @@ public final class PostCallWebhookServlet extends HttpServlet {
         webhook = monitored;
         deliveries = new DeliveryLog(webhook, settings.acceptedLogLevel());
         webhook.start(MonitoredWebhook.meterRegistry(context));
-        String waiting = inbox == null ? "" : ", waiting in failed/=" + webhook.inboxFailed();
-        webhook.servletStarted(inbox, settings + waiting + ", handlers=" + (loaded.size() + registered.size())
-                + " (" + loaded.size() + " service-loaded, " + registered.size() + " registered)");
+        String handlerCount = ", handlers=" + (loaded.size() + registered.size()) + " (" + loaded.size()
+                + " service-loaded, " + registered.size() + " registered)";
+        if (database != null) {
+            webhook.servletStarted(database.requestPath(), settings + ", store=" + database.requestPath()
+                    .description() + ", waiting as failed=" + webhook.inboxFailed() + handlerCount);
+        } else {
+            String waiting = inbox == null ? "" : ", waiting in failed/=" + webhook.inboxFailed();
+            webhook.servletStarted(inbox, settings + waiting + handlerCount);
+        }
         MonitoredWebhook.servletStarted(webhook, context);
     }
 
@@ -249,5 +291,66 @@ public final class PostCallWebhookServlet extends HttpServlet {
             throw new ServletException("PostCallWebhookServlet is not configured correctly: inbox-dir " + dir
                     + " cannot be used (" + e.getMessage() + "); give the application a writable directory", e);
         }
+    }
+
+    private static JdbcDeliveryStore openDatabase(DeliverySettings.DatabaseInbox database, ServletContext context)
+            throws ServletException {
+        DataSource dataSource = dataSource(database, context);
+        try {
+            JdbcDeliveryStore store = JdbcDeliveryStore.open(dataSource, database.options());
+            store.recoverInterrupted();
+            return store;
+        } catch (SQLException | RuntimeException e) {
+            throw new ServletException(unusable(database, "cannot be used (" + withoutPasswords(e) + ")"
+                    + (database.options().createSchema() ? "" : "; create the tables (DDL in postcall-core's jar,"
+                    + " dev/postcall/jdbc/postgresql.sql, mysql.sql, h2.sql) or set "
+                    + DeliverySettings.INBOX_CREATE_SCHEMA + "=true")), e);
+        }
+    }
+
+    private static DataSource dataSource(DeliverySettings.DatabaseInbox database, ServletContext context)
+            throws ServletException {
+        Object found;
+        String where;
+        if (database.jndiName() == null) {
+            found = context.getAttribute(INBOX_DATA_SOURCE);
+            where = "the servlet-context attribute " + INBOX_DATA_SOURCE;
+            if (found == null) {
+                throw new ServletException(unusable(database, "finds no DataSource: set " + where + " to the"
+                        + " application's (non-JTA) javax.sql.DataSource before the servlet starts, or use"
+                        + " inbox=jndi:<name>"));
+            }
+        } else {
+            String name = database.jndiName().startsWith("java:") ? database.jndiName()
+                    : "java:comp/env/" + database.jndiName();
+            where = "JNDI name " + name;
+            try {
+                found = new InitialContext().lookup(name);
+            } catch (NamingException | RuntimeException e) {
+                throw new ServletException(unusable(database, "cannot look up " + where + " ("
+                        + e.getClass().getSimpleName() + "); bind a non-JTA DataSource there (a resource-ref in"
+                        + " web.xml, a <datasource jta=\"false\"> on WildFly)"), e);
+            }
+        }
+        if (!(found instanceof DataSource dataSource)) {
+            throw new ServletException(unusable(database, "needs a javax.sql.DataSource, but " + where + " holds "
+                    + (found == null ? "nothing" : "a " + found.getClass().getName())));
+        }
+        return dataSource;
+    }
+
+    private static String unusable(DeliverySettings.DatabaseInbox database, String why) {
+        String message = "PostCallWebhookServlet is not configured correctly: " + DeliverySettings.INBOX + "="
+                + database.source() + " " + why;
+        Log.LOGGER.log(Level.ERROR, message);
+        return message;
+    }
+
+    /** A driver's message may quote its URL or properties: never a password in the log or the health. */
+    static String withoutPasswords(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        return PASSWORD.matcher(message).replaceAll(m -> m.group(1) != null
+                ? Matcher.quoteReplacement(m.group(1) + "***")
+                : Matcher.quoteReplacement(m.group(2) + "***@"));
     }
 }

@@ -103,4 +103,89 @@ class DeliverySettingsTest {
         assertThatThrownBy(() -> TestServer.builder().servletParam("inbox-dir", file.toString()).start().close())
                 .hasStackTraceContaining("inbox-dir " + file + " cannot be used");
     }
+
+    @Test
+    void aDatabaseInboxIsTheLedgerTooAndAcceptsFailures() {
+        DeliverySettings settings = DeliverySettings.parse(params("inbox", "jndi:java:comp/env/jdbc/postcall",
+                "inbox-create-schema", "true", "inbox-table-prefix", "app.pc_", "inbox-retention", "3h",
+                "inbox-takeover-after", "5m", "inbox-node-id", "pod-1"), SYSTEM);
+
+        assertThat(settings.database().jndiName()).isEqualTo("java:comp/env/jdbc/postcall");
+        assertThat(settings.database().options().createSchema()).isTrue();
+        assertThat(settings.database().options().tablePrefix()).isEqualTo("app.pc_");
+        assertThat(settings.database().options().retention()).isEqualTo(Duration.ofHours(3));
+        assertThat(settings.database().options().takeoverAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings.database().options().nodeId()).isEqualTo("pod-1");
+        assertThat(settings.ledger()).isNull();
+        assertThat(settings.rejectOnFailure()).isFalse();
+        assertThat(settings.toString()).contains("inbox=jndi:java:comp/env/jdbc/postcall")
+                .contains("delivery-ledger=inbox");
+    }
+
+    @Test
+    void theDatabaseInboxDefaultsAreTheStoresAndTheDataSourceCanComeFromTheContext() {
+        DeliverySettings settings = DeliverySettings.parse(params("inbox", "datasource"), SYSTEM);
+
+        assertThat(settings.database().jndiName()).isNull();
+        assertThat(settings.database().options()).isEqualTo(dev.postcall.jdbc.JdbcDeliveryStore.options().build());
+    }
+
+    @Test
+    void aSecondLedgerOrASecondInboxBesideTheDatabaseIsRefused() {
+        assertThatThrownBy(() -> DeliverySettings.parse(params("inbox", "jndi:jdbc/postcall",
+                "delivery-ledger", "jcache:postcall", "inbox-dir", "/var/lib/x"), SYSTEM))
+                .hasMessageContaining("(2 problems)")
+                .hasMessageContaining("delivery-ledger: 'jcache:postcall' cannot be combined with inbox: the"
+                        + " database inbox is the delivery ledger too")
+                .hasMessageContaining("inbox and inbox-dir: a delivery is kept in one inbox");
+    }
+
+    @Test
+    void badDatabaseInboxSettingsAreListedTogether() {
+        assertThatThrownBy(() -> DeliverySettings.parse(params("inbox", "postgres://db", "inbox-create-schema",
+                "yes", "inbox-retention", "long", "inbox-table-prefix", "x;drop"), SYSTEM))
+                .hasMessageContaining("inbox: 'postgres://db' is neither jndi:<DataSource name>")
+                .hasMessageContaining("inbox-create-schema: 'yes' is neither 'true'")
+                .hasMessageContaining("inbox-retention: 'long' is not a duration")
+                .hasMessageContaining("inbox: postcall delivery store options:");
+    }
+
+    @Test
+    void databaseSettingsWithoutADatabaseInboxAreRefused() {
+        assertThatThrownBy(() -> DeliverySettings.parse(params("inbox-create-schema", "true"), SYSTEM))
+                .hasMessageContaining("inbox-create-schema: only a database inbox has it");
+    }
+
+    @Test
+    void aDriverMessageLosesItsPasswords() {
+        assertThat(PostCallWebhookServlet.withoutPasswords(new java.sql.SQLException(
+                "cannot connect to jdbc:postgresql://db/app?user=app&password=hunter2&ssl=true;"
+                        + " jdbc:mysql://app:s3cret@db/app; PWD = topsecret)")))
+                .doesNotContain("hunter2").doesNotContain("s3cret").doesNotContain("topsecret")
+                .contains("password=***&ssl=true").contains("//app:***@db/app");
+    }
+
+    @Test
+    void aDatabaseInboxWithoutItsDataSourceStopsTheWebApplication() {
+        assertThatThrownBy(() -> TestServer.builder().servletParam("inbox", "datasource").start().close())
+                .hasStackTraceContaining("PostCallWebhookServlet is not configured correctly: inbox=datasource finds"
+                        + " no DataSource: set the servlet-context attribute "
+                        + PostCallWebhookServlet.INBOX_DATA_SOURCE);
+        assertThatThrownBy(() -> TestServer.builder().servletParam("inbox", "jndi:jdbc/none").start().close())
+                .hasStackTraceContaining("inbox=jndi:jdbc/none cannot look up JNDI name java:comp/env/jdbc/none");
+        assertThatThrownBy(() -> TestServer.builder().servletParam("inbox", "datasource")
+                .contextAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE, "not one").start().close())
+                .hasStackTraceContaining("needs a javax.sql.DataSource, but the servlet-context attribute");
+    }
+
+    @Test
+    void aDatabaseWithoutTheTablesStopsTheWebApplicationUnlessAskedToCreateThem() throws Exception {
+        try (TestDatabase.Fixture db = TestDatabase.H2.fresh()) {
+            assertThatThrownBy(() -> TestServer.builder().servletParam("inbox", "datasource")
+                    .servletParam("inbox-table-prefix", db.prefix())
+                    .contextAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE, db.dataSource()).start().close())
+                    .hasStackTraceContaining("inbox=datasource cannot be used (")
+                    .hasStackTraceContaining("or set inbox-create-schema=true");
+        }
+    }
 }

@@ -53,6 +53,7 @@ public final class Dispatcher {
 
     private final DeliveryLedger ledger;
     private final InboxStore inbox;
+    private final DeliveryStore store;
     private final Duration maxWait;
     private final Clock clock;
 
@@ -65,9 +66,24 @@ public final class Dispatcher {
         this(ledger, inbox, maxWait, Clock.systemUTC());
     }
 
+    /**
+     * Over a store that is the inbox and the ledger at once (the database's): one call keeps the delivery and claims
+     * its key.
+     *
+     * @param maxWait how long a delivery waits for a concurrent one of the same event to finish
+     */
+    public Dispatcher(DeliveryStore store, Duration maxWait) {
+        this(null, null, Objects.requireNonNull(store, "store"), maxWait, Clock.systemUTC());
+    }
+
     Dispatcher(DeliveryLedger ledger, InboxStore inbox, Duration maxWait, Clock clock) {
+        this(ledger, inbox, null, maxWait, clock);
+    }
+
+    private Dispatcher(DeliveryLedger ledger, InboxStore inbox, DeliveryStore store, Duration maxWait, Clock clock) {
         this.ledger = ledger;
         this.inbox = inbox;
+        this.store = store;
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
         this.clock = clock;
     }
@@ -81,6 +97,9 @@ public final class Dispatcher {
      */
     public Outcome deliver(PostCallEvent event, long signatureTimestamp, String contentType,
                            HandlerRunner handlers) throws InterruptedException {
+        if (store != null) {
+            return deliverStored(event, signatureTimestamp, contentType, handlers);
+        }
         DeliveryKey key = ledger == null ? null : DeliveryKey.of(event);
         DeliveryLedger.Claim claim;
         if (key == null) {
@@ -115,6 +134,37 @@ public final class Dispatcher {
             case FAILED -> failed(event, claim, entry, Outcome.FAILED, Outcome.FAILED_KEPT);
             case MALFORMED -> failed(event, claim, entry, Outcome.MALFORMED, Outcome.MALFORMED_KEPT);
         };
+    }
+
+    private Outcome deliverStored(PostCallEvent event, long signatureTimestamp, String contentType,
+                                  HandlerRunner handlers) throws InterruptedException {
+        DeliveryStore.Admitted admitted;
+        try {
+            admitted = store.admit(event, signatureTimestamp, contentType, maxWait);
+        } catch (DeliveryStore.UnavailableException e) {
+            LOG.log(Level.ERROR, "postcall inbox {0} cannot store a {1} of conversation {2} ({3}); answered 503"
+                    + " without dispatching it", store.description(), event.type(), event.conversationId(),
+                    e.getMessage());
+            return Outcome.INBOX_UNAVAILABLE;
+        }
+        if (admitted instanceof DeliveryStore.Duplicate) {
+            LOG.log(Level.DEBUG, "{0} of conversation {1} was handled before; not dispatched again",
+                    event.type(), event.conversationId());
+            return Outcome.DUPLICATE;
+        }
+        if (admitted instanceof DeliveryStore.InProgress) {
+            return Outcome.IN_PROGRESS;
+        }
+        DeliveryStore.Held held = ((DeliveryStore.Dispatch) admitted).held();
+        HandlerRunner.Attempt attempt = handlers.attempt(event);
+        if (attempt.result() == HandlerRunner.Result.HANDLED) {
+            held.handled();
+            return Outcome.HANDLED;
+        }
+        held.failed(attempt.firstFailure());
+        LOG.log(Level.WARNING, "{0} of conversation {1} not handled; the delivery is kept in {2} for replay",
+                event.type(), event.conversationId(), store.description());
+        return attempt.result() == HandlerRunner.Result.MALFORMED ? Outcome.MALFORMED_KEPT : Outcome.FAILED_KEPT;
     }
 
     private static Outcome handled(DeliveryLedger.Claim claim, InboxEntry entry) {

@@ -47,10 +47,24 @@ public final class HandlerRunner {
         return true;
     }
 
+    /**
+     * How the handlers did on one event.
+     *
+     * @param result       the classification
+     * @param firstFailure what the first failing handler threw, or {@code null} when every one returned
+     */
+    public record Attempt(Result result, Throwable firstFailure) { }
+
     /** Hands {@code event} to every handler and says how it went. */
     public Result run(PostCallEvent event) {
+        return attempt(event).result();
+    }
+
+    /** Hands {@code event} to every handler and says how it went and, when one failed, with what. */
+    public Attempt attempt(PostCallEvent event) {
         Objects.requireNonNull(event, "event");
         Result result = Result.HANDLED;
+        Throwable first = null;
         for (List<PostCallEventHandler> group : groups) {
             for (PostCallEventHandler handler : group) {
                 try {
@@ -62,11 +76,12 @@ public final class HandlerRunner {
                             + (malformed ? ": its data does not fit the model" : ""), e);
                     if (result == Result.HANDLED) {
                         result = malformed ? Result.MALFORMED : Result.FAILED;
+                        first = e;
                     }
                 }
             }
         }
-        return result;
+        return new Attempt(result, first);
     }
 
     /** Whether a handler failed because the event's data does not fit the model, rather than on its own account. */

@@ -1,5 +1,6 @@
 package dev.postcall.internal.monitoring;
 
+import dev.postcall.internal.delivery.DeliveryStore;
 import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.inbox.InboxStore;
 import dev.postcall.monitoring.WebhookHealth;
@@ -63,6 +64,7 @@ public final class Webhook implements WebhookMonitor {
     private volatile String servletFailure;
     private volatile boolean filterMissing;
     private volatile InboxStore inbox;
+    private volatile DeliveryStore store;
     private volatile String filterDescription;
     private volatile String servletDescription;
     private volatile int inboxFailed;
@@ -206,9 +208,16 @@ public final class Webhook implements WebhookMonitor {
     /** The servlet started, with its inbox or {@code null}; {@code description} is its part of the log line. */
     public void servletStarted(InboxStore inbox, String description) {
         this.inbox = inbox;
+        this.store = null;
         this.servletFailure = null;
         this.servletDescription = description;
         this.inboxCountedAt = 0;
+    }
+
+    /** The servlet started over a database store; {@code description} is its part of the log line. */
+    public void servletStarted(DeliveryStore store, String description) {
+        servletStarted((InboxStore) null, description);
+        this.store = store;
     }
 
     /** The servlet did not start, for {@code why}: health is {@code DOWN}. */
@@ -219,6 +228,7 @@ public final class Webhook implements WebhookMonitor {
     /** The servlet was destroyed. */
     public void servletStopped() {
         this.inbox = null;
+        this.store = null;
         this.servletDescription = null;
     }
 
@@ -319,15 +329,16 @@ public final class Webhook implements WebhookMonitor {
 
     /** Entries in the inbox's {@code failed/}, counted at most once a second; 0 without an inbox. */
     public int inboxFailed() {
-        InboxStore store = inbox;
-        if (store == null) {
+        InboxStore files = inbox;
+        DeliveryStore database = store;
+        if (files == null && database == null) {
             return 0;
         }
         long now = System.nanoTime();
         if (inboxCountedAt == 0 || now - inboxCountedAt > INBOX_RECOUNT_NANOS) {
             try {
-                inboxFailed = store.failedCount();
-            } catch (IOException | RuntimeException e) {
+                inboxFailed = files != null ? files.failedCount() : database.failedCount();
+            } catch (IOException | DeliveryStore.UnavailableException | RuntimeException e) {
                 // the health check says why; the last count stands
             }
             inboxCountedAt = now == 0 ? 1 : now;
@@ -387,6 +398,19 @@ public final class Webhook implements WebhookMonitor {
             if (failed > 0) {
                 warnings.add(failed + (failed == 1 ? " delivery waits" : " deliveries wait") + " in "
                         + store.root().resolve("failed") + " for replay");
+            }
+        }
+        DeliveryStore database = this.store;
+        if (database != null) {
+            try {
+                failed = database.failedCount();
+                if (failed > 0) {
+                    warnings.add(failed + (failed == 1 ? " delivery waits" : " deliveries wait") + " in "
+                            + database.description() + " for replay");
+                }
+            } catch (DeliveryStore.UnavailableException | RuntimeException e) {
+                problems.add("inbox " + database.description() + " cannot be read (" + e.getMessage()
+                        + "); deliveries are answered 503 inbox-unavailable");
             }
         }
         int inARow = streak.length();

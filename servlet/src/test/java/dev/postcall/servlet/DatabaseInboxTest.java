@@ -1,0 +1,177 @@
+package dev.postcall.servlet;
+
+import static dev.postcall.servlet.DeliveryGuaranteesTest.DATA_THAT_DOES_NOT_FIT;
+import static dev.postcall.servlet.DeliveryGuaranteesTest.conversations;
+import static dev.postcall.servlet.DeliveryGuaranteesTest.transcription;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.postcall.EventParser;
+import dev.postcall.PostCallEvent;
+import dev.postcall.jdbc.JdbcDeliveryStore;
+import dev.postcall.signature.WebhookSigner;
+
+/**
+ * The database inbox ({@code inbox=datasource}) over real HTTP, on a real PostgreSQL and on H2: what the file inbox's
+ * tests prove, with the table as the inbox and the ledger.
+ */
+class DatabaseInboxTest {
+
+    private static JdbcDeliveryStore store(TestDatabase.Fixture db) throws Exception {
+        return JdbcDeliveryStore.open(db.dataSource(), JdbcDeliveryStore.options().tablePrefix(db.prefix()).build());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void whatTheHandlerFailsOnIsAnswered200KeptAsFailedAndReplayedOnceInProcess(TestDatabase database)
+            throws Exception {
+        try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
+            server.handler.failing(true);
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String conversation = String.format("conv_%02d", i);
+                sent.add(conversation);
+                assertThat(server.postSigned(transcription(conversation)).statusCode()).as(conversation)
+                        .isEqualTo(200);
+            }
+            assertThat(db.rows("failed")).isEqualTo(20);
+            assertThat(db.query("SELECT COUNT(*) FROM " + db.deliveries()
+                    + " WHERE failure_class = 'java.lang.IllegalStateException'")).isEqualTo(20);
+            assertThat(server.webhook().inboxFailed()).isEqualTo(20);
+            assertThat(server.webhook().health().warnings()).anyMatch(w -> w.contains("20 deliveries wait"));
+            int failedAttempts = server.handler.events().size();
+
+            server.handler.failing(false);
+            JdbcDeliveryStore.ReplayReport report = store(db).replayFailed(new EventParser(), server.handler);
+
+            assertThat(report.replayed()).isEqualTo(20);
+            assertThat(report.failedAgain()).isZero();
+            List<PostCallEvent> replayed = server.handler.events().subList(failedAttempts,
+                    server.handler.events().size());
+            assertThat(conversations(replayed)).containsExactlyElementsOf(sent);
+            assertThat(db.rows("failed")).isZero();
+            assertThat(db.rows("done")).isEqualTo(20);
+
+            // the sender's late retry of a replayed one is recognised
+            assertThat(server.postSigned(transcription("conv_07")).statusCode()).isEqualTo(200);
+            assertThat(server.handler.events()).hasSize(failedAttempts + 20);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void theRejectPolicyAnswers500AndKeepsTheDelivery(TestDatabase database) throws Exception {
+        try (TestDatabase.Fixture db = database.fresh();
+             TestServer server = db.server().servletParam("on-handler-failure", "reject").start()) {
+            server.handler.failing(true);
+
+            HttpResponse<String> response = server.postSigned(transcription("conv_reject"));
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(TestServer.problem(response).getString("type")).endsWith("/handler-failed");
+            assertThat(db.rows("failed")).isEqualTo(1);
+
+            // the sender's retry dispatches it again, from the failed row, and it is done
+            server.handler.failing(false);
+            assertThat(server.postSigned(transcription("conv_reject")).statusCode()).isEqualTo(200);
+            assertThat(db.rows("failed")).isZero();
+            assertThat(db.rows("done")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void dataThatDoesNotFitTheModelIsKeptAsFailed(TestDatabase database) throws Exception {
+        try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
+            server.handler.onEvent(event -> ((dev.postcall.TranscriptionEvent) event).report());
+
+            assertThat(server.postSigned(DATA_THAT_DOES_NOT_FIT).statusCode()).isEqualTo(200);
+            assertThat(db.query("SELECT COUNT(*) FROM " + db.deliveries() + " WHERE state = 'failed' AND"
+                    + " failure_class = 'dev.postcall.MalformedDataException'")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void theSamePayloadReSignedIsDispatchedOnce(TestDatabase database) throws Exception {
+        try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
+            byte[] body = transcription("conv_twice");
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> response = server.post(body, WebhookSigner.header(body, TestServer.SECRET,
+                        Instant.now().minusSeconds(40 - i)), Map.of());
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+            assertThat(server.handler.events()).hasSize(1);
+            assertThat(db.rows("done")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void concurrentDeliveriesOfOneEventAreDispatchedOnce(TestDatabase database) throws Exception {
+        int clients = 8;
+        try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
+            CountDownLatch release = new CountDownLatch(1);
+            server.handler.onEvent(event -> release.await(30, TimeUnit.SECONDS));
+            byte[] body = transcription("conv_race");
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            try {
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    answers.add(pool.submit(() -> server.postSigned(body).statusCode()));
+                }
+                // every request is in: one dispatching and blocked in the handler, the others waiting for it
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (server.handler.events().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(200);
+                release.countDown();
+                for (Future<Integer> answer : answers) {
+                    assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(server.handler.events()).hasSize(1);
+            assertThat(db.query("SELECT COUNT(*) FROM " + db.deliveries())).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aStoreThatCannotBeWrittenAnswers503AndDispatchesNothing(TestDatabase database) throws Exception {
+        try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
+            db.execute("DROP TABLE " + db.prefix() + "body_chunk");
+            db.execute("DROP TABLE " + db.deliveries());
+
+            HttpResponse<String> response = server.postSigned(transcription("conv_no_table"));
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).contains("30");
+            assertThat(TestServer.problem(response).getString("type")).endsWith("/inbox-unavailable");
+            assertThat(server.handler.events()).isEmpty();
+            assertThat(server.webhook().health().isUp()).isFalse();
+
+            // the tables are back: the sender's retry goes through
+            JdbcDeliveryStore.open(db.dataSource(), JdbcDeliveryStore.options().tablePrefix(db.prefix())
+                    .createSchema(true).build());
+            assertThat(server.postSigned(transcription("conv_no_table")).statusCode()).isEqualTo(200);
+            assertThat(server.handler.events()).hasSize(1);
+            assertThat(server.webhook().health().isUp()).isTrue();
+        }
+    }
+}
