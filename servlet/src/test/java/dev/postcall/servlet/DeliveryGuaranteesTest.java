@@ -251,9 +251,22 @@ class DeliveryGuaranteesTest {
         }
 
         static Forked start(Path inbox, String mode) throws IOException {
-            Process process = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                    ForkedInboxServer.class.getName(), inbox.toString(), mode)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return start(ProcessBuilder.Redirect.INHERIT, ForkedInboxServer.class, inbox.toString(), mode);
+        }
+
+        /** Runs {@code main} with {@code args} in a JVM of its own, its stderr to {@code errors}. */
+        static Forked start(ProcessBuilder.Redirect errors, Class<?> main, String... args) throws IOException {
+            return start(errors, List.of(), main, args);
+        }
+
+        /** As {@link #start(ProcessBuilder.Redirect, Class, String...)}, with options for the JVM ({@code -Xmx…}). */
+        static Forked start(ProcessBuilder.Redirect errors, List<String> jvm, Class<?> main, String... args)
+                throws IOException {
+            List<String> command = new ArrayList<>(List.of(javaBin()));
+            command.addAll(jvm);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectError(errors).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("PORT ")) {
@@ -261,6 +274,16 @@ class DeliveryGuaranteesTest {
                 }
             }
             throw new IOException("the forked server ended before it printed its port");
+        }
+
+        /** The rest of the next line that starts with {@code prefix}, or {@code null} when the output ends first. */
+        String awaitPrefix(String prefix) throws IOException {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith(prefix)) {
+                    return line.substring(prefix.length());
+                }
+            }
+            return null;
         }
 
         boolean awaitLine(String expected) throws IOException {

@@ -41,20 +41,8 @@ class SmallHeapTest {
 
     @Test
     void aFortyMegabyteAudioBodyIsAcceptedAndSavedExactlyByAServerWithA96MegabyteHeap() throws Exception {
-        byte[] audio = new byte[AUDIO_BYTES];
-        new Random(7).nextBytes(audio);
-        audio[0] = 'I';
-        audio[1] = 'D';
-        audio[2] = '3';
-        Path body = temp.resolve("audio-webhook.json");
-        try (OutputStream out = Files.newOutputStream(body)) {
-            out.write(("{\"type\":\"post_call_audio\",\"event_timestamp\":1761488731,\"data\":{\"agent_id\":\"agent_1\","
-                    + "\"conversation_id\":\"conv_big\",\"full_audio\":\"").getBytes(StandardCharsets.US_ASCII));
-            try (OutputStream base64 = Base64.getEncoder().wrap(new NonClosing(out))) {
-                base64.write(audio);
-            }
-            out.write("\"}}\n".getBytes(StandardCharsets.US_ASCII));
-        }
+        byte[] audio = audio(AUDIO_BYTES);
+        Path body = audioWebhook(temp.resolve("audio-webhook.json"), audio);
         assertThat(Files.size(body)).isGreaterThan(40_000_000L);
         String signature = WebhookSigner.header(Files.readAllBytes(body), TestServer.SECRET, Instant.now());
 
@@ -74,16 +62,7 @@ class SmallHeapTest {
             assertThat(maxHeap).isLessThanOrEqualTo(96L * 1024 * 1024);
             URI uri = URI.create("http://127.0.0.1:" + portLine.substring(5).strip() + TestServer.PATH);
 
-            HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(uri)
-                    .header(PostCallWebhookFilter.SIGNATURE_HEADER, signature)
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                        try {
-                            return Files.newInputStream(body); // unknown length: sent chunked, as the vendor does
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }))
-                    .build());
+            HttpResponse<String> response = postFile(uri, body, signature);
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(Files.size(saved)).isEqualTo(AUDIO_BYTES);
@@ -106,13 +85,51 @@ class SmallHeapTest {
         assertThat(Files.readString(temp.resolve("server.log"))).doesNotContain("OutOfMemoryError");
     }
 
+    /** {@code length} random bytes that start as an MP3 with an ID3 tag does. */
+    static byte[] audio(int length) {
+        byte[] audio = new byte[length];
+        new Random(7).nextBytes(audio);
+        audio[0] = 'I';
+        audio[1] = 'D';
+        audio[2] = '3';
+        return audio;
+    }
+
+    /** Writes a post_call_audio webhook carrying {@code audio} (base64) to {@code body}, streamed. */
+    static Path audioWebhook(Path body, byte[] audio) throws IOException {
+        try (OutputStream out = Files.newOutputStream(body)) {
+            out.write(("{\"type\":\"post_call_audio\",\"event_timestamp\":1761488731,\"data\":{\"agent_id\":\"agent_1\","
+                    + "\"conversation_id\":\"conv_big\",\"full_audio\":\"").getBytes(StandardCharsets.US_ASCII));
+            try (OutputStream base64 = Base64.getEncoder().wrap(new NonClosing(out))) {
+                base64.write(audio);
+            }
+            out.write("\"}}\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return body;
+    }
+
+    /** POSTs the file {@code body} with {@code signature}, chunked (unknown length), as the vendor does. */
+    static HttpResponse<String> postFile(URI uri, Path body, String signature) throws IOException,
+            InterruptedException {
+        return TestServer.send(HttpRequest.newBuilder(uri)
+                .header(PostCallWebhookFilter.SIGNATURE_HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return Files.newInputStream(body);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }))
+                .build());
+    }
+
     private static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.toList();
         }
     }
 
-    private static String sha256(Path file) throws Exception {
+    static String sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[64 * 1024];

@@ -1,0 +1,151 @@
+package dev.postcall.servlet;
+
+import static dev.postcall.servlet.DeliveryGuaranteesTest.transcription;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.junit.jupiter.api.Test;
+
+import dev.postcall.EventParser;
+import dev.postcall.jdbc.JdbcDeliveryStore;
+import dev.postcall.signature.WebhookSigner;
+
+/**
+ * Two nodes, one database: two servers in JVMs of their own share one PostgreSQL through {@code inbox=jndi:…}.
+ * 10,000 signed deliveries from several threads, a fifth of them sent to the other node too, handlers failing at
+ * random (5 %), each handled event counted by the application in a table of its own; one node killed with SIGKILL
+ * mid-run and restarted; then the failed rows replayed. Every distinct event handled exactly once.
+ */
+class TwoNodeTest {
+    private static final int EVENTS = Integer.getInteger("postcall.twoNode.events", 10_000);
+    private static final int SENDERS = 8;
+    private static final int REPEATED_PERCENT = 20;
+    private static final int FAIL_PERCENT = 5;
+
+    private final AtomicReferenceArray<URI> nodes = new AtomicReferenceArray<>(2);
+    private final AtomicInteger requests = new AtomicInteger();
+
+    @Test
+    void everyDistinctEventIsHandledExactlyOnceAcrossTwoNodesOneOfThemKilled() throws Exception {
+        try (TestDatabase.Fixture db = TestDatabase.POSTGRESQL.fresh()) {
+            String handled = db.prefix() + "handled";
+            CountingHandler.createTable(db.dataSource(), handled);
+            Path logs = Files.createDirectories(Path.of("target", "two-node"));
+            DeliveryGuaranteesTest.Forked[] forked = new DeliveryGuaranteesTest.Forked[2];
+            for (int n = 0; n < 2; n++) {
+                forked[n] = start(db, n, logs);
+            }
+            ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+            try {
+                AtomicInteger next = new AtomicInteger();
+                List<Future<?>> work = new ArrayList<>();
+                for (int t = 0; t < SENDERS; t++) {
+                    work.add(senders.submit(() -> {
+                        for (int i; (i = next.getAndIncrement()) < EVENTS; ) {
+                            send(i);
+                        }
+                        return null;
+                    }));
+                }
+                while (next.get() < EVENTS * 3 / 10) {
+                    Thread.sleep(20);
+                }
+                forked[0].process.destroyForcibly(); // SIGKILL mid-run
+                forked[0].process.waitFor(30, TimeUnit.SECONDS);
+                int killedAt = next.get();
+                forked[0] = start(db, 0, logs);
+                System.out.println("two nodes: node 0 killed after " + killedAt + " events were taken, restarted");
+                for (Future<?> f : work) {
+                    f.get(10, TimeUnit.MINUTES);
+                }
+            } finally {
+                senders.shutdownNow();
+                for (DeliveryGuaranteesTest.Forked f : forked) {
+                    f.process.getOutputStream().close();
+                    f.process.waitFor(30, TimeUnit.SECONDS);
+                    f.process.destroyForcibly();
+                }
+            }
+
+            // what the handlers failed on, and what the killed node held, is replayed from any node (here: this JVM)
+            JdbcDeliveryStore store = JdbcDeliveryStore.open(db.dataSource(),
+                    JdbcDeliveryStore.options().tablePrefix(db.prefix()).takeoverAfter(Duration.ofSeconds(1)).build());
+            Thread.sleep(1_100);
+            int recovered = store.recoverInterrupted();
+            CountingHandler replaying = new CountingHandler(db.dataSource(), handled, FAIL_PERCENT, "replay");
+            int replayed = 0;
+            for (int round = 0; round < 20 && store.failedCount() > 0; round++) {
+                replayed += store.replayFailed(new EventParser(), replaying).replayed();
+            }
+
+            long distinct = db.query("SELECT COUNT(DISTINCT event_key) FROM " + handled);
+            long total = db.query("SELECT COUNT(*) FROM " + handled);
+            long twice = db.query("SELECT COUNT(*) FROM (SELECT event_key FROM " + handled
+                    + " GROUP BY event_key HAVING COUNT(*) > 1) d");
+            System.out.printf("two nodes: sent=%d (requests=%d), distinct=%d, handled=%d, lost=%d, twice=%d"
+                    + " (replayed %d, recovered from the killed node after the run %d)%n", EVENTS, requests.get(),
+                    distinct, total, EVENTS - distinct, twice, replayed, recovered);
+            assertThat(db.rows("failed")).isZero();
+            assertThat(db.query("SELECT COUNT(*) FROM " + db.deliveries() + " WHERE state <> 'done'")).isZero();
+            assertThat(distinct).as("lost").isEqualTo(EVENTS);
+            assertThat(total).as("handled twice").isEqualTo(EVENTS);
+        }
+    }
+
+    private DeliveryGuaranteesTest.Forked start(TestDatabase.Fixture db, int n, Path logs) throws IOException {
+        DeliveryGuaranteesTest.Forked node = DeliveryGuaranteesTest.Forked.start(
+                ProcessBuilder.Redirect.appendTo(logs.resolve("node-" + n + ".log").toFile()),
+                ForkedDatabaseServer.class, db.url(), db.prefix(), "node-" + n, "count:" + FAIL_PERCENT);
+        nodes.set(n, node.uri);
+        return node;
+    }
+
+    /** One event: to a node at random, a fifth of them to the other node too; retried as the sender retries. */
+    private void send(int i) throws InterruptedException {
+        byte[] body = transcription("conv_" + i);
+        int first = ThreadLocalRandom.current().nextInt(2);
+        deliver(body, first);
+        if (ThreadLocalRandom.current().nextInt(100) < REPEATED_PERCENT) {
+            deliver(body, 1 - first);
+        }
+    }
+
+    /** Until a 200: a 503, a 500 or a node that is down is tried again, on the other node after a refusal. */
+    private void deliver(byte[] body, int node) throws InterruptedException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int target = attempt % 2 == 0 ? node : 1 - node;
+            requests.incrementAndGet();
+            try {
+                HttpResponse<String> response = TestServer.send(HttpRequest.newBuilder(nodes.get(target))
+                        .timeout(Duration.ofSeconds(60))
+                        .header(PostCallWebhookFilter.SIGNATURE_HEADER,
+                                WebhookSigner.header(body, TestServer.SECRET, Instant.now()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the node is down (killed, or starting again): the other one, or this one once it is back
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not delivered after 200 attempts");
+    }
+}
