@@ -152,16 +152,20 @@ drive() {
     -s "$ROOT/benchmarks/load/post.lua" "$URL" | grep '^RESULT')
   after=$(cpu_ticks "$SERVER_PID")
   echo "$label $line cpu_ticks=$((after - before))" >> "$RAW"
-  local requests rps p50 p99 non2xx socket cpu
-  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-  rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")
-  p50=$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")
-  p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")
-  non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
-  socket=$(awk '{for(i=1;i<=NF;i++){split($i,a,"="); if(a[1]~/^(connect|read|write|timeout)$/) s+=a[2]}} END{print s+0}' <<<"$line")
-  cpu=$(awk -v t=$((after - before)) -v hz="$TICKS" -v n="$requests" 'BEGIN{printf "%.0f", t * 1e6 / hz / n}')
-  echo "$label $rps $p50 $p99 $non2xx $socket $cpu"
+  echo "$label $(summary "$line" $((after - before)))"
 }
+
+# summary <wrk RESULT line> <server CPU ticks> -> "rps p50 p99 non2xx socket_errors cpu_us_per_req"
+summary() {
+  local line=$1 ticks=$2 requests
+  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+  printf '%s %s %s %s %s %s\n' "$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")" \
+    "$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")" "$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")" \
+    "$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")" \
+    "$(awk '{for(i=1;i<=NF;i++){split($i,a,"="); if(a[1]~/^(connect|read|write|timeout)$/) s+=a[2]}} END{print s+0}' <<<"$line")" \
+    "$(per_request "$ticks" "$requests")"
+}
+per_request() { awk -v t="$1" -v hz="$TICKS" -v n="$2" 'BEGIN{printf "%.0f", t * 1e6 / hz / n}'; }
 
 # drive_unique series label -> prints "label rps p50 p99 non2xx errors cpu_us_per_req pg_cpu_us_per_req wrapped":
 # as drive, each request a distinct delivery of the series, the measured run going on where the warm-up stopped.
@@ -177,17 +181,8 @@ drive_unique() {
   after=$(cpu_ticks "$SERVER_PID")
   [ -n "$PG_PID" ] && pg_after=$(pg_ticks)
   echo "$label $line cpu_ticks=$((after - before)) pg_cpu_ticks=$((pg_after - pg_before))" >> "$RAW"
-  local requests rps p50 p99 non2xx socket cpu pgcpu wrapped
-  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-  rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")
-  p50=$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")
-  p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")
-  non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
-  wrapped=$(sed -E 's/.*wrapped=([0-9]+).*/\1/' <<<"$line")
-  socket=$(awk '{for(i=1;i<=NF;i++){split($i,a,"="); if(a[1]~/^(connect|read|write|timeout)$/) s+=a[2]}} END{print s+0}' <<<"$line")
-  cpu=$(awk -v t=$((after - before)) -v hz="$TICKS" -v n="$requests" 'BEGIN{printf "%.0f", t * 1e6 / hz / n}')
-  pgcpu=$(awk -v t=$((pg_after - pg_before)) -v hz="$TICKS" -v n="$requests" 'BEGIN{printf "%.0f", t * 1e6 / hz / n}')
-  echo "$label $rps $p50 $p99 $non2xx $socket $cpu $pgcpu $wrapped"
+  echo "$label $(summary "$line" $((after - before))) $(per_request $((pg_after - pg_before)) \
+    "$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")") $(sed -E 's/.*wrapped=([0-9]+).*/\1/' <<<"$line")"
 }
 
 # ---- the load runs -----------------------------------------------------------------------------------------------
