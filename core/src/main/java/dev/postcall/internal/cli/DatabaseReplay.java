@@ -3,9 +3,6 @@ package dev.postcall.internal.cli;
 import dev.postcall.BodySource;
 import dev.postcall.jdbc.JdbcDeliveryStore;
 import dev.postcall.jdbc.JdbcDeliveryStore.FailedDelivery;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,23 +99,11 @@ final class DatabaseReplay {
                     terminal.out().println(line + " -> no longer failed (replayed elsewhere meanwhile), skipped");
                     continue;
                 }
-                HttpResponse<byte[]> response;
-                try {
-                    byte[] body;
-                    try (InputStream in = stored.get().openStream()) {
-                        body = in.readAllBytes();
-                    }
-                    response = poster.post(body, clock.instant(), false);
-                } catch (IOException e) {
-                    terminal.err().println("postcall replay: " + poster.describe(e) + "; stopped, " + done + " of "
-                            + seen + " replayed");
-                    return Main.UNREACHABLE;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    terminal.err().println("postcall replay: interrupted");
+                int status = poster.replay(() -> stored.get().openStream(), clock.instant(), terminal,
+                        done + " of " + seen + " replayed");
+                if (status == WebhookPoster.NOT_SENT) {
                     return Main.UNREACHABLE;
                 }
-                int status = response.statusCode();
                 if (status != 200) {
                     terminal.out().println(line + " -> HTTP " + status + ", still failed");
                 } else if (failed.conversationId() == null) {

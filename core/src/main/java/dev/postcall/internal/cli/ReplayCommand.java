@@ -3,8 +3,6 @@ package dev.postcall.internal.cli;
 import dev.postcall.internal.inbox.InboxStore;
 import dev.postcall.internal.inbox.InboxEntry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -113,23 +111,12 @@ final class ReplayCommand implements Main.Command {
         for (InboxEntry entry : entries) {
             String line = entry.id() + " (" + entry.record().type() + ", conversation "
                     + entry.record().conversationId() + ")";
-            HttpResponse<byte[]> response;
-            try {
-                byte[] body;
-                try (InputStream in = entry.body().openStream()) {
-                    body = in.readAllBytes();
-                }
-                response = poster.post(body, clock.instant(), false);
-            } catch (IOException e) {
-                terminal.err().println("postcall replay: " + poster.describe(e) + "; stopped, "
-                        + accepted + " of " + entries.size() + " replayed");
-                return Main.UNREACHABLE;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                terminal.err().println("postcall replay: interrupted");
+            int status = poster.replay(() -> entry.body().openStream(), clock.instant(), terminal,
+                    accepted + " of " + entries.size() + " replayed");
+            if (status == WebhookPoster.NOT_SENT) {
                 return Main.UNREACHABLE;
             }
-            if (response.statusCode() == 200) {
+            if (status == 200) {
                 try {
                     entry.remove();
                 } catch (IOException e) {
@@ -139,7 +126,7 @@ final class ReplayCommand implements Main.Command {
                 accepted++;
                 terminal.out().println(line + " -> HTTP 200, removed");
             } else {
-                terminal.out().println(line + " -> HTTP " + response.statusCode() + ", kept");
+                terminal.out().println(line + " -> HTTP " + status + ", kept");
             }
         }
         terminal.out().printf("replayed %d of %d; %d kept in %s%n", accepted, entries.size(),
