@@ -301,10 +301,11 @@ public final class PostCallWebhookServlet extends HttpServlet {
             store.recoverInterrupted();
             return store;
         } catch (SQLException | RuntimeException e) {
+            // the store's SQLExceptions quote no value; a pool's own exception may quote its URL, so it is not chained
             throw new ServletException(unusable(database, "cannot be used (" + withoutPasswords(e) + ")"
                     + (database.options().createSchema() ? "" : "; create the tables (DDL in postcall-core's jar,"
                     + " dev/postcall/jdbc/postgresql.sql, mysql.sql, h2.sql) or set "
-                    + DeliverySettings.INBOX_CREATE_SCHEMA + "=true")), e);
+                    + DeliverySettings.INBOX_CREATE_SCHEMA + "=true")), e instanceof SQLException ? e : null);
         }
     }
 

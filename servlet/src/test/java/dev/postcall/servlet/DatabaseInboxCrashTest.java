@@ -3,7 +3,6 @@ package dev.postcall.servlet;
 import static dev.postcall.servlet.DeliveryGuaranteesTest.transcription;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -31,13 +30,7 @@ class DatabaseInboxCrashTest {
             DeliveryGuaranteesTest.Forked first = DeliveryGuaranteesTest.Forked.start(ProcessBuilder.Redirect.INHERIT,
                     ForkedDatabaseServer.class, db.url(), db.prefix(), "node-a", "hang");
             try {
-                byte[] body = transcription("conv_killed");
-                CompletableFuture<HttpResponse<String>> pending = TestServer.CLIENT.sendAsync(
-                        HttpRequest.newBuilder(first.uri)
-                                .header(PostCallWebhookFilter.SIGNATURE_HEADER,
-                                        WebhookSigner.header(body, TestServer.SECRET, Instant.now()))
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                CompletableFuture<HttpResponse<String>> pending = first.postSigned(transcription("conv_killed"));
                 assertThat(first.awaitLine("DISPATCHING conv_killed")).isTrue();
                 assertThat(db.rows("received")).isEqualTo(1);
 

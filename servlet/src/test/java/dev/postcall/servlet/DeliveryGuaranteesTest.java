@@ -174,13 +174,7 @@ class DeliveryGuaranteesTest {
         Path inbox = dir.resolve("inbox");
         Forked first = Forked.start(inbox, "hang");
         try {
-            byte[] body = transcription("conv_killed");
-            CompletableFuture<HttpResponse<String>> pending = TestServer.CLIENT.sendAsync(
-                    HttpRequest.newBuilder(first.uri)
-                            .header(PostCallWebhookFilter.SIGNATURE_HEADER,
-                                    WebhookSigner.header(body, TestServer.SECRET, Instant.now()))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> pending = first.postSigned(transcription("conv_killed"));
             assertThat(first.awaitLine("DISPATCHING conv_killed")).isTrue();
             assertThat(count(inbox.resolve("incoming"))).isEqualTo(1);
 
@@ -284,6 +278,15 @@ class DeliveryGuaranteesTest {
                 }
             }
             return null;
+        }
+
+        /** POSTs {@code body}, signed now, without waiting for the answer. */
+        CompletableFuture<HttpResponse<String>> postSigned(byte[] body) {
+            return TestServer.CLIENT.sendAsync(HttpRequest.newBuilder(uri)
+                            .header(PostCallWebhookFilter.SIGNATURE_HEADER,
+                                    WebhookSigner.header(body, TestServer.SECRET, Instant.now()))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         boolean awaitLine(String expected) throws IOException {

@@ -49,16 +49,7 @@ public final class ForkedDatabaseServer {
                 } else if (mode.equals("fail")) {
                     server.handler.failing(true);
                 } else {
-                    boolean hang = mode.equals("hang");
-                    server.handler.onEvent(event -> {
-                        if (hang) {
-                            System.out.println("DISPATCHING " + event.conversationId());
-                            System.out.flush();
-                            Thread.sleep(Long.MAX_VALUE);
-                        }
-                        System.out.println("HANDLED " + event.conversationId());
-                        System.out.flush();
-                    });
+                    ForkedInboxServer.printEvents(server, mode.equals("hang"));
                 }
                 System.out.println("PORT " + server.uri().getPort());
                 System.out.println("MAXHEAP " + Runtime.getRuntime().maxMemory());

@@ -16,18 +16,26 @@ public final class ForkedInboxServer {
     private ForkedInboxServer() {
     }
 
+    /**
+     * Prints {@code DISPATCHING <conversation>} and blocks forever in the handler when {@code hang}, else prints
+     * {@code HANDLED <conversation>}.
+     */
+    static void printEvents(TestServer server, boolean hang) {
+        server.handler.onEvent(event -> {
+            if (hang) {
+                System.out.println("DISPATCHING " + event.conversationId());
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            System.out.println("HANDLED " + event.conversationId());
+            System.out.flush();
+        });
+    }
+
     public static void main(String[] args) throws Exception {
         boolean hang = args[1].equals("hang");
         try (TestServer server = TestServer.builder().servletParam(DeliverySettings.INBOX_DIR, args[0]).start()) {
-            server.handler.onEvent(event -> {
-                if (hang) {
-                    System.out.println("DISPATCHING " + event.conversationId());
-                    System.out.flush();
-                    Thread.sleep(Long.MAX_VALUE);
-                }
-                System.out.println("HANDLED " + event.conversationId());
-                System.out.flush();
-            });
+            printEvents(server, hang);
             System.out.println("PORT " + server.uri().getPort());
             System.out.flush();
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
