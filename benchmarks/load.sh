@@ -5,6 +5,9 @@
 # a temp folder, then runs each receiver in turn on CPU $SERVER_CPU with wrk on CPU $LOAD_CPU, and the 100 MB audio
 # run. Results: benchmarks/target/load/results.md (the tables) and raw.txt (every wrk RESULT line).
 #
+# RUNS=inbox: postcall with no inbox, the file inbox and the database inbox on a local PostgreSQL (INBOX_MODES, with
+# bare as the driver's ceiling), each request a distinct delivery (load/post-unique.lua over UNIQUE=300000 pre-signed
+# ones), so every one is stored: `RUNS=inbox benchmarks/load.sh`.
 # Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=45
 # REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
 # each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
@@ -16,6 +19,8 @@ SIZES=${SIZES:-"5k 50k"}
 MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
 RUNS=${RUNS:-"load reject audio"}
 REJECT_SIZES=${REJECT_SIZES:-"5k 50k 1m"}
+INBOX_MODES=${INBOX_MODES:-"bare inbox-none inbox-file inbox-jdbc"}
+UNIQUE=${UNIQUE:-300000}
 AUDIO_WARMUPS=${AUDIO_WARMUPS:-3}
 AUDIO_RUNS=${AUDIO_RUNS:-5}
 DURATION=${DURATION:-15}
@@ -71,6 +76,16 @@ start_server() { # mode [extra JVM options...]
   else
     local java_mode=$mode props=""
     [ "$mode" = postcall-noreport ] && java_mode=postcall props="-Dpostcall.bench.report=false"
+    # the inbox runs send distinct deliveries, so the ledger is on as in production; the database is its own ledger
+    [ "$mode" = inbox-none ] && java_mode=postcall props="-Dpostcall.bench.ledger=memory"
+    if [ "$mode" = inbox-file ]; then
+      rm -rf "$OUT/inbox"; mkdir -p "$OUT/inbox"
+      java_mode=postcall props="-Dpostcall.bench.ledger=memory -Dpostcall.bench.inboxDir=$OUT/inbox"
+    fi
+    if [ "$mode" = inbox-jdbc ]; then
+      start_postgres
+      java_mode=postcall props="-Dpostcall.bench.jdbcUrl=jdbc:postgresql://localhost:$PG_PORT/postgres?user=postgres"
+    fi
     # shellcheck disable=SC2086
     taskset -c "$SERVER_CPU" java $JAVA_OPTS "$@" $props -Dport=$PORT -cp "$CP" dev.postcall.bench.LoadServer \
       "$java_mode" > "$OUT/server-$mode.log" 2>&1 &
@@ -84,12 +99,43 @@ start_server() { # mode [extra JVM options...]
   echo "server $mode did not start" >&2; exit 1
 }
 stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+  stop_postgres
+}
+# a fresh PostgreSQL per run, on the server's CPU (its processes inherit the launcher's affinity), durable commits
+PG_LAUNCHER= PG_PORT= PG_PID= PG_VERSION=
+start_postgres() {
+  rm -f "$OUT/postgres.txt"
+  # shellcheck disable=SC2086
+  taskset -c "$SERVER_CPU" java -Xmx64m ${PG_OPTS:-} -cp "$CP" dev.postcall.bench.LoadServer postgres "$OUT/postgres.txt" \
+    > "$OUT/postgres.log" 2>&1 &
+  PG_LAUNCHER=$!
+  for _ in $(seq 1 600); do
+    [ -s "$OUT/postgres.txt" ] && { read -r PG_PORT PG_PID PG_VERSION < "$OUT/postgres.txt"; echo "$PG_VERSION" > "$OUT/postgres-version.txt"; return 0; }
+    kill -0 "$PG_LAUNCHER" 2>/dev/null || { cat "$OUT/postgres.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "postgres did not start" >&2; exit 1
+}
+stop_postgres() {
+  [ -n "$PG_LAUNCHER" ] || return 0
+  kill "$PG_LAUNCHER" 2>/dev/null || true   # its shutdown hook stops the server (pg_ctl stop)
+  wait "$PG_LAUNCHER" 2>/dev/null || true
+  PG_LAUNCHER= PG_PORT= PG_PID=
 }
 trap stop_server EXIT
+# CPU ticks of the postmaster and its children (the backends serving the pool's connections)
+pg_ticks() {
+  local total=0 p
+  for p in "$PG_PID" $(ps --ppid "$PG_PID" -o pid= 2>/dev/null); do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 sign() { java -cp "$CP" dev.postcall.bench.LoadServer sign "$1"; }
 
@@ -106,15 +152,37 @@ drive() {
     -s "$ROOT/benchmarks/load/post.lua" "$URL" | grep '^RESULT')
   after=$(cpu_ticks "$SERVER_PID")
   echo "$label $line cpu_ticks=$((after - before))" >> "$RAW"
-  local requests rps p50 p99 non2xx socket cpu
+  echo "$label $(summary "$line" $((after - before)))"
+}
+
+# summary <wrk RESULT line> <server CPU ticks> -> "rps p50 p99 non2xx socket_errors cpu_us_per_req"
+summary() {
+  local line=$1 ticks=$2 requests
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-  rps=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")
-  p50=$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")
-  p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")
-  non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
-  socket=$(awk '{for(i=1;i<=NF;i++){split($i,a,"="); if(a[1]~/^(connect|read|write|timeout)$/) s+=a[2]}} END{print s+0}' <<<"$line")
-  cpu=$(awk -v t=$((after - before)) -v hz="$TICKS" -v n="$requests" 'BEGIN{printf "%.0f", t * 1e6 / hz / n}')
-  echo "$label $rps $p50 $p99 $non2xx $socket $cpu"
+  printf '%s %s %s %s %s %s\n' "$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")" \
+    "$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")" "$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")" \
+    "$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")" \
+    "$(awk '{for(i=1;i<=NF;i++){split($i,a,"="); if(a[1]~/^(connect|read|write|timeout)$/) s+=a[2]}} END{print s+0}' <<<"$line")" \
+    "$(per_request "$ticks" "$requests")"
+}
+per_request() { awk -v t="$1" -v hz="$TICKS" -v n="$2" 'BEGIN{printf "%.0f", t * 1e6 / hz / n}'; }
+
+# drive_unique series label -> prints "label rps p50 p99 non2xx errors cpu_us_per_req pg_cpu_us_per_req wrapped":
+# as drive, each request a distinct delivery of the series, the measured run going on where the warm-up stopped.
+drive_unique() {
+  local series=$1 label=$2
+  SERIES=$series START=0 NEXT="$OUT/next" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" \
+    -s "$ROOT/benchmarks/load/post-unique.lua" "$URL" >/dev/null
+  local before after pg_before=0 pg_after=0 line
+  before=$(cpu_ticks "$SERVER_PID")
+  [ -n "$PG_PID" ] && pg_before=$(pg_ticks)
+  line=$(SERIES=$series START=$(cat "$OUT/next") NEXT="$OUT/next" taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" \
+    -d"${DURATION}s" --timeout 10s -s "$ROOT/benchmarks/load/post-unique.lua" "$URL" | grep '^RESULT')
+  after=$(cpu_ticks "$SERVER_PID")
+  [ -n "$PG_PID" ] && pg_after=$(pg_ticks)
+  echo "$label $line cpu_ticks=$((after - before)) pg_cpu_ticks=$((pg_after - pg_before))" >> "$RAW"
+  echo "$label $(summary "$line" $((after - before))) $(per_request $((pg_after - pg_before)) \
+    "$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")") $(sed -E 's/.*wrapped=([0-9]+).*/\1/' <<<"$line")"
 }
 
 # ---- the load runs -----------------------------------------------------------------------------------------------
@@ -129,6 +197,25 @@ if [[ " $RUNS " == *" load "* ]]; then
       stop_server
       RPS[$mode/$size]=$rps; P50[$mode/$size]=$p50; P99[$mode/$size]=$p99; NON2XX[$mode/$size]=$non2xx
       SOCK[$mode/$size]=$sock; CPU[$mode/$size]=$cpu
+    done
+  done
+fi
+
+# ---- no inbox, the file inbox, the database inbox: distinct deliveries, each stored ----------------------------
+declare -A IRPS IP50 IP99 INON2XX ISOCK ICPU IPGCPU IWRAP
+if [[ " $RUNS " == *" inbox "* ]]; then
+  for size in $SIZES; do
+    body=$OUT/payloads/transcription-$size.json
+    log "signing $UNIQUE distinct deliveries of the $size body"
+    java -cp "$CP" dev.postcall.bench.LoadServer series "$body" "$UNIQUE" "$OUT/series" >&2
+    for mode in $INBOX_MODES; do
+      log "$mode, $size, distinct deliveries: warm-up ${WARMUP}s, then ${DURATION}s with $CONNS connections"
+      start_server "$mode"
+      read -r _ rps p50 p99 non2xx sock cpu pgcpu wrapped < <(drive_unique "$OUT/series/transcription-$size" "$mode/$size")
+      stop_server
+      k=$mode/$size
+      IRPS[$k]=$rps; IP50[$k]=$p50; IP99[$k]=$p99; INON2XX[$k]=$non2xx; ISOCK[$k]=$sock; ICPU[$k]=$cpu
+      IPGCPU[$k]=$pgcpu; IWRAP[$k]=$wrapped
     done
   done
 fi
@@ -239,6 +326,23 @@ fi
           "$(awk -v u="${P50[$k]}" 'BEGIN{printf "%.2f", u/1000}')" "$(awk -v u="${P99[$k]}" 'BEGIN{printf "%.2f", u/1000}')" \
           "${NON2XX[$k]}" "${SOCK[$k]}" "${CPU[$k]}" "$(ratio bare)" "$(ratio naive)" "$(ratio express)" \
           "$(cpuratio bare)" "$(cpuratio naive)" "$(cpuratio express)"
+      done
+    done
+    echo
+  fi
+  if [[ " $RUNS " == *" inbox "* ]]; then
+    echo "Distinct deliveries ($UNIQUE pre-signed, wrapped = how often the series started over: a database run that wrapped measured duplicates), PostgreSQL $(cat "$OUT/postgres-version.txt" 2>/dev/null || echo "?") (the tests' embedded one, io.zonky.test), fsync=on, synchronous_commit=on, on CPU $SERVER_CPU with the server; the file inbox in $OUT/inbox ($(df -T "$OUT" | awk 'NR==2{print $2}'))."
+    echo
+    echo "| receiver | body | req/s | p50 ms | p99 ms | non-2xx | socket errors | server JVM CPU µs/req | PostgreSQL CPU µs/req | wrapped | req/s vs no inbox |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for size in $SIZES; do
+      for mode in $INBOX_MODES; do
+        k=$mode/$size
+        ref=${IRPS[inbox-none/$size]:-}
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mode" "$size" "${IRPS[$k]}" \
+          "$(awk -v u="${IP50[$k]}" 'BEGIN{printf "%.2f", u/1000}')" "$(awk -v u="${IP99[$k]}" 'BEGIN{printf "%.2f", u/1000}')" \
+          "${INON2XX[$k]}" "${ISOCK[$k]}" "${ICPU[$k]}" "$([ "$mode" = inbox-jdbc ] && echo "${IPGCPU[$k]}" || echo -)" \
+          "${IWRAP[$k]}" "$([ -n "$ref" ] && awk -v a="${IRPS[$k]}" -v b="$ref" 'BEGIN{printf "%.2f×", a/b}' || echo -)"
       done
     done
     echo

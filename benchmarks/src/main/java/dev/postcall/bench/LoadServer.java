@@ -1,11 +1,16 @@
 package dev.postcall.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.postcall.servlet.PostCallWebhookFilter;
 import dev.postcall.servlet.PostCallWebhookServlet;
 import dev.postcall.signature.WebhookSigner;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,6 +22,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.jboss.weld.environment.servlet.Listener;
 
 import javax.crypto.Mac;
+import javax.sql.DataSource;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +53,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       dispatched every time;</li>
  *   <li>{@code postcall-noreport}: the same, the observer reading only the conversation id.</li>
  * </ul>
- * Other commands: {@code payloads <dir>} writes the bodies; {@code sign <file> [unix-seconds]} prints a signature
- * header. The secret is {@code $SECRET}, else the benchmarks' own; the port {@code -Dport} (default 8089).
+ * The {@code postcall} receiver's store: {@code -Dpostcall.bench.inboxDir=<dir>} the file inbox ({@code inbox-dir});
+ * {@code -Dpostcall.bench.jdbcUrl=<url>} the database inbox ({@code inbox=datasource}, a HikariCP pool of 8 over the
+ * URL in the servlet-context attribute, tables created at start); {@code -Dpostcall.bench.ledger=memory} the ledger
+ * beside a file inbox or none (default {@code off}; the database inbox is its own ledger).
+ *
+ * <p>Other commands: {@code payloads <dir>} writes the bodies; {@code sign <file> [unix-seconds]} prints a signature
+ * header; {@code series <file> <count> <dir>} writes {@link UniqueDeliveries}; {@code postgres <file>} starts a
+ * PostgreSQL of its own (the embedded one of the tests, with a production database's durability: {@code fsync=on},
+ * {@code synchronous_commit=on}; {@code -Dpostcall.bench.durability=none} for the tests' {@code off}), writes
+ * {@code <port> <postmaster pid> <server version>} to the file and runs until it is stopped. The secret is {@code $SECRET}, else the
+ * benchmarks' own; the port {@code -Dport} (default 8089).
  */
 public final class LoadServer {
 
@@ -70,6 +85,12 @@ public final class LoadServer {
                 Instant t = args.length > 2 ? Instant.ofEpochSecond(Long.parseLong(args[2])) : Instant.now();
                 System.out.println(WebhookSigner.header(body, SECRET, t));
                 return;
+            case "series":
+                UniqueDeliveries.write(Path.of(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
+                return;
+            case "postgres":
+                runPostgres(Path.of(args[1]));
+                return;
             case "bare":
             case "bare-weld":
             case "naive":
@@ -79,7 +100,7 @@ public final class LoadServer {
                 return;
             default:
                 System.err.println("usage: LoadServer bare|bare-weld|naive|postcall|postcall-noreport | payloads <dir>"
-                        + " | sign <file> [unix-seconds]");
+                        + " | sign <file> [unix-seconds] | series <file> <count> <dir> | postgres <port file>");
                 System.exit(2);
         }
     }
@@ -111,11 +132,29 @@ public final class LoadServer {
                 filter.setInitParameter("tolerance", "PT2H");
                 context.addFilter(filter, PATH, EnumSet.of(DispatcherType.REQUEST));
                 ServletHolder servlet = new ServletHolder(PostCallWebhookServlet.class);
-                // wrk repeats one body: with the ledger on, every request after the first is a duplicate
-                servlet.setInitParameter("delivery-ledger", "off");
                 String inbox = System.getProperty("postcall.bench.inboxDir");
                 if (inbox != null) {
                     servlet.setInitParameter("inbox-dir", inbox);
+                }
+                String jdbcUrl = System.getProperty("postcall.bench.jdbcUrl");
+                if (jdbcUrl != null) {
+                    HikariConfig pool = new HikariConfig();
+                    pool.setJdbcUrl(jdbcUrl);
+                    pool.setMaximumPoolSize(8);
+                    DataSource dataSource = new HikariDataSource(pool);
+                    context.addEventListener(new ServletContextListener() {
+                        @Override
+                        public void contextInitialized(ServletContextEvent event) {
+                            event.getServletContext().setAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE,
+                                    dataSource);
+                        }
+                    });
+                    servlet.setInitParameter("inbox", "datasource");
+                    servlet.setInitParameter("inbox-create-schema", "true");
+                } else {
+                    // wrk repeats one body: with the ledger on, every request after the first is a duplicate
+                    // (post-unique.lua sends distinct ones, for a ledger that is on)
+                    servlet.setInitParameter("delivery-ledger", System.getProperty("postcall.bench.ledger", "off"));
                 }
                 servlet.setInitOrder(1);
                 context.addServlet(servlet, PATH);
@@ -127,6 +166,40 @@ public final class LoadServer {
         System.out.println("LoadServer " + mode + " listening on http://127.0.0.1:" + connector.getLocalPort() + PATH
                 + " (pid " + ProcessHandle.current().pid() + ")");
         server.join();
+    }
+
+    /** A PostgreSQL for the database inbox, in a process of its own so its CPU time is counted apart. */
+    private static void runPostgres(Path portFile) throws IOException, InterruptedException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (!"none".equals(System.getProperty("postcall.bench.durability"))) {
+            // after the embedded server's -F on its command line, so these win
+            builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+        }
+        EmbeddedPostgres postgres = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                // stopping anyway; pg_ctl said why on stderr
+            }
+        }));
+        String version;
+        long postmaster;
+        try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT current_setting('server_version'), pg_backend_pid()")) {
+            rs.next();
+            version = rs.getString(1);
+            // pg_ctl started the postmaster and exited: it is the parent of a backend (field 4 of /proc/<pid>/stat)
+            String stat = Files.readString(Path.of("/proc/" + rs.getInt(2) + "/stat"));
+            postmaster = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("the embedded PostgreSQL does not answer", e);
+        }
+        Files.writeString(portFile, postgres.getPort() + " " + postmaster + " " + version + "\n");
+        System.out.println("postgres " + version + " on port " + postgres.getPort() + " (postmaster pid " + postmaster
+                + ")");
+        Thread.currentThread().join();
     }
 
     /** Reads the body to its end into a reused buffer, nothing else. */

@@ -170,6 +170,34 @@ public final class JdbcDeliveryStore {
     }
 
     /**
+     * The failed deliveries after {@code after} (exclusive; {@code null} from the oldest), oldest first, at most
+     * {@code max}: a page of them, so a caller walks them all once even while some fail again behind it.
+     *
+     * <pre>{@code
+     * for (List<FailedDelivery> page = store.failed(null, 100); !page.isEmpty();
+     *         page = store.failed(page.get(page.size() - 1), 100)) { ... }
+     * }</pre>
+     */
+    public List<FailedDelivery> failed(FailedDelivery after, int max) throws SQLException {
+        return table.listFailed(after, max);
+    }
+
+    /**
+     * Records as {@code done} a failed delivery that was replayed outside this store and taken: the CLI's
+     * {@code replay --jdbc-url} calls it after the receiver answered 200 to a delivery without a conversation id.
+     * (A delivery with one needs no such call: the receiving node's own insert finds its key {@code failed}, claims
+     * the row and marks it {@code done}.) The row is claimed as a replay would claim it, so a replay running
+     * elsewhere at the same time keeps it.
+     *
+     * @return whether the row was failed and is now done; {@code false} when it is no longer failed (replayed or
+     *         claimed elsewhere) or the outcome could not be recorded (logged)
+     */
+    public boolean markReplayed(long id) throws SQLException {
+        Optional<HeldDelivery> claim = table.claimForReplay(id);
+        return claim.isPresent() && claim.get().markDone();
+    }
+
+    /**
      * The stored body of a delivery, byte for byte as received and verified, read from the database chunk by chunk
      * as it is read; empty when the row holds no body (it was handled, or there is no such row).
      */

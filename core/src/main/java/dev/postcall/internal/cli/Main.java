@@ -12,11 +12,13 @@ import java.util.Map;
  * java -jar core/target/postcall-cli.jar send --url http://localhost:8080/app/elevenlabs/webhook transcription
  * java -jar core/target/postcall-cli.jar send --secret wsec_… --url … --chunked ./delivery.json
  * java -jar core/target/postcall-cli.jar replay --inbox /var/lib/app/inbox --url …
+ * POSTCALL_JDBC_USER=app POSTCALL_JDBC_PASSWORD=… java -cp core/target/postcall-cli.jar:postgresql.jar \
+ *     dev.postcall.internal.cli.Main replay --jdbc-url jdbc:postgresql://db:5432/app --url …
  * java -jar core/target/postcall-cli.jar --help
  * </pre>
  *
  * Exit codes: 0 the receiver answered 200; 1 it answered something else; 2 the command line is wrong;
- * 3 the request could not be sent.
+ * 3 the request could not be sent (or the store could not be read).
  */
 public final class Main {
     static final int OK = 0;
@@ -72,7 +74,8 @@ public final class Main {
             out.println(command.usage());
             out.println();
         }
-        out.println("exit codes: 0 answered 200, 1 answered something else, 2 bad command line, 3 could not send");
+        out.println("exit codes: 0 answered 200, 1 answered something else, 2 bad command line, 3 could not send"
+                + " (or read the store)");
     }
 
     /** Where a command writes, and the environment it reads. */

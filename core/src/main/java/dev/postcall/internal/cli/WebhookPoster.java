@@ -3,6 +3,7 @@ package dev.postcall.internal.cli;
 import dev.postcall.signature.WebhookSigner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -56,6 +57,36 @@ final class WebhookPoster {
                 .POST(publisher)
                 .build();
         return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The answer of {@link #replay} when the request could not be sent. */
+    static final int NOT_SENT = -1;
+
+    /** Opens a stored delivery's body, for {@link #replay}. */
+    @FunctionalInterface
+    interface StoredBody {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Re-signs a stored body at {@code now} and POSTs it, for a replay: the status code, or {@link #NOT_SENT} after
+     * telling the terminal why, with {@code progress} (how far the replay got, which stops there).
+     */
+    int replay(StoredBody body, Instant now, Main.Terminal terminal, String progress) {
+        try {
+            byte[] bytes;
+            try (InputStream in = body.open()) {
+                bytes = in.readAllBytes();
+            }
+            return post(bytes, now, false).statusCode();
+        } catch (IOException e) {
+            terminal.err().println("postcall replay: " + describe(e) + "; stopped, " + progress);
+            return NOT_SENT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            terminal.err().println("postcall replay: interrupted");
+            return NOT_SENT;
+        }
     }
 
     /** Why a request could not be sent, in a line for the terminal. */

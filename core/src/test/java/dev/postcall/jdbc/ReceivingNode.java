@@ -1,0 +1,215 @@
+package dev.postcall.jdbc;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.postcall.BodySource;
+import dev.postcall.EventParser;
+import dev.postcall.PostCallEvent;
+import dev.postcall.signature.SignatureException;
+import dev.postcall.signature.SignatureVerifier;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * A receiving node over real HTTP whose request path is the database store's, as the servlet's: verify the
+ * signature, parse, {@link WriteAheadLedger#admit admit} (the insert that claims a failed row of the same key), run
+ * the handler, record done or failed, answer. Public for the CLI's tests in another package; its database is a real
+ * PostgreSQL (the tests' shared one, tables of its own) or an H2 that checks a user and password.
+ */
+public final class ReceivingNode implements AutoCloseable {
+
+    /** Which database the node's store is on. */
+    public enum Engine { POSTGRESQL, H2 }
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final Engine engine;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final TestPool pool;
+    private final JdbcDataSource h2;
+    private final Database.Fixture fixture;
+    private final JdbcDeliveryStore store;
+    private final SignatureVerifier verifier;
+    private final boolean acceptFailures;
+    private final HttpServer server;
+    private final Set<String> broken = ConcurrentHashMap.newKeySet();
+    private final List<String> handled = Collections.synchronizedList(new ArrayList<>());
+
+    private ReceivingNode(Engine engine, String secret, boolean acceptFailures) throws IOException, SQLException {
+        this.engine = engine;
+        int n = COUNTER.incrementAndGet();
+        if (engine == Engine.POSTGRESQL) {
+            jdbcUrl = "jdbc:postgresql://localhost:" + Database.Postgres.INSTANCE.getPort() + "/postgres";
+            user = "postgres";
+            password = null; // the embedded server trusts local connections
+            pool = Database.Postgres.POOL;
+            h2 = null;
+            fixture = new Database.Fixture(Database.POSTGRESQL, pool, "cli" + n + "_");
+        } else {
+            jdbcUrl = "jdbc:h2:mem:postcall_cli" + n + ";DB_CLOSE_DELAY=-1";
+            user = "replayer";
+            password = "h2-pw-" + Long.toHexString(System.nanoTime());
+            h2 = new JdbcDataSource();
+            h2.setURL(jdbcUrl);
+            h2.setUser(user);
+            h2.setPassword(password);
+            pool = new TestPool(h2, false);
+            fixture = new Database.Fixture(Database.H2, pool, "cli" + n + "_");
+        }
+        store = fixture.open(fixture.options().build(), java.time.Clock.systemUTC());
+        verifier = SignatureVerifier.builder().secrets(List.of(secret)).build();
+        this.acceptFailures = acceptFailures;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/hook", this::receive);
+        server.start();
+    }
+
+    /**
+     * Starts a node. With {@code acceptFailures} a handler failure is answered 200 (the servlet's
+     * {@code on-handler-failure=accept}: the store keeps it as failed), otherwise 500.
+     */
+    public static ReceivingNode start(Engine engine, String secret, boolean acceptFailures)
+            throws IOException, SQLException {
+        return new ReceivingNode(engine, secret, acceptFailures);
+    }
+
+    private void receive(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(answer(exchange.getRequestHeaders().getFirst("ElevenLabs-Signature"), body), -1);
+        exchange.close();
+    }
+
+    private int answer(String signature, byte[] body) {
+        try {
+            verifier.verify(signature, body);
+            PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
+            Arrival arrival = new Arrival(event.type(), event.conversationId(), event.eventTimestamp(),
+                    Long.parseLong(signature.substring(2, signature.indexOf(','))), "application/json");
+            Admission admission = store.table().admit(arrival, BodySource.ofBytes(body), Duration.ofSeconds(5));
+            if (admission instanceof Admission.AlreadyDone) {
+                return 200;
+            }
+            if (admission instanceof Admission.InProgress) {
+                return 503;
+            }
+            HeldDelivery held = ((Admission.Dispatch) admission).delivery();
+            PostCallEvent stored = new EventParser().parse(held.body());
+            if (broken.contains(String.valueOf(stored.conversationId()))) {
+                held.markFailed(new IllegalStateException("the handler is broken"));
+                return acceptFailures ? 200 : 500;
+            }
+            handled.add(String.valueOf(stored.conversationId()));
+            held.markDone();
+            return 200;
+        } catch (SignatureException e) {
+            return 401;
+        } catch (SQLException e) {
+            return 503;
+        } catch (Exception e) {
+            return 400;
+        }
+    }
+
+    /** The node's webhook URL. */
+    public String webhookUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** The database's JDBC URL, without credentials. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** The database user. */
+    public String user() {
+        return user;
+    }
+
+    /** The database password; null when the database asks for none. */
+    public String password() {
+        return password;
+    }
+
+    /** The store's table prefix. */
+    public String tablePrefix() {
+        return fixture.prefix();
+    }
+
+    /** From now on the handler throws on deliveries of {@code conversationId} ({@code "null"} for none). */
+    public void breakConversation(String conversationId) {
+        broken.add(conversationId);
+    }
+
+    /** The handler takes deliveries of {@code conversationId} again. */
+    public void fixConversation(String conversationId) {
+        broken.remove(conversationId);
+    }
+
+    /** The conversation ids the handler took, in order. */
+    public List<String> handled() {
+        return List.copyOf(handled);
+    }
+
+    /**
+     * Stores a failed delivery as a handler that threw would have left it: a transcription of
+     * {@code conversationId} (or, for null, an event of a type without one) whose transcript says {@code text}.
+     *
+     * @return the row's id
+     */
+    public long storeFailed(String conversationId, long eventTimestamp, String text) throws Exception {
+        String json = conversationId == null
+                ? "{\"type\":\"post_call_future_kind\",\"event_timestamp\":" + eventTimestamp
+                        + ",\"data\":{\"note\":\"" + text + "\"}}"
+                : "{\"type\":\"post_call_transcription\",\"event_timestamp\":" + eventTimestamp + ",\"data\":"
+                        + "{\"agent_id\":\"agent_1\",\"conversation_id\":\"" + conversationId + "\",\"status\":\"done\","
+                        + "\"transcript\":[{\"role\":\"user\",\"message\":\"" + text + "\"}]}}";
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
+        Arrival arrival = new Arrival(event.type(), event.conversationId(), eventTimestamp, 1761400000L,
+                "application/json");
+        Admission admission = store.table().admit(arrival, BodySource.ofBytes(body), Duration.ofSeconds(5));
+        HeldDelivery held = ((Admission.Dispatch) admission).delivery();
+        held.markFailed(new IllegalStateException());
+        return held.id();
+    }
+
+    /** The row of {@code id} as column (lower case) → value, read directly; null when there is none. */
+    public Map<String, Object> row(long id) throws SQLException {
+        return fixture.rows().delivery(id);
+    }
+
+    /** Every delivery row, oldest first. */
+    public List<Map<String, Object>> rows() throws SQLException {
+        return fixture.rows().deliveries();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        server.stop(0);
+        if (engine == Engine.H2) {
+            // on a connection of its own: the pool's would check its autoCommit after the database is gone
+            try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+        } else {
+            fixture.execute("DROP TABLE ${chunk}");
+            fixture.execute("DROP TABLE ${delivery}");
+        }
+    }
+}
