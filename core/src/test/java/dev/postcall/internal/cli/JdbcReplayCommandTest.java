@@ -80,8 +80,11 @@ class JdbcReplayCommandTest {
     @EnumSource(Engine.class)
     void eachFailedRowIsPostedReSignedAndTheReceiversInsertMarksItDone(Engine engine) throws Exception {
         ReceivingNode node = node(engine, false);
+        // oldest first is by received_at (ties, which a fast machine makes, go by the random id): apart in time
         long a = node.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
+        Thread.sleep(10);
         long b = node.storeFailed("conv_b", 1761400001L, PAYLOAD_TEXT);
+        Thread.sleep(10);
         long c = node.storeFailed("conv_c", 1761400002L, PAYLOAD_TEXT);
 
         int code = replay(node, credentials(node));
