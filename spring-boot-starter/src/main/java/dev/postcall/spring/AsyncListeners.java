@@ -21,7 +21,7 @@ import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.AsyncAnnotationBeanPostProcessor;
 
 /**
- * Which event classes an {@code @Async} listener of the application receives: {@code @EventListener} methods (and
+ * The {@code @Async} listeners of the application and which event classes they receive: {@code @EventListener} methods (and
  * annotations that carry it, such as {@code @TransactionalEventListener}) and {@link ApplicationListener} beans, with
  * {@code @Async} on the method or its class, while {@code @EnableAsync} is on. Found once, on first use (after the
  * context has started), the way Spring's own {@code EventListenerMethodProcessor} finds listeners.
@@ -31,8 +31,18 @@ import org.springframework.scheduling.annotation.AsyncAnnotationBeanPostProcesso
  */
 final class AsyncListeners implements Predicate<Class<?>> {
 
+    /**
+     * One {@code @Async} listener.
+     *
+     * @param type     the class of what it receives ({@code Object} for everything)
+     * @param beanName the bean whose method it is
+     * @param method   the method Spring calls through the bean's {@code @Async} proxy
+     */
+    record Listener(Class<?> type, String beanName, Method method) {
+    }
+
     private final ConfigurableListableBeanFactory beanFactory;
-    private volatile List<Class<?>> received;
+    private volatile List<Listener> listeners;
 
     /** @param beanFactory the application's beans, looked at on first use */
     AsyncListeners(ConfigurableListableBeanFactory beanFactory) {
@@ -42,26 +52,37 @@ final class AsyncListeners implements Predicate<Class<?>> {
     /** Whether an {@code @Async} listener receives events of {@code eventClass}. */
     @Override
     public boolean test(Class<?> eventClass) {
-        List<Class<?>> types = received;
-        if (types == null) {
-            // a race only scans twice
-            types = scan(beanFactory);
-            received = types;
-        }
-        for (Class<?> type : types) {
-            if (type.isAssignableFrom(eventClass)) {
-                return true;
-            }
-        }
-        return false;
+        return !of(eventClass).isEmpty();
     }
 
-    static List<Class<?>> scan(ConfigurableListableBeanFactory beanFactory) {
+    /** The {@code @Async} listeners that receive events of {@code eventClass}. */
+    List<Listener> of(Class<?> eventClass) {
+        List<Listener> all = listeners;
+        if (all == null) {
+            // a race only scans twice
+            all = scan(beanFactory);
+            listeners = all;
+        }
+        List<Listener> receiving = new ArrayList<>();
+        for (Listener listener : all) {
+            if (listener.type().isAssignableFrom(eventClass)) {
+                receiving.add(listener);
+            }
+        }
+        return receiving;
+    }
+
+    /** The bean a listener belongs to, as Spring calls it: its {@code @Async} proxy. */
+    Object bean(Listener listener) {
+        return beanFactory.getBean(listener.beanName());
+    }
+
+    static List<Listener> scan(ConfigurableListableBeanFactory beanFactory) {
         // by type, not by name: Spring 7 renamed the bean @EnableAsync registers (and a constant is compiled in)
         if (beanFactory.getBeanNamesForType(AsyncAnnotationBeanPostProcessor.class, false, false).length == 0) {
             return List.of(); // without @EnableAsync, @Async changes nothing
         }
-        List<Class<?>> types = new ArrayList<>();
+        List<Listener> types = new ArrayList<>();
         for (String name : beanFactory.getBeanNamesForType(Object.class, true, false)) {
             if (ScopedProxyUtils.isScopedTarget(name)) {
                 continue;
@@ -85,28 +106,37 @@ final class AsyncListeners implements Predicate<Class<?>> {
                     Class<?>[] declared = listener.getValue().classes();
                     if (declared.length > 0) {
                         for (Class<?> type : declared) {
-                            types.add(payload(ResolvableType.forClass(type)));
+                            types.add(new Listener(payload(ResolvableType.forClass(type)), name, method));
                         }
                     } else if (method.getParameterCount() == 1) {
-                        types.add(payload(ResolvableType.forMethodParameter(method, 0)));
+                        types.add(new Listener(payload(ResolvableType.forMethodParameter(method, 0)), name, method));
                     }
                 }
             }
-            if (ApplicationListener.class.isAssignableFrom(beanClass) && (classAsync || asyncOnEvent(beanClass))) {
-                types.add(payload(ResolvableType.forClass(beanClass).as(ApplicationListener.class).getGeneric()));
+            Method onEvent = onApplicationEvent(beanClass);
+            if (onEvent != null && (classAsync || AnnotatedElementUtils.hasAnnotation(onEvent, Async.class))) {
+                types.add(new Listener(payload(ResolvableType.forClass(beanClass).as(ApplicationListener.class)
+                        .getGeneric()), name, onEvent));
             }
         }
         return List.copyOf(types);
     }
 
-    private static boolean asyncOnEvent(Class<?> listenerClass) {
+    /** An {@link ApplicationListener}'s own {@code onApplicationEvent} (not a bridge), or {@code null}. */
+    private static Method onApplicationEvent(Class<?> listenerClass) {
+        if (!ApplicationListener.class.isAssignableFrom(listenerClass)) {
+            return null;
+        }
+        Method found = null;
         for (Method method : listenerClass.getMethods()) {
-            if (method.getName().equals("onApplicationEvent") && method.getParameterCount() == 1
-                    && AnnotatedElementUtils.hasAnnotation(method, Async.class)) {
-                return true;
+            if (method.getName().equals("onApplicationEvent") && method.getParameterCount() == 1) {
+                if (!method.isBridge()) {
+                    return method;
+                }
+                found = method;
             }
         }
-        return false;
+        return found;
     }
 
     /** The class of what a listener of {@code declared} is handed for a published object. */

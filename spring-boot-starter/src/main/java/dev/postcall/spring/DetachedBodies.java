@@ -18,9 +18,11 @@ import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
 
 /**
- * Events over copies of their bodies, for listeners that may read after the request has ended. The servlet deletes a
- * body it buffered in a temp file when the request ends; an {@code @Async} listener may run later, and Spring gives
- * no sign of when it is done. So the copy is deleted when nothing can read it any more: when its
+ * Events over copies of their bodies, for {@code @Async} listeners on an executor the starter cannot decorate (one
+ * of the application's own), which may read after the request has ended; listeners on the executors Spring Boot
+ * builds hold the servlet's own body instead ({@link BodyLeases}). The servlet deletes a body it buffered in a temp
+ * file once the request and every hold on it have ended; such a listener may run later, and Spring gives no sign of
+ * when it is done. So the copy is deleted when nothing can read it any more: when its
  * {@link BodySource} (which the event holds) has become unreachable, by a {@link Cleaner}, or when the application
  * stops ({@link #close}), whichever comes first.
  *

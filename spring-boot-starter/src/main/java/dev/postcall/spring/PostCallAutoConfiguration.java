@@ -16,9 +16,16 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorCustomizer;
+import org.springframework.boot.task.ThreadPoolTaskExecutorCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.boot.origin.Origin;
 
 import dev.postcall.servlet.PostCallWebhookFilter;
@@ -28,12 +35,17 @@ import dev.postcall.servlet.PostCallWebhookFilter;
  * servlet of {@code postcall-servlet} on {@code postcall.path} and publishes every verified event as an application
  * event ({@code @EventListener void on(TranscriptionEvent event)}). Settings: {@link PostCallProperties};
  * {@code postcall.enabled=false} registers nothing.
+ *
+ * <p>Where Spring Boot Actuator is present, the webhook's readiness is the health indicator {@code postcall}
+ * ({@link PostCallHealth}); where the application has a Micrometer {@code MeterRegistry} bean, the webhook's meters
+ * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it. Neither is needed.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(PostCallWebhookFilter.class)
 @ConditionalOnProperty(prefix = "postcall", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(PostCallProperties.class)
+@Import(PostCallHealth.Registrar.class)
 public final class PostCallAutoConfiguration {
 
     private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("postcall");
@@ -43,20 +55,81 @@ public final class PostCallAutoConfiguration {
     public PostCallAutoConfiguration() {
     }
 
-    /** Copies of bodies for {@code @Async} listeners; the remaining ones are deleted when the context closes. */
+    /**
+     * Copies of bodies for {@code @Async} listeners on executors the starter cannot decorate; the remaining ones are
+     * deleted when the context closes.
+     */
     @Bean(destroyMethod = "close")
     DetachedBodies postCallDetachedBodies() {
         return new DetachedBodies();
+    }
+
+    /**
+     * Holds bodies for {@code @Async} listeners whose executor runs its decorator. Not a {@code TaskDecorator} bean
+     * itself: Spring Boot 3.5 applies a {@code TaskDecorator} bean only when it is the only one.
+     */
+    @Bean
+    BodyLeases postCallBodyLeases() {
+        return new BodyLeases();
+    }
+
+    /**
+     * Spring Boot 4 composes every {@code TaskDecorator} bean into the executors it builds, the application's own
+     * included; there the decorator is a bean.
+     */
+    @Bean
+    @Conditional(TaskDecorators.Composed.class)
+    TaskDecorator postCallTaskDecorator(BodyLeases leases) {
+        return leases.decorator();
+    }
+
+    /**
+     * Spring Boot 3.5 applies a {@code TaskDecorator} bean only when it is the only one, so a bean of ours would
+     * switch off the application's own. There the decorator is added by the builders' customizers, after the
+     * application's decorator (when it has exactly one, which is when Boot applies it).
+     */
+    @Bean
+    @Conditional(TaskDecorators.Single.class)
+    ThreadPoolTaskExecutorCustomizer postCallThreadPoolTaskExecutorCustomizer(BodyLeases leases,
+            ObjectProvider<TaskDecorator> decorators) {
+        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(decorators, leases));
+    }
+
+    /** As {@link #postCallThreadPoolTaskExecutorCustomizer}, for virtual threads ({@code spring.threads.virtual}). */
+    @Bean
+    @Conditional(TaskDecorators.Single.class)
+    SimpleAsyncTaskExecutorCustomizer postCallSimpleAsyncTaskExecutorCustomizer(BodyLeases leases,
+            ObjectProvider<TaskDecorator> decorators) {
+        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(decorators, leases));
     }
 
     /** The filter and the servlet on {@code postcall.path}, initialised while the web server starts. */
     @Bean
     PostCallRegistration postCallRegistration(PostCallProperties properties, Environment environment,
             ApplicationEventPublisher publisher, ConfigurableListableBeanFactory beanFactory,
-            DetachedBodies detachedBodies) {
+            BodyLeases leases, DetachedBodies detachedBodies, ObjectProvider<PostCallMeterRegistry> meterRegistry) {
         SpringEventDispatcher dispatcher = new SpringEventDispatcher(publisher, new AsyncListeners(beanFactory),
-                detachedBodies);
-        return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher);
+                leases, detachedBodies);
+        return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher, () -> {
+            PostCallMeterRegistry registry = meterRegistry.getIfAvailable();
+            return registry == null ? null : registry.get();
+        });
+    }
+
+    /** Only where Micrometer is: this class names its types. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class Meters {
+        /** Created by Spring. */
+        Meters() {
+        }
+
+        /** The application's {@code MeterRegistry} bean, when it has one (Actuator's, for one). */
+        @Bean
+        PostCallMeterRegistry postCallMeterRegistry(
+                ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registries) {
+            return new PostCallMeterRegistry(registries::getIfUnique);
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -29,6 +30,8 @@ import org.springframework.core.Ordered;
 import dev.postcall.servlet.PostCallHandlers;
 import dev.postcall.servlet.PostCallWebhookFilter;
 import dev.postcall.servlet.PostCallWebhookServlet;
+import dev.postcall.monitoring.WebhookMonitor;
+import dev.postcall.monitoring.Webhooks;
 import dev.postcall.spi.PostCallEventHandler;
 
 /**
@@ -53,16 +56,29 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
     private final PostCallProperties properties;
     private final List<String> springProblems;
     private final PostCallEventHandler handler;
+    private final Supplier<Object> meterRegistry;
+    private volatile WebhookMonitor monitor;
 
     /**
      * @param properties     the settings
      * @param springProblems problems found in the Spring configuration itself, reported with the others
      * @param handler        receives every verified event
+     * @param meterRegistry  the application's Micrometer {@code MeterRegistry}, or {@code null} for none
      */
-    PostCallRegistration(PostCallProperties properties, List<String> springProblems, PostCallEventHandler handler) {
+    PostCallRegistration(PostCallProperties properties, List<String> springProblems, PostCallEventHandler handler,
+            Supplier<Object> meterRegistry) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.springProblems = List.copyOf(springProblems);
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+    }
+
+    /**
+     * The webhook the filter and servlet of this application make, from the server's start; {@code null} before,
+     * or when they did not start.
+     */
+    WebhookMonitor monitor() {
+        return monitor;
     }
 
     /** Late, so that the filter comes after the application's own and Spring Security's. */
@@ -82,6 +98,13 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
                     + " /elevenlabs/webhook");
         }
 
+        Object registry = meterRegistry.get();
+        if (registry != null && context.getAttribute(PostCallWebhookFilter.METER_REGISTRY) == null) {
+            context.setAttribute(PostCallWebhookFilter.METER_REGISTRY, registry);
+        }
+        // the webhook is this application's: the one of our name that the filter's start adds. Webhooks of other
+        // applications in this class loader (one JVM running several, as tests do) may share the name and path
+        List<WebhookMonitor> before = Webhooks.all();
         PostCallHandlers.register(context, handler);
         PostCallWebhookFilter filter = new PostCallWebhookFilter();
         try {
@@ -106,6 +129,12 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
             }
             PostCallHandlers.unregister(context, handler);
             throw new PostCallSettingsException(settingProblems, componentProblems);
+        }
+
+        for (WebhookMonitor webhook : Webhooks.all()) {
+            if (webhook.name().equals(NAME) && before.stream().noneMatch(old -> old == webhook)) {
+                monitor = webhook;
+            }
         }
 
         FilterRegistration.Dynamic filterRegistration = context.addFilter(NAME, new InitializedFilter(filter));

@@ -84,5 +84,18 @@ class CallsTest {
                 .contains("conversation_escalated received for");
         assertThat(output.getOut().lines().filter(line -> line.contains(" bytes saved to "))).hasSize(2);
         assertThat(output).contains("486 bytes saved to calls").containsPattern("9\\D?995 bytes saved to calls");
+
+        // what the README shows of /actuator
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/health/postcall")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"details\":{\"secrets\":1,\"inbox\":\"none\",\"inboxFailed\":0,"
+                + "\"consecutiveFailures\":0},\"status\":\"UP\"}");
+        HttpResponse<String> handled = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/metrics/postcall.deliveries?tag=outcome:handled")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(handled.statusCode()).isEqualTo(200);
+        assertThat(handled.body()).contains("{\"statistic\":\"COUNT\",\"value\":10.0}");
     }
 }
