@@ -11,9 +11,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code postcall.*} settings of a Spring Boot application: where the webhook is received and everything the
- * filter and the servlet of {@code postcall-servlet} know as init-params, under the same names. Relaxed binding
+ * filter and the servlet of {@code postcall-servlet} know as init-params, under the same names, but for the database
+ * inbox's: {@code postcall.inbox.store=jdbc} (init-param {@code inbox=datasource}, over the application's
+ * {@code DataSource} bean) and {@code postcall.inbox.create-schema}, {@code .table-prefix}, {@code .retention},
+ * {@code .takeover-after}, {@code .node-id} (init-params {@code inbox-create-schema}, ...). Relaxed binding
  * applies, so {@code application.yml} and environment variables ({@code POSTCALL_SECRET},
- * {@code POSTCALL_IP_ALLOWLIST}) work as well.
+ * {@code POSTCALL_IP_ALLOWLIST}, {@code POSTCALL_INBOX_STORE}) work as well.
  *
  * <p>Values are kept as written and checked by the same parser as a {@code web.xml}, once, when the web server
  * starts: a bad value anywhere stops the application with one message that lists every problem and its fix.

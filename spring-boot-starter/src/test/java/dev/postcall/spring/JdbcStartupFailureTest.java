@@ -3,16 +3,24 @@ package dev.postcall.spring;
 import static dev.postcall.spring.StartupFailureTest.settingsFailure;
 import static dev.postcall.spring.StartupFailureTest.start;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * {@code postcall.inbox.store=jdbc} with a DataSource that cannot serve it stops the application while it starts,
- * with one message and the properties to set: a delivery ledger besides the table, or tables that are missing.
+ * with one message and the properties to set: a delivery ledger or an inbox directory besides the table, tables that
+ * are missing, several DataSources and none of them {@code @Primary}.
  * Runs in the surefire execution {@code jdbc} (H2 on the class path); without any DataSource see
  * {@link StartupFailureTest}.
  */
@@ -57,5 +65,32 @@ class JdbcStartupFailureTest {
         assertThat(settingsFailure(thrown).getMessage()).startsWith("postcall is not configured correctly (1 problem):")
                 .contains(" - postcall.inbox.store: 'jdbc' keeps deliveries in the database, but postcall.inbox-dir"
                         + " is set too");
+    }
+
+    @Test
+    void severalDataSourcesWithoutAPrimaryAreOneProblem() {
+        Throwable thrown = catchThrowable(() -> new SpringApplicationBuilder(
+                ListenerApp.class, TwoDataSources.class)
+                .properties("server.port=0", "postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=jdbc")
+                .run().close());
+
+        assertThat(settingsFailure(thrown).getMessage()).isEqualTo("postcall is not configured correctly (1 problem):"
+                + "\n - postcall.inbox.store: 'jdbc' keeps deliveries in the application's DataSource, and the"
+                + " application has 2 DataSource beans [orders, audit] of which none is @Primary; mark the one"
+                + " postcall should use @Primary");
+    }
+
+    /** Two DataSources, neither of them {@code @Primary}. */
+    @Configuration(proxyBeanMethods = false)
+    static class TwoDataSources {
+        @Bean
+        DataSource orders() {
+            return new DriverManagerDataSource("jdbc:h2:mem:postcall_orders;DB_CLOSE_DELAY=-1", "sa", "");
+        }
+
+        @Bean
+        DataSource audit() {
+            return new DriverManagerDataSource("jdbc:h2:mem:postcall_audit;DB_CLOSE_DELAY=-1", "sa", "");
+        }
     }
 }
