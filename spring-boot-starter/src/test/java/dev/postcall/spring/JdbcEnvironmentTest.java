@@ -14,12 +14,9 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -43,15 +40,8 @@ class JdbcEnvironmentTest {
                 "SPRING_DATASOURCE_URL", "jdbc:h2:mem:postcall_env;DB_CLOSE_DELAY=-1",
                 "MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "health",
                 "MANAGEMENT_ENDPOINT_HEALTH_SHOWDETAILS", "always");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ListenerApp.class)
-                .properties("server.port=0")
-                .initializers(app -> app.getEnvironment().getPropertySources().addAfter(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                // the suffix makes Spring Boot read it as it reads the process environment
-                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
-                .run()) {
-            int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        try (ConfigurableApplicationContext context = SettingsBindingTest.startWithEnvironment(variables)) {
+            int port = SettingsBindingTest.port(context);
             Recorder recorder = context.getBean(Recorder.class);
             JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 
