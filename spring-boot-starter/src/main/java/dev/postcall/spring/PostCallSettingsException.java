@@ -2,7 +2,6 @@ package dev.postcall.spring;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code postcall.*} settings cannot work: thrown while the web server starts, so the application does not start
@@ -36,11 +35,9 @@ final class PostCallSettingsException extends RuntimeException {
     }
 
     /**
-     * The settings the message is about, in order, by the name the message gives them (a filter's or servlet's
-     * init-param, a key of {@link PostCallProperties#NAMES}): those a problem line starts with ({@code " - tolerance:
-     * ..."}, {@code " - postcall.path: ..."}, {@code " - postcall.inbox.store: ..."}) and those a one-problem message
-     * names first ({@code "... correctly: inbox-dir /x cannot be used"}, {@code "... correctly: inbox=datasource
-     * cannot be used"}).
+     * The settings the message is about, in order: those a problem line starts with ({@code " - tolerance: ..."},
+     * {@code " - postcall.path: ..."}) and those a one-problem message names first ({@code "... correctly:
+     * inbox-dir /x cannot be used"}).
      */
     List<String> settingsNamed() {
         List<String> named = new ArrayList<>();
@@ -51,17 +48,14 @@ final class PostCallSettingsException extends RuntimeException {
                 continue;
             }
             int start = at + 2;
-            boolean property = message.startsWith("postcall.", start);
-            if (property) {
+            if (message.startsWith("postcall.", start)) {
                 start += "postcall.".length();
             }
-            for (Map.Entry<String, String> setting : PostCallProperties.NAMES.entrySet()) {
-                String name = property ? setting.getValue() : setting.getKey();
+            for (String name : PostCallProperties.NAMES) {
                 int end = start + name.length();
-                if (message.startsWith(name, start) && (end == message.length() || message.charAt(end) == ':'
-                        || message.charAt(end) == ' ' || message.charAt(end) == '=')
-                        && !named.contains(setting.getKey())) {
-                    named.add(setting.getKey());
+                if (message.startsWith(name, start) && (end == message.length()
+                        || message.charAt(end) == ':' || message.charAt(end) == ' ') && !named.contains(name)) {
+                    named.add(name);
                 }
             }
         }

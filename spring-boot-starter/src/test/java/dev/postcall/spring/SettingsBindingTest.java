@@ -30,19 +30,7 @@ class SettingsBindingTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    /** {@link ListenerApp} on a free port, with {@code variables} read as the process environment is. */
-    static ConfigurableApplicationContext startWithEnvironment(Map<String, Object> variables) {
-        return new SpringApplicationBuilder(ListenerApp.class)
-                .properties("server.port=0")
-                .initializers(app -> app.getEnvironment().getPropertySources().addAfter(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                // the suffix makes Spring Boot read it as it reads the process environment
-                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
-                .run();
-    }
-
-    static int port(ConfigurableApplicationContext context) {
+    private static int port(ConfigurableApplicationContext context) {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
@@ -52,7 +40,14 @@ class SettingsBindingTest {
                 "POSTCALL_SECRET", "wsec_env_old_0123456789abcdef,wsec_env_new_0123456789abcdef",
                 "POSTCALL_PATH", "/hooks/elevenlabs",
                 "POSTCALL_MAXBODYSIZE", "64KB");
-        try (ConfigurableApplicationContext context = startWithEnvironment(variables)) {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ListenerApp.class)
+                .properties("server.port=0")
+                .initializers(app -> app.getEnvironment().getPropertySources().addAfter(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                // the suffix makes Spring Boot read it as it reads the process environment
+                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
+                .run()) {
             int port = port(context);
             Recorder recorder = context.getBean(Recorder.class);
             byte[] first = Fixtures.withIds("transcription-minimal.json", "agent_e", "conv_env_1");
