@@ -1,8 +1,7 @@
 package dev.postcall.jdbc;
 
+import dev.postcall.testsupport.EmbeddedPostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,24 +49,8 @@ enum Database {
 
     /** One real PostgreSQL for the whole test JVM, stopped when the JVM exits. */
     static final class Postgres {
-        static final EmbeddedPostgres INSTANCE = start();
+        static final EmbeddedPostgres INSTANCE = EmbeddedPostgresServer.instance();
         static final TestPool POOL = new TestPool(INSTANCE.getPostgresDatabase(), false);
-
-        private static EmbeddedPostgres start() {
-            try {
-                EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        pg.close();
-                    } catch (IOException e) {
-                        // the JVM is going away; the server's temp directory is the OS's to clean
-                    }
-                }));
-                return pg;
-            } catch (IOException e) {
-                throw new UncheckedIOException("embedded PostgreSQL did not start", e);
-            }
-        }
 
         /** A JDBC URL of the test database, for a forked JVM. */
         static String jdbcUrl() {

@@ -2,6 +2,7 @@ package dev.postcall.servlet;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.postcall.testsupport.EmbeddedPostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,23 +55,7 @@ enum TestDatabase {
 
     /** One real PostgreSQL for the whole test JVM, stopped when the JVM exits. */
     static final class Postgres {
-        static final EmbeddedPostgres INSTANCE = start();
-
-        private static EmbeddedPostgres start() {
-            try {
-                EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        pg.close();
-                    } catch (IOException e) {
-                        // the JVM is going away; the server's temp directory is the OS's to clean
-                    }
-                }));
-                return pg;
-            } catch (IOException e) {
-                throw new UncheckedIOException("embedded PostgreSQL did not start", e);
-            }
-        }
+        static final EmbeddedPostgres INSTANCE = EmbeddedPostgresServer.instance();
     }
 
     /**
