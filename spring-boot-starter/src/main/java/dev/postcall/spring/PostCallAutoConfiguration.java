@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import javax.sql.DataSource;
+
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -39,8 +41,13 @@ import dev.postcall.servlet.PostCallWebhookFilter;
  * <p>Where Spring Boot Actuator is present, the webhook's readiness is the health indicator {@code postcall}
  * ({@link PostCallHealth}); where the application has a Micrometer {@code MeterRegistry} bean, the webhook's meters
  * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it. Neither is needed.
+ *
+ * <p>{@code postcall.inbox.store=jdbc} keeps deliveries in the application's {@code DataSource} bean (see
+ * {@link InboxDataSource}); this configuration runs after Spring Boot's {@code DataSourceAutoConfiguration} (its
+ * Spring Boot 4 and 3.5 names), so that bean is defined by then.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(PostCallWebhookFilter.class)
 @ConditionalOnProperty(prefix = "postcall", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -107,13 +114,14 @@ public final class PostCallAutoConfiguration {
     @Bean
     PostCallRegistration postCallRegistration(PostCallProperties properties, Environment environment,
             ApplicationEventPublisher publisher, ConfigurableListableBeanFactory beanFactory,
-            BodyLeases leases, DetachedBodies detachedBodies, ObjectProvider<PostCallMeterRegistry> meterRegistry) {
+            BodyLeases leases, DetachedBodies detachedBodies, ObjectProvider<PostCallMeterRegistry> meterRegistry,
+            ObjectProvider<DataSource> dataSources) {
         SpringEventDispatcher dispatcher = new SpringEventDispatcher(publisher, new AsyncListeners(beanFactory),
                 leases, detachedBodies);
         return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher, () -> {
             PostCallMeterRegistry registry = meterRegistry.getIfAvailable();
             return registry == null ? null : registry.get();
-        });
+        }, new InboxDataSource(dataSources, beanFactory));
     }
 
     /** Only where Micrometer is: this class names its types. */

@@ -23,8 +23,14 @@ final class PostCallFailureAnalyzer extends AbstractFailureAnalyzer<PostCallSett
                 + " application.yml, or in the environment. The messages above name each setting as its web.xml"
                 + " init-param; in Spring Boot they are:");
         for (String name : cause.settingsNamed()) {
-            action.append("\n - ").append(name).append(": postcall.").append(name).append(" (environment variable ")
-                    .append(environmentName(name)).append(')');
+            String property = PostCallProperties.NAMES.get(name);
+            action.append("\n - ").append(name).append(": postcall.").append(property).append(" (environment variable ")
+                    .append(environmentName(property)).append(')');
+            if (name.equals("inbox")) {
+                action.append(", with spring.datasource.* for the database; the database inbox's own settings are"
+                        + " postcall.inbox.create-schema (true creates the tables), postcall.inbox.table-prefix,"
+                        + " postcall.inbox.retention, postcall.inbox.takeover-after and postcall.inbox.node-id");
+            }
             if (name.equals("secret")) {
                 action.append(", for example postcall.secret=${ELEVENLABS_WEBHOOK_SECRET}; when postcall.secret is"
                         + " unset the environment variable ELEVENLABS_WEBHOOK_SECRET is read. Spring reads the"
@@ -37,8 +43,8 @@ final class PostCallFailureAnalyzer extends AbstractFailureAnalyzer<PostCallSett
         return new FailureAnalysis(cause.getMessage(), action.toString(), cause);
     }
 
-    /** The environment variable Spring Boot binds to {@code postcall.<name>}. */
-    static String environmentName(String name) {
-        return "POSTCALL_" + name.replace("-", "").toUpperCase(Locale.ROOT);
+    /** The environment variable Spring Boot binds to {@code postcall.<property>}. */
+    static String environmentName(String property) {
+        return "POSTCALL_" + property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 }

@@ -1,17 +1,22 @@
 package dev.postcall.spring;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code postcall.*} settings of a Spring Boot application: where the webhook is received and everything the
- * filter and the servlet of {@code postcall-servlet} know as init-params, under the same names. Relaxed binding
+ * filter and the servlet of {@code postcall-servlet} know as init-params, under the same names, but for the database
+ * inbox's: {@code postcall.inbox.store=jdbc} (init-param {@code inbox=datasource}, over the application's
+ * {@code DataSource} bean) and {@code postcall.inbox.create-schema}, {@code .table-prefix}, {@code .retention},
+ * {@code .takeover-after}, {@code .node-id} (init-params {@code inbox-create-schema}, ...). Relaxed binding
  * applies, so {@code application.yml} and environment variables ({@code POSTCALL_SECRET},
- * {@code POSTCALL_IP_ALLOWLIST}) work as well.
+ * {@code POSTCALL_IP_ALLOWLIST}, {@code POSTCALL_INBOX_STORE}) work as well.
  *
  * <p>Values are kept as written and checked by the same parser as a {@code web.xml}, once, when the web server
  * starts: a bad value anywhere stops the application with one message that lists every problem and its fix.
@@ -60,9 +65,13 @@ public final class PostCallProperties {
 
     /**
      * A write-ahead directory: each verified delivery is stored (fsynced) before it is published and removed once
-     * handled; what a listener fails on stays in its failed/ folder for replay. None by default.
+     * handled; what a listener fails on stays in its failed/ folder for replay. None by default. Setting it makes
+     * postcall.inbox.store default to file.
      */
     private String inboxDir;
+
+    /** Where verified deliveries are kept: postcall.inbox.store and the database inbox's settings. */
+    private final Inbox inbox = new Inbox();
 
     /**
      * What a listener's failure is answered with: accept (200, the delivery kept in the inbox's failed/ folder) or
@@ -71,10 +80,10 @@ public final class PostCallProperties {
     private String onHandlerFailure;
 
     /**
-     * How deliveries already handled are recognised: memory (one node), jcache:NAME (a cluster sharing a JSR-107
-     * cache) or off.
+     * How deliveries already handled are recognised: memory (one node, the default), jcache:NAME (a cluster sharing
+     * a JSR-107 cache) or off. Not with postcall.inbox.store=jdbc, whose table is the ledger.
      */
-    private String deliveryLedger = "memory";
+    private String deliveryLedger;
 
     /** How long a delivery waits for a concurrent delivery of the same event before answering 503. */
     private String duplicateWait = "30s";
@@ -193,7 +202,12 @@ public final class PostCallProperties {
         this.onHandlerFailure = onHandlerFailure;
     }
 
-    /** @return the delivery ledger setting */
+    /** @return the inbox's settings, bound from {@code postcall.inbox.*} */
+    public Inbox getInbox() {
+        return inbox;
+    }
+
+    /** @return the delivery ledger setting, or {@code null} for the default (memory) */
     public String getDeliveryLedger() {
         return deliveryLedger;
     }
@@ -213,23 +227,228 @@ public final class PostCallProperties {
         this.duplicateWait = duplicateWait;
     }
 
-    /** The names of the settings: the filter's and the servlet's init-params, and the properties after {@code postcall.}. */
-    static final List<String> NAMES = List.of("secret", "path", "tolerance", "future-skew", "ip-allowlist",
-            "trusted-proxies", "max-body-size", "memory-threshold", "inbox-dir", "on-handler-failure",
-            "delivery-ledger", "duplicate-wait");
+    /**
+     * {@code postcall.inbox.*}: which store keeps verified deliveries, and the database inbox's settings (the
+     * servlet's {@code inbox-*} init-params).
+     */
+    public static final class Inbox {
+
+        /**
+         * Where verified deliveries are kept: none (the default), file (the directory postcall.inbox-dir; the
+         * default when that is set) or jdbc (the application's DataSource, shared by every node: one insert is the
+         * write-ahead record and the cluster-wide claim; not with postcall.delivery-ledger).
+         */
+        private String store;
+
+        /** With store=jdbc: true creates the two tables at start-up when they are missing; false (the default) needs them. */
+        private String createSchema;
+
+        /**
+         * With store=jdbc: the prefix of the tables' names, which are PREFIXdelivery and PREFIXbody_chunk
+         * (postcall_ by default); may name a schema (app.postcall_).
+         */
+        private String tablePrefix;
+
+        /** With store=jdbc: how long a handled delivery's key is remembered before its row is pruned (2h by default). */
+        private String retention;
+
+        /**
+         * With store=jdbc: how old a claim must be before another node takes it over (its node died); longer than
+         * the slowest listener (10m by default).
+         */
+        private String takeoverAfter;
+
+        /**
+         * With store=jdbc: this node's unique, stable name (host or pod name, like ${HOSTNAME}): its next start moves
+         * what it was dispatching when it died to failed at once. None (random per start) by default.
+         */
+        private String nodeId;
+
+        /** Created with the rest of the settings; Spring binds it. */
+        public Inbox() {
+        }
+
+        /** @return none, file, jdbc, or {@code null} for the default */
+        public String getStore() {
+            return store;
+        }
+
+        /** @param store none, file or jdbc */
+        public void setStore(String store) {
+            this.store = store;
+        }
+
+        /** @return true or false as written, or {@code null} for the default */
+        public String getCreateSchema() {
+            return createSchema;
+        }
+
+        /** @param createSchema whether the tables are created at start-up */
+        public void setCreateSchema(String createSchema) {
+            this.createSchema = createSchema;
+        }
+
+        /** @return the tables' prefix, or {@code null} for the default */
+        public String getTablePrefix() {
+            return tablePrefix;
+        }
+
+        /** @param tablePrefix the tables' prefix */
+        public void setTablePrefix(String tablePrefix) {
+            this.tablePrefix = tablePrefix;
+        }
+
+        /** @return how long a handled key is remembered, as written */
+        public String getRetention() {
+            return retention;
+        }
+
+        /** @param retention how long a handled key is remembered */
+        public void setRetention(String retention) {
+            this.retention = retention;
+        }
+
+        /** @return the take-over age of a claim, as written */
+        public String getTakeoverAfter() {
+            return takeoverAfter;
+        }
+
+        /** @param takeoverAfter the take-over age of a claim */
+        public void setTakeoverAfter(String takeoverAfter) {
+            this.takeoverAfter = takeoverAfter;
+        }
+
+        /** @return this node's name, or {@code null} for none */
+        public String getNodeId() {
+            return nodeId;
+        }
+
+        /** @param nodeId this node's unique, stable name */
+        public void setNodeId(String nodeId) {
+            this.nodeId = nodeId;
+        }
+    }
+
+    /** The stores {@code postcall.inbox.store} names. */
+    static final String STORE_NONE = "none";
+    static final String STORE_FILE = "file";
+    static final String STORE_JDBC = "jdbc";
+
+    /**
+     * Every setting, by the name the filter's and the servlet's messages give it (its init-param), to its property
+     * after {@code postcall.}: the same name, but for the database inbox's, which are under {@code postcall.inbox.}.
+     */
+    static final Map<String, String> NAMES = names("secret", "secret", "path", "path", "tolerance", "tolerance",
+            "future-skew", "future-skew", "ip-allowlist", "ip-allowlist", "trusted-proxies", "trusted-proxies",
+            "max-body-size", "max-body-size", "memory-threshold", "memory-threshold", "inbox-dir", "inbox-dir",
+            "on-handler-failure", "on-handler-failure", "delivery-ledger", "delivery-ledger",
+            "duplicate-wait", "duplicate-wait", "inbox", "inbox.store", "inbox-create-schema", "inbox.create-schema",
+            "inbox-table-prefix", "inbox.table-prefix", "inbox-retention", "inbox.retention",
+            "inbox-takeover-after", "inbox.takeover-after", "inbox-node-id", "inbox.node-id");
     private static final List<String> FILTER_PARAMS = List.of("secret", "tolerance", "future-skew", "ip-allowlist",
             "trusted-proxies", "max-body-size", "memory-threshold");
     private static final List<String> SERVLET_PARAMS = List.of("inbox-dir", "on-handler-failure", "delivery-ledger",
             "duplicate-wait");
+    private static final List<String> DATABASE_PARAMS = List.of("inbox-create-schema", "inbox-table-prefix",
+            "inbox-retention", "inbox-takeover-after", "inbox-node-id");
+
+    private static Map<String, String> names(String... pairs) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            names.put(pairs[i], pairs[i + 1]);
+        }
+        return Collections.unmodifiableMap(names);
+    }
+
+    /**
+     * The store {@code postcall.inbox.store} names, lower-cased: as written, or else {@code file} when
+     * {@code postcall.inbox-dir} is set and {@code none} when it is not.
+     */
+    String inboxStore() {
+        String store = inbox.store;
+        if (store == null || store.isBlank()) {
+            return inboxDir == null || inboxDir.isBlank() ? STORE_NONE : STORE_FILE;
+        }
+        return store.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether deliveries go to the application's database. */
+    boolean jdbcInbox() {
+        return inboxStore().equals(STORE_JDBC);
+    }
+
+    /**
+     * What is wrong with the inbox settings taken together, one line each with its fix: the servlet would read
+     * some of these combinations differently or not see them at all (it is given {@code inbox=datasource} only for
+     * {@code jdbc}).
+     */
+    List<String> inboxProblems() {
+        List<String> problems = new ArrayList<>();
+        String store = inboxStore();
+        boolean dir = inboxDir != null && !inboxDir.isBlank();
+        switch (store) {
+            case STORE_NONE -> {
+                if (dir) {
+                    problems.add("postcall.inbox.store: 'none' but postcall.inbox-dir is set; remove one of them"
+                            + " (with postcall.inbox-dir alone the store is file)");
+                }
+            }
+            case STORE_FILE -> {
+                if (!dir) {
+                    problems.add("postcall.inbox.store: 'file' needs postcall.inbox-dir, the directory deliveries"
+                            + " are kept in; set it, or choose postcall.inbox.store=jdbc for the application's"
+                            + " database");
+                }
+            }
+            case STORE_JDBC -> {
+                if (dir) {
+                    problems.add("postcall.inbox.store: 'jdbc' keeps deliveries in the database, but postcall.inbox-dir"
+                            + " is set too; a delivery is kept in one inbox: remove postcall.inbox-dir");
+                }
+                if (deliveryLedger != null && !deliveryLedger.isBlank()) {
+                    problems.add("postcall.delivery-ledger: cannot be combined with postcall.inbox.store=jdbc: the"
+                            + " database's table is the delivery ledger too (one insert keeps the delivery and claims"
+                            + " it for every node); remove postcall.delivery-ledger");
+                }
+            }
+            default -> {
+                if (!store.contains("${")) { // reported as a placeholder
+                    problems.add("postcall.inbox.store: '" + inbox.store.strip() + "' is not one of none (the"
+                            + " default), file (postcall.inbox-dir) or jdbc (the application's DataSource)");
+                }
+            }
+        }
+        if (!store.equals(STORE_JDBC)) {
+            Map<String, String> database = new LinkedHashMap<>(settings());
+            database.keySet().retainAll(DATABASE_PARAMS);
+            for (String name : database.keySet()) {
+                problems.add("postcall." + NAMES.get(name) + ": only the database inbox has it; set postcall.inbox.store=jdbc"
+                        + " too, or remove it");
+            }
+        }
+        return problems;
+    }
 
     /** The filter's init-params these settings stand for; settings left unset are left out. */
     Map<String, String> filterParams() {
         return params(FILTER_PARAMS);
     }
 
-    /** The servlet's init-params these settings stand for; settings left unset are left out. */
+    /**
+     * The servlet's init-params these settings stand for; settings left unset are left out. With
+     * {@code postcall.inbox.store=jdbc}: {@code inbox=datasource} and the database inbox's own, the DataSource being
+     * the servlet-context attribute the registration sets.
+     */
     Map<String, String> servletParams() {
-        return params(SERVLET_PARAMS);
+        if (!jdbcInbox()) {
+            return params(SERVLET_PARAMS);
+        }
+        List<String> names = new ArrayList<>(SERVLET_PARAMS);
+        names.addAll(DATABASE_PARAMS);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("inbox", "datasource");
+        params.putAll(params(names));
+        return params;
     }
 
     /**
@@ -245,14 +464,17 @@ public final class PostCallProperties {
                 int close = value.indexOf('}', open);
                 String placeholder = close < 0 ? value.substring(open) : value.substring(open, close + 1);
                 String key = placeholder.substring(2, close < 0 ? placeholder.length() : placeholder.length() - 1);
-                problems.add("postcall." + name + ": " + placeholder + " is not set; set the environment variable"
+                problems.add("postcall." + NAMES.get(name) + ": " + placeholder + " is not set; set the environment variable"
                         + " or property " + key + ", or give a default: ${" + key + ":...}");
             }
         });
         return problems;
     }
 
-    /** Every setting that is set, by its name (the init-param's, and the property's after {@code postcall.}). */
+    /**
+     * Every setting that is set, by its name (the init-param's; the property after {@code postcall.} is
+     * {@link #NAMES}' value for it).
+     */
     private Map<String, String> settings() {
         Map<String, String> all = new LinkedHashMap<>();
         put(all, "secret", joined(secret));
@@ -267,6 +489,12 @@ public final class PostCallProperties {
         put(all, "on-handler-failure", onHandlerFailure);
         put(all, "delivery-ledger", deliveryLedger);
         put(all, "duplicate-wait", duplicateWait);
+        put(all, "inbox", inbox.store);
+        put(all, "inbox-create-schema", inbox.createSchema);
+        put(all, "inbox-table-prefix", inbox.tablePrefix);
+        put(all, "inbox-retention", inbox.retention);
+        put(all, "inbox-takeover-after", inbox.takeoverAfter);
+        put(all, "inbox-node-id", inbox.nodeId);
         return all;
     }
 

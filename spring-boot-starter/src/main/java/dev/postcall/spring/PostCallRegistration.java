@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import javax.sql.DataSource;
+
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -57,6 +59,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
     private final List<String> springProblems;
     private final PostCallEventHandler handler;
     private final Supplier<Object> meterRegistry;
+    private final InboxDataSource dataSource;
     private volatile WebhookMonitor monitor;
 
     /**
@@ -64,13 +67,15 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
      * @param springProblems problems found in the Spring configuration itself, reported with the others
      * @param handler        receives every verified event
      * @param meterRegistry  the application's Micrometer {@code MeterRegistry}, or {@code null} for none
+     * @param dataSource     the application's DataSource, looked up for {@code postcall.inbox.store=jdbc} only
      */
     PostCallRegistration(PostCallProperties properties, List<String> springProblems, PostCallEventHandler handler,
-            Supplier<Object> meterRegistry) {
+            Supplier<Object> meterRegistry, InboxDataSource dataSource) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.springProblems = List.copyOf(springProblems);
         this.handler = Objects.requireNonNull(handler, "handler");
         this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
     /**
@@ -113,12 +118,26 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
             componentProblems.add(e.getMessage());
             filter = null;
         }
-        PostCallWebhookServlet servlet = new PostCallWebhookServlet();
-        try {
-            servlet.init(new InitParams(NAME, context, properties.servletParams()));
-        } catch (ServletException e) {
-            componentProblems.add(e.getMessage());
-            servlet = null;
+        // an inbox the Spring settings cannot give the servlet is reported once, as they name it: the servlet is not
+        // started with a part of them, which would add its own messages about the same mistake in web.xml's words
+        List<String> inboxProblems = properties.inboxProblems();
+        settingProblems.addAll(inboxProblems);
+        if (inboxProblems.isEmpty() && properties.jdbcInbox()) {
+            DataSource found = dataSource.find(inboxProblems);
+            settingProblems.addAll(inboxProblems);
+            if (found != null) {
+                context.setAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE, found);
+            }
+        }
+        PostCallWebhookServlet servlet = null;
+        if (inboxProblems.isEmpty()) {
+            servlet = new PostCallWebhookServlet();
+            try {
+                servlet.init(new InitParams(NAME, context, properties.servletParams()));
+            } catch (ServletException e) {
+                componentProblems.add(e.getMessage());
+                servlet = null;
+            }
         }
         if (!settingProblems.isEmpty() || !componentProblems.isEmpty()) {
             if (filter != null) {

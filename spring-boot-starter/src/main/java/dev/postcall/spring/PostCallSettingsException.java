@@ -2,6 +2,7 @@ package dev.postcall.spring;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code postcall.*} settings cannot work: thrown while the web server starts, so the application does not start
@@ -35,9 +36,11 @@ final class PostCallSettingsException extends RuntimeException {
     }
 
     /**
-     * The settings the message is about, in order: those a problem line starts with ({@code " - tolerance: ..."},
-     * {@code " - postcall.path: ..."}) and those a one-problem message names first ({@code "... correctly:
-     * inbox-dir /x cannot be used"}).
+     * The settings the message is about, in order, by the name the message gives them (a filter's or servlet's
+     * init-param, a key of {@link PostCallProperties#NAMES}): those a problem line starts with ({@code " - tolerance:
+     * ..."}, {@code " - postcall.path: ..."}, {@code " - postcall.inbox.store: ..."}) and those a one-problem message
+     * names first ({@code "... correctly: inbox-dir /x cannot be used"}, {@code "... correctly: inbox=datasource
+     * cannot be used"}).
      */
     List<String> settingsNamed() {
         List<String> named = new ArrayList<>();
@@ -48,14 +51,17 @@ final class PostCallSettingsException extends RuntimeException {
                 continue;
             }
             int start = at + 2;
-            if (message.startsWith("postcall.", start)) {
+            boolean property = message.startsWith("postcall.", start);
+            if (property) {
                 start += "postcall.".length();
             }
-            for (String name : PostCallProperties.NAMES) {
+            for (Map.Entry<String, String> setting : PostCallProperties.NAMES.entrySet()) {
+                String name = property ? setting.getValue() : setting.getKey();
                 int end = start + name.length();
-                if (message.startsWith(name, start) && (end == message.length()
-                        || message.charAt(end) == ':' || message.charAt(end) == ' ') && !named.contains(name)) {
-                    named.add(name);
+                if (message.startsWith(name, start) && (end == message.length() || message.charAt(end) == ':'
+                        || message.charAt(end) == ' ' || message.charAt(end) == '=')
+                        && !named.contains(setting.getKey())) {
+                    named.add(setting.getKey());
                 }
             }
         }

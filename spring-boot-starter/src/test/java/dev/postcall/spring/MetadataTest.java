@@ -55,6 +55,12 @@ class MetadataTest {
         defaults.put("postcall.on-handler-failure", null);
         defaults.put("postcall.delivery-ledger", "\"memory\"");
         defaults.put("postcall.duplicate-wait", "\"30s\"");
+        defaults.put("postcall.inbox.store", null);
+        defaults.put("postcall.inbox.create-schema", null);
+        defaults.put("postcall.inbox.table-prefix", null);
+        defaults.put("postcall.inbox.retention", null);
+        defaults.put("postcall.inbox.takeover-after", null);
+        defaults.put("postcall.inbox.node-id", null);
 
         assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(defaults.keySet());
         defaults.forEach((name, expected) -> {
@@ -73,7 +79,10 @@ class MetadataTest {
             hints.put(value.asJsonObject().getString("name"), value.asJsonObject());
         }
         assertThat(hints).containsOnlyKeys("postcall.ip-allowlist", "postcall.on-handler-failure",
-                "postcall.delivery-ledger");
+                "postcall.delivery-ledger", "postcall.inbox.store", "postcall.inbox.create-schema");
+        assertThat(hints.get("postcall.inbox.store").getJsonArray("values").stream()
+                .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
+                .containsExactly("none", "file", "jdbc");
         assertThat(hints.get("postcall.on-handler-failure").getJsonArray("values").stream()
                 .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
                 .containsExactly("accept", "reject");

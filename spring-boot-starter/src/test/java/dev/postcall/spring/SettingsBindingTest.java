@@ -30,7 +30,19 @@ class SettingsBindingTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    private static int port(ConfigurableApplicationContext context) {
+    /** {@link ListenerApp} on a free port, with {@code variables} read as the process environment is. */
+    static ConfigurableApplicationContext startWithEnvironment(Map<String, Object> variables) {
+        return new SpringApplicationBuilder(ListenerApp.class)
+                .properties("server.port=0")
+                .initializers(app -> app.getEnvironment().getPropertySources().addAfter(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                // the suffix makes Spring Boot read it as it reads the process environment
+                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
+                .run();
+    }
+
+    static int port(ConfigurableApplicationContext context) {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
@@ -40,14 +52,7 @@ class SettingsBindingTest {
                 "POSTCALL_SECRET", "wsec_env_old_0123456789abcdef,wsec_env_new_0123456789abcdef",
                 "POSTCALL_PATH", "/hooks/elevenlabs",
                 "POSTCALL_MAXBODYSIZE", "64KB");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ListenerApp.class)
-                .properties("server.port=0")
-                .initializers(app -> app.getEnvironment().getPropertySources().addAfter(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                // the suffix makes Spring Boot read it as it reads the process environment
-                                "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
-                .run()) {
+        try (ConfigurableApplicationContext context = startWithEnvironment(variables)) {
             int port = port(context);
             Recorder recorder = context.getBean(Recorder.class);
             byte[] first = Fixtures.withIds("transcription-minimal.json", "agent_e", "conv_env_1");

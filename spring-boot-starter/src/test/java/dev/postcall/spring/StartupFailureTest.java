@@ -139,4 +139,41 @@ class StartupFailureTest {
         assertThat(new PostCallFailureAnalyzer().analyze(thrown).getAction())
                 .contains(" - inbox-dir: postcall.inbox-dir (environment variable POSTCALL_INBOXDIR)");
     }
+
+    @Test
+    void theDatabaseInboxWithoutADataSourceStopsTheStartWithOneMessage(CapturedOutput output) {
+        // this class path has no spring-boot-starter-jdbc: the application has no DataSource
+        Throwable thrown = start("postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=jdbc");
+
+        assertThat(settingsFailure(thrown).getMessage()).isEqualTo("postcall is not configured correctly (1 problem):"
+                + "\n - postcall.inbox.store: 'jdbc' keeps deliveries in the application's DataSource, and the"
+                + " application has none; add spring-boot-starter-jdbc and the database's JDBC driver and set"
+                + " spring.datasource.url (or declare a javax.sql.DataSource bean), or choose"
+                + " postcall.inbox.store=file with postcall.inbox-dir");
+        assertThat(new PostCallFailureAnalyzer().analyze(thrown).getAction())
+                .contains(" - inbox: postcall.inbox.store (environment variable POSTCALL_INBOX_STORE)");
+        assertThat(output).contains("APPLICATION FAILED TO START").doesNotContain("servlet-context attribute");
+    }
+
+    @Test
+    void inboxSettingsThatDoNotGoTogetherAreEachNamed() {
+        Throwable thrown = start("postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=file",
+                "postcall.inbox.retention=3h", "postcall.inbox.node-id=node-1");
+
+        assertThat(settingsFailure(thrown).getMessage())
+                .startsWith("postcall is not configured correctly (3 problems):")
+                .contains(" - postcall.inbox.store: 'file' needs postcall.inbox-dir")
+                .contains(" - postcall.inbox.retention: only the database inbox has it; set postcall.inbox.store=jdbc")
+                .contains(" - postcall.inbox.node-id: only the database inbox has it");
+        assertThat(new PostCallFailureAnalyzer().analyze(thrown).getAction())
+                .contains(" - inbox-retention: postcall.inbox.retention (environment variable POSTCALL_INBOX_RETENTION)")
+                .contains(" - inbox-node-id: postcall.inbox.node-id (environment variable POSTCALL_INBOX_NODEID)");
+
+        assertThat(settingsFailure(start("postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=disk"))
+                .getMessage()).contains(" - postcall.inbox.store: 'disk' is not one of none (the default), file"
+                        + " (postcall.inbox-dir) or jdbc");
+        assertThat(settingsFailure(start("postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=none",
+                "postcall.inbox-dir=target/never")).getMessage())
+                .contains(" - postcall.inbox.store: 'none' but postcall.inbox-dir is set");
+    }
 }

