@@ -26,7 +26,12 @@ class Recorder {
     }
 
     final List<Seen> seen = new CopyOnWriteArrayList<>();
-    /** Thrown by the {@code PostCallEvent} listener while set. */
+    /**
+     * Thrown by the {@code PostCallEvent} listener, after it has recorded the event as {@code any}, while set. Spring
+     * calls no listener after the first that throws, and the listeners of one bean without {@code @Order} run in no
+     * fixed order (it differs from one JVM to the next), so a test that makes it throw counts {@code any}: the others
+     * may or may not have seen the event.
+     */
     volatile Exception failWith;
 
     @EventListener
