@@ -71,7 +71,7 @@ class DeliveryLogTest {
             assertThat(logs.records("INFO", "conversation=conv_handled bytes=" + good.length
                     + ": already handled, not dispatched again, 200 in ")).hasSize(1);
             assertThat(logs.records("WARNING", "conversation=conv_kept")).singleElement().asString()
-                    .contains("not handled, kept in failed/ for replay, 200 in");
+                    .contains("not handled, kept in the inbox for replay, 200 in");
             assertThat(logs.records("SEVERE", "delivery (not an event) bytes=")).singleElement().asString()
                     .contains("rejected as malformed, 400 malformed-event in");
             assertThat(logs.records("INFO", "delivery post_call_novel conversation=conv_\\u2028x")).hasSize(1);
@@ -99,7 +99,7 @@ class DeliveryLogTest {
             server.handler.failing(true);
             assertThat(server.postSigned(transcription("conv_lost")).statusCode()).isEqualTo(500);
             assertThat(logs.records("SEVERE", "conversation=conv_lost")).singleElement().asString()
-                    .contains("not handled and not kept (no inbox-dir), 500 handler-failed in");
+                    .contains("not handled and not kept (no inbox), 500 handler-failed in");
             assertThat(server.webhook().statistics().deliveries("failed")).isEqualTo(1);
         }
     }

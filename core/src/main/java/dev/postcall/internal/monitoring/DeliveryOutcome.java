@@ -6,8 +6,8 @@ import dev.postcall.internal.delivery.Dispatcher;
 public enum DeliveryOutcome {
     HANDLED("handled", "handled"),
     DUPLICATE("duplicate", "already handled, not dispatched again"),
-    KEPT("kept", "not handled, kept in failed/ for replay"),
-    FAILED("failed", "not handled and not kept (no inbox-dir)"),
+    KEPT("kept", "not handled, kept in the inbox for replay"),
+    FAILED("failed", "not handled and not kept (no inbox)"),
     MALFORMED("malformed", "rejected as malformed"),
     IN_PROGRESS("in-progress", "not handled: the same event is being handled by another request"),
     INBOX_UNAVAILABLE("inbox-unavailable", "not handled: the inbox cannot store it");
