@@ -6,6 +6,7 @@ import static dev.postcall.servlet.DeliveryGuaranteesTest.transcription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,6 +173,73 @@ class DatabaseInboxTest {
             assertThat(server.postSigned(transcription("conv_no_table")).statusCode()).isEqualTo(200);
             assertThat(server.handler.events()).hasSize(1);
             assertThat(server.webhook().health().isUp()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anEventWithoutAConversationIdIsKeptUnderAnIdOfItsOwnEachTimeAndReplayed(TestDatabase database)
+            throws Exception {
+        byte[] novel = ("{\"type\":\"post_call_novel\",\"event_timestamp\":1761400000,\"data\":{\"note\":\"x\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
+            server.handler.failing(true);
+            assertThat(server.postSigned(novel).statusCode()).isEqualTo(200);
+            assertThat(server.postSigned(novel).statusCode()).isEqualTo(200);
+
+            // nothing to recognise it by: each delivery is a row of its own, and each was dispatched
+            assertThat(server.handler.events()).hasSize(2);
+            assertThat(db.query("SELECT COUNT(*) FROM " + db.deliveries() + " WHERE state = 'failed'"
+                    + " AND event_type = 'post_call_novel' AND conversation_id IS NULL")).isEqualTo(2);
+
+            server.handler.failing(false);
+            JdbcDeliveryStore.ReplayReport report = store(db).replayFailed(new EventParser(), server.handler);
+
+            assertThat(report.replayed()).isEqualTo(2);
+            assertThat(server.handler.events()).hasSize(4)
+                    .allSatisfy(event -> assertThat(event.type()).isEqualTo("post_call_novel"));
+            assertThat(db.rows("failed")).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aDeliveryAnotherNodeIsHandlingIsAnswered503InProgressAfterTheWaitAndDuplicateOnceItIsDone(
+            TestDatabase database) throws Exception {
+        try (TestDatabase.Fixture db = database.fresh();
+             TestServer first = db.server().servletParam(DeliverySettings.INBOX_NODE_ID, "node-1").start();
+             TestServer second = db.server().servletParam(DeliverySettings.INBOX_NODE_ID, "node-2")
+                     .servletParam(DeliverySettings.DUPLICATE_WAIT, "1s").start()) {
+            CountDownLatch release = new CountDownLatch(1);
+            first.handler.onEvent(event -> release.await(30, TimeUnit.SECONDS));
+            byte[] body = transcription("conv_held");
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<Integer> onTheFirst = pool.submit(() -> first.postSigned(body).statusCode());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (first.handler.events().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(first.handler.events()).as("the first node is handling it").hasSize(1);
+
+                HttpResponse<String> meanwhile = second.postSigned(body);
+
+                assertThat(meanwhile.statusCode()).isEqualTo(503);
+                assertThat(meanwhile.headers().firstValue("Retry-After")).contains("30");
+                assertThat(TestServer.problem(meanwhile).getString("type")).endsWith("/delivery-in-progress");
+                assertThat(second.handler.events()).isEmpty();
+
+                release.countDown();
+                assertThat(onTheFirst.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+            // the sender's retry, on the second node, is recognised there
+            assertThat(second.postSigned(body).statusCode()).isEqualTo(200);
+            assertThat(second.handler.events()).isEmpty();
+            assertThat(first.handler.events()).hasSize(1);
+            assertThat(db.rows("done")).isEqualTo(1);
         }
     }
 }
