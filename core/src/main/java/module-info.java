@@ -1,13 +1,11 @@
 /**
  * postcall's core: the events and their parser, the payload model, signing and verification, the handler and
- * ledger SPIs, the inbox's replay and the sample payloads. The internal packages are exported to postcall's own
+ * delivery-store SPIs, the database store and the sample payloads. The internal packages are exported to postcall's own
  * servlet module only, and opened for the JSON-B implementation that binds the model.
  */
 module dev.postcall.core {
     requires transitive jakarta.json;
     requires transitive jakarta.json.bind;
-    // javax.cache (cache-api 1.1.1) has no module name of its own: only delivery-ledger=jcache:… needs it
-    requires static cache.api;
     // the CLI (postcall-cli.jar) posts with the JDK's HTTP client
     requires static java.net.http;
     // the database store (dev.postcall.jdbc) works over any javax.sql.DataSource
@@ -20,7 +18,6 @@ module dev.postcall.core {
     exports dev.postcall.model;
     exports dev.postcall.signature;
     exports dev.postcall.spi;
-    exports dev.postcall.inbox;
     exports dev.postcall.testing;
     exports dev.postcall.jdbc;
     exports dev.postcall.monitoring;

@@ -1,6 +1,10 @@
 package dev.postcall.jdbc;
 
 import dev.postcall.BodySource;
+import dev.postcall.spi.DeliveryStore;
+import dev.postcall.spi.DeliveryStore.Delivery;
+import dev.postcall.spi.DeliveryStore.Kept;
+import dev.postcall.spi.DeliveryStore.StoreException;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,10 +43,9 @@ import javax.sql.DataSource;
  * </table>
  *
  * <p>A claim is the row's {@code claim_token}: every later change names it ({@code WHERE id = ? AND claim_token =
- * ?}), so a node whose claim was taken over cannot overwrite the new holder's outcome. A ledger-only claim (no body)
- * is deleted when its handlers fail instead of being kept as failed, which releases its key.
+ * ?}), so a node whose claim was taken over cannot overwrite the new holder's outcome.
  */
-final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
+final class DeliveryTable {
 
     private static final System.Logger LOG = System.getLogger("dev.postcall.jdbc");
 
@@ -51,7 +54,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     static final String FAILED = "failed";
     static final String DONE = "done";
     /** The failure class recorded for a delivery whose node stopped while dispatching it. */
-    static final String INTERRUPTED = "interrupted";
+    static final String INTERRUPTED = Kept.INTERRUPTED;
 
     static final int TYPE_LENGTH = 128;
     static final int CONVERSATION_ID_LENGTH = 255;
@@ -79,17 +82,13 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     private final String markDone;
     private final String dropBody;
     private final String markFailed;
-    private final String release;
     private final String listFailed;
     private final String listFailedAfter;
     private final String countFailed;
     private final String selectBodyLength;
-    private final String setBodyLength;
     private final String prune;
     private final String recoverStale;
-    private final String releaseStale;
     private final String recoverOwn;
-    private final String releaseOwn;
 
     DeliveryTable(DataSource dataSource, Tables tables, JdbcDeliveryStore.Options options, Clock clock) {
         this.sql = new Sql(dataSource, options.statementTimeout());
@@ -124,20 +123,15 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
         dropBody = "DELETE FROM " + tables.chunk() + " WHERE delivery_id = ?";
         markFailed = "UPDATE " + d + " SET state = '" + FAILED + "', " + unclaim + ", failure_class = ?"
                 + " WHERE id = ? AND claim_token = ?";
-        release = "DELETE FROM " + d + " WHERE id = ? AND claim_token = ?";
         listFailed = failedColumns + " ORDER BY received_at, id";
         listFailedAfter = failedColumns + " AND (received_at > ? OR (received_at = ? AND id > ?)) ORDER BY received_at, id";
         countFailed = "SELECT COUNT(*) FROM " + d + " WHERE state = '" + FAILED + "'";
         selectBodyLength = "SELECT body_length FROM " + d + " WHERE id = ?";
-        setBodyLength = "UPDATE " + d + " SET body_length = ? WHERE id = ?";
         prune = "DELETE FROM " + d + " WHERE state = '" + DONE + "' AND updated_at < ?";
         String toFailed = "UPDATE " + d + " SET state = '" + FAILED + "', " + unclaim + ", failure_class = '"
-                + INTERRUPTED + "' WHERE " + inFlight + " AND body_length IS NOT NULL AND ";
-        String released = "DELETE FROM " + d + " WHERE " + inFlight + " AND body_length IS NULL AND ";
+                + INTERRUPTED + "' WHERE " + inFlight + " AND ";
         recoverStale = toFailed + "updated_at < ?";
-        releaseStale = released + "updated_at < ?";
         recoverOwn = toFailed + "owner_node = ?";
-        releaseOwn = released + "owner_node = ?";
     }
 
     Sql sql() {
@@ -159,10 +153,19 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
 
     // ---- the request path ----
 
-    @Override
-    public Admission admit(Arrival arrival, BodySource body, Duration maxWait)
-            throws SQLException, InterruptedException {
+    /**
+     * Stores and claims a delivery, committed before this returns, so the handlers run only on a delivery that
+     * survives this node. A key seen before is answered by its row: {@code done} is not dispatched again;
+     * {@code failed} is claimed and dispatched again (its stored body is kept: a retry carries the same payload); one
+     * being dispatched by another request is waited for (polling, at most {@code maxWait}), then answered by its
+     * outcome, or taken over when its claim is older than the take-over age (its node died).
+     *
+     * @throws SQLException when the database cannot store it: the delivery must not be dispatched; the message names
+     *                      the statement and SQLState, never a value
+     */
+    DeliveryStore.Admission admit(Delivery arrival, Duration maxWait) throws SQLException, InterruptedException {
         maintainIfDue();
+        BodySource body = arrival.body();
         Key key = Key.of(arrival);
         long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
         int immediate = 0;
@@ -174,14 +177,14 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
             } else {
                 switch (row.state()) {
                     case DONE:
-                        return new Admission.AlreadyDone();
+                        return new DeliveryStore.Duplicate();
                     case FAILED:
-                        held = claim(row, reclaimFailed, null, arrival, body);
+                        held = claim(row, reclaimFailed, null, arrival);
                         break;
                     case RECEIVED:
                     case REPLAYING:
                         if (clock.millis() - row.updatedAt() > options.takeoverAfter().toMillis()) {
-                            held = claim(row, takeOver, row.token(), arrival, body);
+                            held = claim(row, takeOver, row.token(), arrival);
                             if (held != null) {
                                 LOG.log(Level.WARNING, "postcall delivery store: took over {0} of conversation {1}"
                                         + " (delivery {2}): its claim was older than {3}, its node stopped",
@@ -198,7 +201,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                 }
             }
             if (held != null) {
-                return new Admission.Dispatch(held);
+                return new DeliveryStore.Dispatch(held);
             }
             // lost a race (the other's row is visible now): answer by it at once, a few times, then poll
             if (immediate++ < IMMEDIATE_RETRIES) {
@@ -206,7 +209,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return new Admission.InProgress();
+                return new DeliveryStore.InProgress();
             }
             Thread.sleep(Math.max(1, Math.min(options.pollInterval().toMillis(), left / 1_000_000)));
         }
@@ -230,14 +233,14 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     }
 
     /** The write-ahead record and the claim: the body's chunks, then the row, in one transaction; null if taken. */
-    private Held insert(Arrival arrival, Key key, BodySource body) throws SQLException {
+    private Held insert(Delivery arrival, Key key, BodySource body) throws SQLException {
         long id = random() & Long.MAX_VALUE;
         String token = newToken();
         long now = clock.millis();
         long stored;
         try {
             stored = sql.transaction("storing a delivery", c -> {
-                long length = body == null ? -1 : StoredBody.write(sql, c, insertChunk, id, body);
+                long length = StoredBody.write(sql, c, insertChunk, id, body);
                 try (PreparedStatement s = sql.prepare(c, insertDelivery)) {
                     s.setLong(1, id);
                     s.setString(2, key != null ? key.type() : storable(arrival.type(), TYPE_LENGTH));
@@ -250,11 +253,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                     s.setLong(9, arrival.signatureTimestamp());
                     s.setString(10, arrival.contentType() == null ? null
                             : storable(arrival.contentType(), TEXT_LENGTH));
-                    if (length < 0) {
-                        s.setNull(11, Types.BIGINT);
-                    } else {
-                        s.setLong(11, length);
-                    }
+                    s.setLong(11, length);
                     s.executeUpdate();
                 }
                 return length;
@@ -265,35 +264,18 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
             }
             throw e;
         }
-        return new Held(id, token, 1, stored, arrival.type(), arrival.conversationId());
+        return new Held(id, token, 1, stored, arrival.type(), body);
     }
 
-    /**
-     * A conditional update that makes this node the row's holder; null when another got there first. A row that
-     * holds no body (a ledger-only claim whose node died) gets this delivery's, so a failure of it is kept.
-     */
-    private Held claim(Row row, String statement, String expectedToken, Arrival arrival, BodySource body)
-            throws SQLException {
+    /** A conditional update that makes this node the row's holder; null when another got there first. */
+    private Held claim(Row row, String statement, String expectedToken, Delivery arrival) throws SQLException {
         String token = newToken();
-        Long bodyLength = sql.transaction("claiming a delivery", c -> {
-            if (takeClaim(c, statement, RECEIVED, token, row.id(), expectedToken) != 1) {
-                return null;
-            }
-            if (row.bodyLength() >= 0 || body == null) {
-                return row.bodyLength();
-            }
-            long length = StoredBody.write(sql, c, insertChunk, row.id(), body);
-            try (PreparedStatement s = sql.prepare(c, setBodyLength)) {
-                s.setLong(1, length);
-                s.setLong(2, row.id());
-                s.executeUpdate();
-            }
-            return length;
-        });
-        if (bodyLength == null) {
+        boolean claimed = sql.transaction("claiming a delivery",
+                c -> takeClaim(c, statement, RECEIVED, token, row.id(), expectedToken) == 1);
+        if (!claimed) {
             return null;
         }
-        return new Held(row.id(), token, row.attempts() + 1, bodyLength, arrival.type(), arrival.conversationId());
+        return new Held(row.id(), token, row.attempts() + 1, row.bodyLength(), arrival.type(), arrival.body());
     }
 
     /** Runs one of the claiming updates ({@code SET state, owner_node, claim_token, updated_at WHERE id [token]}). */
@@ -314,9 +296,11 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
 
     // ---- failed deliveries ----
 
-    @Override
-    public List<JdbcDeliveryStore.FailedDelivery> listFailed(JdbcDeliveryStore.FailedDelivery after, int max)
-            throws SQLException {
+    /**
+     * The failed deliveries, oldest first, after {@code after} (exclusive, {@code null} from the start), at most
+     * {@code max}. Paging by the last one seen lets a replay walk them all once, even while others fail again.
+     */
+    List<Kept> listFailed(Kept after, int max) throws SQLException {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1");
         }
@@ -326,12 +310,12 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                 if (after != null) {
                     s.setLong(1, after.receivedAt().toEpochMilli());
                     s.setLong(2, after.receivedAt().toEpochMilli());
-                    s.setLong(3, after.id());
+                    s.setLong(3, rowId(after));
                 }
-                List<JdbcDeliveryStore.FailedDelivery> failed = new ArrayList<>();
+                List<Kept> failed = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next() && failed.size() < max) {
-                        failed.add(new JdbcDeliveryStore.FailedDelivery(rs.getLong(1), rs.getString(2),
+                        failed.add(new Kept(Long.toString(rs.getLong(1)), rs.getString(2),
                                 rs.getString(3), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5)),
                                 Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7), rs.getString(8), rs.getString(9),
                                 rs.getLong(10), nullableLength(rs, 11)));
@@ -352,8 +336,20 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
         });
     }
 
-    @Override
-    public Optional<HeldDelivery> claimForReplay(long id) throws SQLException {
+    /** A kept delivery's row id; the ids this table hands out are decimal row ids. */
+    static long rowId(Kept kept) throws SQLException {
+        try {
+            return Long.parseLong(kept.id());
+        } catch (NumberFormatException e) {
+            throw new SQLException("postcall delivery store: '" + kept.id() + "' is not a delivery id of this store");
+        }
+    }
+
+    /**
+     * Claims a failed delivery for a replay on this node ({@code failed → replaying}): of two nodes replaying at once
+     * exactly one gets it. Empty when it is no longer failed (replayed or claimed elsewhere, or delivered again).
+     */
+    Optional<DeliveryStore.Claim> claimForReplay(long id) throws SQLException {
         String token = newToken();
         Held held = sql.transaction("claiming a failed delivery for replay", c -> {
             if (takeClaim(c, claimForReplay, REPLAYING, token, id, null) != 1) {
@@ -367,15 +363,16 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                         throw new SQLException("postcall delivery store: delivery " + id + " vanished while claimed");
                     }
                     long bodyLength = nullableLength(rs, 4);
-                    return new Held(id, token, rs.getInt(3), bodyLength, rs.getString(1), rs.getString(2));
+                    return new Held(id, token, rs.getInt(3), bodyLength, rs.getString(1),
+                            new StoredBody(DeliveryTable.this, id, Math.max(0, bodyLength)));
                 }
             }
         });
         return Optional.ofNullable(held);
     }
 
-    @Override
-    public Optional<BodySource> openBody(long id) throws SQLException {
+    /** The stored body of a delivery, read back chunk by chunk; empty when the row holds none (any longer). */
+    Optional<BodySource> openBody(long id) throws SQLException {
         long length = sql.transaction("reading a delivery", c -> {
             try (PreparedStatement s = sql.prepare(c, selectBodyLength)) {
                 s.setLong(1, id);
@@ -406,7 +403,7 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     /**
      * Moves deliveries whose dispatch was interrupted to {@code failed}: those whose claim is older than the take-over
      * age and, when {@code ownToo}, those this node's id holds (a previous run of this node with the same configured
-     * node id). Ledger-only claims without a body are released instead.
+     * node id).
      *
      * @return how many were moved to {@code failed}
      */
@@ -415,10 +412,8 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
         long staleBefore = now - options.takeoverAfter().toMillis();
         return sql.transaction("recovering interrupted deliveries", c -> {
             int moved = update(c, recoverStale, now, staleBefore);
-            update(c, releaseStale, -1, staleBefore);
             if (ownToo) {
                 moved += update(c, recoverOwn, now, nodeId);
-                update(c, releaseOwn, -1, nodeId);
             }
             return moved;
         });
@@ -426,11 +421,8 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
 
     private int update(Connection c, String statement, long now, Object condition) throws SQLException {
         try (PreparedStatement s = sql.prepare(c, statement)) {
-            int i = 1;
-            if (now >= 0) {
-                s.setLong(i++, now);
-            }
-            s.setObject(i, condition);
+            s.setLong(1, now);
+            s.setObject(2, condition);
             return s.executeUpdate();
         }
     }
@@ -568,8 +560,8 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
 
     /** A delivery's identity as stored; null for one never recognised again. */
     private record Key(String type, String conversationId, long eventTimestamp) {
-        static Key of(Arrival arrival) {
-            if (arrival.conversationId() == null) {
+        static Key of(Delivery arrival) {
+            if (arrival.key() == null) {
                 return null;
             }
             if (!isStorable(arrival.type(), TYPE_LENGTH)
@@ -587,35 +579,42 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
     private record Row(long id, String state, String token, long updatedAt, int attempts, long bodyLength) { }
 
     /** A claim this node holds on a row, identified by its token. */
-    private final class Held implements HeldDelivery {
+    final class Held implements DeliveryStore.Claim {
         private final long id;
         private final String token;
         private final int attempt;
         private final long bodyLength;
         private final String type;
-        private final String conversationId;
+        private final BodySource body;
         private final AtomicBoolean reported = new AtomicBoolean();
 
-        Held(long id, String token, int attempt, long bodyLength, String type, String conversationId) {
+        Held(long id, String token, int attempt, long bodyLength, String type, BodySource body) {
             this.id = id;
             this.token = token;
             this.attempt = attempt;
             this.bodyLength = bodyLength;
             this.type = type;
-            this.conversationId = conversationId;
+            this.body = body;
         }
 
-        @Override public long id() { return id; }
-        @Override public int attempt() { return attempt; }
+        /** The row's id, unique in the table. */
+        long id() {
+            return id;
+        }
 
         @Override
         public BodySource body() {
-            return bodyLength < 0 ? null : new StoredBody(DeliveryTable.this, id, bodyLength);
+            return body;
         }
 
         @Override
-        public boolean markDone() {
-            return report("done", c -> {
+        public int attempt() {
+            return attempt;
+        }
+
+        @Override
+        public void handled() throws StoreException {
+            report("done", c -> {
                 long now = clock.millis();
                 int updated;
                 try (PreparedStatement s = sql.prepare(c, markDone)) {
@@ -636,16 +635,9 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
         }
 
         @Override
-        public boolean markFailed(Throwable failure) {
-            String failureClass = storable(failure == null ? "unknown" : failure.getClass().getName(), TEXT_LENGTH);
-            return report("failed", c -> {
-                if (bodyLength < 0) {
-                    try (PreparedStatement s = sql.prepare(c, release)) {
-                        s.setLong(1, id);
-                        s.setString(2, token);
-                        return s.executeUpdate();
-                    }
-                }
+        public boolean failed(Throwable cause) throws StoreException {
+            String failureClass = storable(cause == null ? "unknown" : cause.getClass().getName(), TEXT_LENGTH);
+            report("failed", c -> {
                 try (PreparedStatement s = sql.prepare(c, markFailed)) {
                     s.setLong(1, clock.millis());
                     s.setString(2, failureClass);
@@ -654,9 +646,10 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
                     return s.executeUpdate();
                 }
             });
+            return true;
         }
 
-        private boolean report(String outcome, Sql.Work<Integer> work) {
+        private void report(String outcome, Sql.Work<Integer> work) throws StoreException {
             if (!reported.compareAndSet(false, true)) {
                 throw new IllegalStateException("delivery " + id + " was reported already");
             }
@@ -664,18 +657,15 @@ final class DeliveryTable implements WriteAheadLedger, FailedDeliveries {
             try {
                 updated = sql.transaction("recording a delivery as " + outcome, work);
             } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.ERROR, "postcall delivery store: {0} of conversation {1} (delivery {2}) could not be"
-                        + " recorded as {3} ({4}); after {5} it is moved to failed and may be handled again", type,
-                        conversationId, Long.toString(id), outcome, e.getMessage(), options.takeoverAfter());
-                return false;
+                throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") could not be"
+                        + " recorded as " + outcome + " (" + e.getMessage() + "); after " + options.takeoverAfter()
+                        + " it is moved to failed and may be handled again", e);
             }
             if (updated != 1) {
-                LOG.log(Level.ERROR, "postcall delivery store: {0} of conversation {1} (delivery {2}) was taken over by"
-                        + " another node (its claim outlived {3}) before this one recorded it as {4}; it may be"
-                        + " handled twice", type, conversationId, Long.toString(id), options.takeoverAfter(), outcome);
-                return false;
+                throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") was taken over"
+                        + " by another node (its claim outlived " + options.takeoverAfter() + ") before this one"
+                        + " recorded it as " + outcome + "; it may be handled twice");
             }
-            return true;
         }
     }
 }

@@ -1,8 +1,7 @@
 package dev.postcall.jdbc;
 
 import dev.postcall.BodySource;
-import dev.postcall.EventParser;
-import dev.postcall.spi.PostCallEventHandler;
+import dev.postcall.spi.DeliveryStore;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,9 +32,12 @@ import javax.sql.DataSource;
  *         .nodeId(System.getenv("HOSTNAME")) // optional: a unique, stable name of this node
  *         .build());
  * store.recoverInterrupted();                // at start-up, before deliveries arrive
- * for (JdbcDeliveryStore.FailedDelivery f : store.failed(100)) { ... f.type(), f.conversationId(), f.failureClass() ... }
- * JdbcDeliveryStore.ReplayReport report = store.replayFailed(new EventParser(), myHandler);
+ * for (DeliveryStore.Kept f : store.failed(null, 100)) { ... f.type(), f.conversationId(), f.failureClass() ... }
  * }</pre>
+ *
+ * <p>Hand it to the servlet ({@code inbox=jndi:…} or {@code inbox=datasource} opens one itself) and replay what
+ * failed through the webhook ({@code WebhookMonitor.replayFailed()}), so the replay runs your handlers with their
+ * log line and counts.
  *
  * <h2>Semantics (those of the file inbox and the ledgers)</h2>
  * <ul>
@@ -54,9 +56,9 @@ import javax.sql.DataSource;
  *   <li>{@link #recoverInterrupted()} moves deliveries whose node stopped while dispatching them to {@code failed}
  *       (the file inbox's {@code incoming/} at start-up); every node also does it for claims older than the
  *       take-over age once per {@link Options#maintenanceInterval()}, and prunes done rows at the same time.</li>
- *   <li>{@link #replayFailed} claims each failed row before it dispatches it ({@code failed → replaying}, a
- *       conditional update that succeeds for exactly one node), so two nodes replaying at once never dispatch the
- *       same one; a replay that succeeds is {@code done}, one that fails is {@code failed} again.</li>
+ *   <li>{@link #claimFailed} claims a failed row for a replay ({@code failed → replaying}, a conditional update that
+ *       succeeds for exactly one node), so two nodes replaying at once never dispatch the same one; a replay that
+ *       succeeds is {@code done}, one that fails is {@code failed} again.</li>
  * </ul>
  *
  * <h2>The DataSource</h2>
@@ -72,19 +74,18 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe. The driver is the application's: postcall needs only {@code java.sql}.
  */
-public final class JdbcDeliveryStore {
+public final class JdbcDeliveryStore implements DeliveryStore {
 
     private static final System.Logger LOG = System.getLogger("dev.postcall.jdbc");
-    private static final int REPLAY_PAGE = 100;
 
     private final DeliveryTable table;
     private final boolean nodeIdConfigured;
-    private final RequestPath requestPath;
+    private final String description;
 
     private JdbcDeliveryStore(DeliveryTable table, boolean nodeIdConfigured, String product) {
         this.table = table;
         this.nodeIdConfigured = nodeIdConfigured;
-        this.requestPath = new RequestPath(table, product);
+        this.description = "database " + product + " (table " + table.tables().delivery() + ")";
     }
 
     /**
@@ -164,141 +165,85 @@ public final class JdbcDeliveryStore {
         return table.prune();
     }
 
-    /** The failed deliveries, oldest first, at most {@code max} of them. */
-    public List<FailedDelivery> failed(int max) throws SQLException {
-        return table.listFailed(null, max);
+    @Override
+    public Admission admit(Delivery delivery, Duration maxWait) throws StoreException, InterruptedException {
+        try {
+            return table.admit(delivery, maxWait);
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
     }
 
     /**
-     * The failed deliveries after {@code after} (exclusive; {@code null} from the oldest), oldest first, at most
+     * The failed deliveries, oldest first, after {@code after} (exclusive; {@code null} from the oldest), at most
      * {@code max}: a page of them, so a caller walks them all once even while some fail again behind it.
      *
      * <pre>{@code
-     * for (List<FailedDelivery> page = store.failed(null, 100); !page.isEmpty();
+     * for (List<Kept> page = store.failed(null, 100); !page.isEmpty();
      *         page = store.failed(page.get(page.size() - 1), 100)) { ... }
      * }</pre>
      */
-    public List<FailedDelivery> failed(FailedDelivery after, int max) throws SQLException {
-        return table.listFailed(after, max);
+    @Override
+    public List<Kept> failed(Kept after, int max) throws StoreException {
+        try {
+            return table.listFailed(after, max);
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
     }
 
     /**
-     * Records as {@code done} a failed delivery that was replayed outside this store and taken: the CLI's
-     * {@code replay --jdbc-url} calls it after the receiver answered 200 to a delivery without a conversation id.
-     * (A delivery with one needs no such call: the receiving node's own insert finds its key {@code failed}, claims
-     * the row and marks it {@code done}.) The row is claimed as a replay would claim it, so a replay running
-     * elsewhere at the same time keeps it.
-     *
-     * @return whether the row was failed and is now done; {@code false} when it is no longer failed (replayed or
-     *         claimed elsewhere) or the outcome could not be recorded (logged)
+     * Claims a failed row for a replay ({@code failed → replaying}): of two nodes replaying at once exactly one gets
+     * it; empty when it is no longer failed (replayed or claimed elsewhere, or delivered again). The claim's body is
+     * read back from the database chunk by chunk.
      */
-    public boolean markReplayed(long id) throws SQLException {
-        Optional<HeldDelivery> claim = table.claimForReplay(id);
-        return claim.isPresent() && claim.get().markDone();
+    @Override
+    public Optional<Claim> claimFailed(Kept kept) throws StoreException {
+        try {
+            return table.claimForReplay(DeliveryTable.rowId(kept));
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
     }
 
     /**
      * The stored body of a delivery, byte for byte as received and verified, read from the database chunk by chunk
      * as it is read; empty when the row holds no body (it was handled, or there is no such row).
      */
-    public Optional<BodySource> body(long id) throws SQLException {
-        return table.openBody(id);
-    }
-
-    /**
-     * Hands every failed delivery to {@code handler} again, oldest first, on this thread, each claimed first so that
-     * a replay running on another node at the same time never takes the same one: one the handler takes is
-     * {@code done}, one it throws on (or that does not parse) is {@code failed} again with its attempts counted.
-     * Deliveries that fail during the replay are not tried twice in it.
-     *
-     * <pre>{@code
-     * JdbcDeliveryStore.ReplayReport report = store.replayFailed(new EventParser(), myHandler);
-     * }</pre>
-     *
-     * @throws SQLException when the database fails; what was replayed until then stays replayed
-     */
-    public ReplayReport replayFailed(EventParser parser, PostCallEventHandler handler) throws SQLException {
-        Objects.requireNonNull(parser, "parser");
-        Objects.requireNonNull(handler, "handler");
-        int replayed = 0;
-        int failedAgain = 0;
-        int claimedElsewhere = 0;
-        FailedDelivery after = null;
-        while (true) {
-            List<FailedDelivery> page = table.listFailed(after, REPLAY_PAGE);
-            for (FailedDelivery failed : page) {
-                Optional<HeldDelivery> claim = table.claimForReplay(failed.id());
-                if (claim.isEmpty()) {
-                    claimedElsewhere++;
-                    continue;
-                }
-                HeldDelivery held = claim.get();
-                try {
-                    handler.handle(parser.parse(held.body()));
-                } catch (Exception | LinkageError | AssertionError e) {
-                    LOG.log(Level.WARNING, "postcall delivery store: replay of {0} of conversation {1} (delivery {2})"
-                            + " failed again ({3}); kept as failed", failed.type(), failed.conversationId(),
-                            Long.toString(failed.id()), e.getClass().getName());
-                    held.markFailed(e);
-                    failedAgain++;
-                    continue;
-                }
-                if (held.markDone()) {
-                    replayed++;
-                }
-            }
-            if (page.size() < REPLAY_PAGE) {
-                return new ReplayReport(replayed, failedAgain, claimedElsewhere);
-            }
-            after = page.get(page.size() - 1);
+    @Override
+    public Optional<BodySource> body(Kept kept) throws StoreException {
+        try {
+            return table.openBody(DeliveryTable.rowId(kept));
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException(e.getMessage(), e);
         }
     }
 
-    /**
-     * This store as {@code PostCallWebhookServlet} dispatches over it ({@code inbox=jndi:…}); the type is internal,
-     * exported to postcall's servlet module only.
-     */
-    public dev.postcall.internal.delivery.DeliveryStore requestPath() {
-        return requestPath;
-    }
-
     /** How many deliveries are failed, waiting for a replay. */
-    public int failedCount() throws SQLException {
-        return table.countFailed();
+    @Override
+    public int failedCount() throws StoreException {
+        try {
+            return table.countFailed();
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
     }
 
-    /** The engine: the request path's {@link WriteAheadLedger} and the replay's {@link FailedDeliveries}. */
+    @Override
+    public boolean keepsBodies() {
+        return true;
+    }
+
+    /** The database product and the delivery table's name; never a URL or a password. */
+    @Override
+    public String description() {
+        return description;
+    }
+
+    /** The engine. */
     DeliveryTable table() {
         return table;
     }
-
-    /**
-     * A delivery the handlers failed on, as listed by {@link #failed(int)}.
-     *
-     * @param id                 the row's id, for {@link #body(long)}
-     * @param type               the envelope's {@code type}
-     * @param conversationId     {@code data.conversation_id}, or {@code null}
-     * @param eventTimestamp     the envelope's {@code event_timestamp}
-     * @param receivedAt         when it first arrived
-     * @param failedAt           when it last failed
-     * @param attempts           how many dispatches were started (deliveries, take-overs, replays)
-     * @param failureClass       the class name of the last failure, or {@code interrupted} when its node stopped
-     * @param contentType        the request's {@code Content-Type}, or {@code null}
-     * @param signatureTimestamp the {@code t} of the first delivery's signature, unix seconds
-     * @param bodyLength         the stored body's length in bytes
-     */
-    public record FailedDelivery(long id, String type, String conversationId, long eventTimestamp, Instant receivedAt,
-                                 Instant failedAt, int attempts, String failureClass, String contentType,
-                                 long signatureTimestamp, long bodyLength) { }
-
-    /**
-     * What {@link #replayFailed} did.
-     *
-     * @param replayed         how many were handled and are {@code done}
-     * @param failedAgain      how many failed again and stay {@code failed}
-     * @param claimedElsewhere how many another node (or a new delivery) claimed first
-     */
-    public record ReplayReport(int replayed, int failedAgain, int claimedElsewhere) { }
 
     /**
      * The store's settings, validated when built.

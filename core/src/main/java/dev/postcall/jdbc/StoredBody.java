@@ -47,14 +47,11 @@ final class StoredBody implements BodySource {
         return length;
     }
 
-    /**
-     * The bytes from {@code offset}, at most {@code count} of them, reading only the chunks they lie in. (The
-     * redesigned {@code BodySource} gains this method; this is its implementation for stored bodies.)
-     */
-    public InputStream openRange(long offset, long count) {
-        Objects.checkFromIndexSize(offset, count, Long.MAX_VALUE);
-        long start = Math.min(offset, length);
-        return new ChunkStream(start, Math.min(length, start + count));
+    /** The bytes from {@code start} (inclusive) to {@code end} (exclusive), reading only the chunks they lie in. */
+    @Override
+    public InputStream openRange(long start, long end) {
+        Objects.checkFromToIndex(start, end, length);
+        return new ChunkStream(start, end);
     }
 
     /**

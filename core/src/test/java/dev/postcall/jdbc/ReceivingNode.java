@@ -7,6 +7,7 @@ import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
 import dev.postcall.signature.SignatureException;
 import dev.postcall.signature.SignatureVerifier;
+import dev.postcall.spi.DeliveryStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +27,7 @@ import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * A receiving node over real HTTP whose request path is the database store's, as the servlet's: verify the
- * signature, parse, {@link WriteAheadLedger#admit admit} (the insert that claims a failed row of the same key), run
+ * signature, parse, {@link JdbcDeliveryStore#admit admit} (the insert that claims a failed row of the same key), run
  * the handler, record done or failed, answer. Public for the CLI's tests in another package; its database is a real
  * PostgreSQL (the tests' shared one, tables of its own) or an H2 that checks a user and password.
  */
@@ -99,27 +100,26 @@ public final class ReceivingNode implements AutoCloseable {
         try {
             verifier.verify(signature, body);
             PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
-            Arrival arrival = new Arrival(event.type(), event.conversationId(), event.eventTimestamp(),
-                    Long.parseLong(signature.substring(2, signature.indexOf(','))), "application/json");
-            Admission admission = store.table().admit(arrival, BodySource.ofBytes(body), Duration.ofSeconds(5));
-            if (admission instanceof Admission.AlreadyDone) {
+            DeliveryStore.Admission admission = store.admit(DeliveryStore.Delivery.of(event,
+                    Long.parseLong(signature.substring(2, signature.indexOf(','))), "application/json"),
+                    Duration.ofSeconds(5));
+            if (admission instanceof DeliveryStore.Duplicate) {
                 return 200;
             }
-            if (admission instanceof Admission.InProgress) {
+            if (admission instanceof DeliveryStore.InProgress) {
                 return 503;
             }
-            HeldDelivery held = ((Admission.Dispatch) admission).delivery();
-            PostCallEvent stored = new EventParser().parse(held.body());
-            if (broken.contains(String.valueOf(stored.conversationId()))) {
-                held.markFailed(new IllegalStateException("the handler is broken"));
+            DeliveryStore.Claim held = ((DeliveryStore.Dispatch) admission).claim();
+            if (broken.contains(String.valueOf(event.conversationId()))) {
+                held.failed(new IllegalStateException("the handler is broken"));
                 return acceptFailures ? 200 : 500;
             }
-            handled.add(String.valueOf(stored.conversationId()));
-            held.markDone();
+            handled.add(String.valueOf(event.conversationId()));
+            held.handled();
             return 200;
         } catch (SignatureException e) {
             return 401;
-        } catch (SQLException e) {
+        } catch (DeliveryStore.StoreException e) {
             return 503;
         } catch (Exception e) {
             return 400;
@@ -181,11 +181,10 @@ public final class ReceivingNode implements AutoCloseable {
                         + "\"transcript\":[{\"role\":\"user\",\"message\":\"" + text + "\"}]}}";
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
-        Arrival arrival = new Arrival(event.type(), event.conversationId(), eventTimestamp, 1761400000L,
-                "application/json");
-        Admission admission = store.table().admit(arrival, BodySource.ofBytes(body), Duration.ofSeconds(5));
-        HeldDelivery held = ((Admission.Dispatch) admission).delivery();
-        held.markFailed(new IllegalStateException());
+        DeliveryStore.Admission admission = store.admit(DeliveryStore.Delivery.of(event, 1761400000L,
+                "application/json"), Duration.ofSeconds(5));
+        DeliveryTable.Held held = (DeliveryTable.Held) ((DeliveryStore.Dispatch) admission).claim();
+        held.failed(new IllegalStateException());
         return held.id();
     }
 

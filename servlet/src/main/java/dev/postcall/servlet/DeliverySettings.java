@@ -1,9 +1,7 @@
 package dev.postcall.servlet;
 
 import dev.postcall.internal.config.Formats;
-import dev.postcall.internal.delivery.InMemoryDeliveryLedger;
 import dev.postcall.jdbc.JdbcDeliveryStore;
-import dev.postcall.spi.DeliveryLedger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,17 +13,17 @@ import java.util.Map;
  * The servlet's init-params: what becomes of a verified delivery. Parsed and checked once; every problem is collected
  * so one message lists them all.
  *
- * @param inboxDir         the write-ahead directory, or {@code null} for none
- * @param database         the database inbox ({@code inbox=…}), or {@code null} for none; it is the ledger too
- * @param rejectOnFailure  whether a handler failure is answered 500 (else 200, the delivery being kept in the inbox)
- * @param ledger           recognises deliveries already handled, or {@code null} for none (always none with a
- *                         database inbox, which recognises them itself)
+ * @param inboxDir         the directory store's directory, or {@code null} for none
+ * @param database         the database store ({@code inbox=…}), or {@code null} for none
+ * @param rejectOnFailure  whether a handler failure is answered 500 (else 200, the delivery being kept in the store)
+ * @param recordKeys       whether handled keys are remembered ({@code delivery-ledger=memory}, the default) when
+ *                         there is neither a directory nor a database; {@code false} for {@code off}
  * @param duplicateWait    how long a delivery waits for a concurrent one of the same event
  * @param ledgerSetting    the {@code delivery-ledger} setting, as the start-up line shows it
  * @param acceptedLogLevel the level of the line logged for a handled or duplicate delivery
  */
-record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnFailure, DeliveryLedger ledger, Duration duplicateWait,
-                        String ledgerSetting, System.Logger.Level acceptedLogLevel) {
+record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnFailure, boolean recordKeys,
+                        Duration duplicateWait, String ledgerSetting, System.Logger.Level acceptedLogLevel) {
 
     static final String INBOX_DIR = "inbox-dir";
     static final String ON_HANDLER_FAILURE = "on-handler-failure";
@@ -88,35 +86,30 @@ record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnF
             }
         }
 
-        DeliveryLedger ledger = null;
+        boolean recordKeys = true;
         String kind = References.value(DELIVERY_LEDGER, params, sources, problems);
         String ledgerSetting = kind == null ? "memory" : kind.strip();
         if (params.containsKey(INBOX)) {
             // the database's unique key is the cluster-wide claim: a second ledger could only disagree with it
             if (kind != null) {
                 problems.add(DELIVERY_LEDGER + ": '" + ledgerSetting + "' cannot be combined with " + INBOX + ": the"
-                        + " database inbox is the delivery ledger too (one insert keeps the delivery and claims it"
-                        + " for every node); leave " + DELIVERY_LEDGER + " out");
+                        + " database store claims keys itself (one insert keeps the delivery and claims it for every"
+                        + " node); leave " + DELIVERY_LEDGER + " out");
             }
             ledgerSetting = INBOX;
-        } else if (ledgerSetting.equalsIgnoreCase("memory")) {
-            ledger = new InMemoryDeliveryLedger();
         } else if (ledgerSetting.regionMatches(true, 0, "jcache:", 0, 7)) {
-            String cache = ledgerSetting.substring(7).strip();
-            if (cache.isEmpty()) {
-                problems.add(DELIVERY_LEDGER + ": 'jcache:' needs a cache name, like jcache:postcall-deliveries");
-            } else {
-                try {
-                    ledger = JCacheLedgers.open(cache);
-                } catch (LinkageError | RuntimeException e) {
-                    problems.add(DELIVERY_LEDGER + ": the JCache cache '" + cache + "' cannot be opened ("
-                            + e.getClass().getSimpleName() + ": " + e.getMessage() + "); put the javax.cache API"
-                            + " and a provider (Hazelcast, Infinispan, Ehcache) on the class path");
-                }
+            problems.add(DELIVERY_LEDGER + ": 'jcache:' is no longer supported: a cluster keeps its deliveries in"
+                    + " the database (" + INBOX + "=jndi:<DataSource name>), which claims each key for every node and"
+                    + " keeps what the handlers fail on too");
+        } else if (ledgerSetting.equalsIgnoreCase("off")) {
+            recordKeys = false;
+            if (inbox != null) {
+                problems.add(DELIVERY_LEDGER + ": 'off' cannot be combined with " + INBOX_DIR + ": the directory store"
+                        + " claims keys itself, so a retry takes back the delivery it kept; leave "
+                        + DELIVERY_LEDGER + " out");
             }
-        } else if (!ledgerSetting.equalsIgnoreCase("off")) {
-            problems.add(DELIVERY_LEDGER + ": '" + ledgerSetting + "' is not one of memory (the default), off,"
-                    + " jcache:<cache name>");
+        } else if (!ledgerSetting.equalsIgnoreCase("memory")) {
+            problems.add(DELIVERY_LEDGER + ": '" + ledgerSetting + "' is not one of memory (the default) or off");
         }
 
         Duration wait = Formats.duration(DUPLICATE_WAIT, References.value(DUPLICATE_WAIT, params, sources, problems),
@@ -135,9 +128,8 @@ record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnF
         }
 
         InitParams.failOn(problems, "PostCallWebhookServlet");
-        return new DeliverySettings(inbox, database, reject, ledger, wait, ledgerSetting.toLowerCase(Locale.ROOT)
-                .startsWith("jcache:") ? "jcache:" + ledgerSetting.substring(7).strip()
-                : ledgerSetting.toLowerCase(Locale.ROOT), accepted);
+        return new DeliverySettings(inbox, database, reject, recordKeys, wait, ledgerSetting.toLowerCase(Locale.ROOT),
+                accepted);
     }
 
     private static DatabaseInbox database(Map<String, String> params, ConfigSources sources, List<String> problems,

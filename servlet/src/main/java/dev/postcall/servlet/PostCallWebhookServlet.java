@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
@@ -29,9 +30,13 @@ import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
 import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.delivery.HandlerRunner;
-import dev.postcall.internal.inbox.InboxStore;
+import dev.postcall.internal.delivery.KeyClaims;
+import dev.postcall.internal.delivery.MemoryStore;
+import dev.postcall.internal.inbox.DirectoryStore;
 import dev.postcall.internal.monitoring.Webhook;
 import dev.postcall.jdbc.JdbcDeliveryStore;
+import dev.postcall.monitoring.ReplayReport;
+import dev.postcall.spi.DeliveryStore;
 import dev.postcall.spi.PostCallEventHandler;
 
 /**
@@ -117,6 +122,14 @@ public final class PostCallWebhookServlet extends HttpServlet {
      */
     public static final String INBOX_DATA_SOURCE = "dev.postcall.servlet.inbox.DataSource";
 
+    /**
+     * The servlet-context attribute an embedding application sets to a {@link DeliveryStore} of its own before the
+     * servlet starts: the servlet claims, keeps and replays deliveries through it instead of one it opens from
+     * {@code inbox-dir}, {@code inbox} or {@code delivery-ledger} (none of which may be set then). The application
+     * opens and closes it. The Spring Boot starter sets it to a {@code DeliveryStore} bean of the application's.
+     */
+    public static final String DELIVERY_STORE = "dev.postcall.servlet.DeliveryStore";
+
     private static final long serialVersionUID = 1L;
     /** {@code password=…}, {@code pwd=…} and {@code user:password@} in a driver's message. */
     private static final Pattern PASSWORD = Pattern.compile(
@@ -129,8 +142,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
     private transient HandlerRunner handlers;
     private transient Webhook webhook;
     private transient DeliveryLog deliveries;
+    /** The store this servlet opened and closes; {@code null} for the application's own. */
+    private transient DeliveryStore opened;
     private final AtomicBoolean filterMissingLogged = new AtomicBoolean();
-    private final AtomicBoolean noHandlerLogged = new AtomicBoolean();
 
     /** Created by the container. */
     public PostCallWebhookServlet() {
@@ -152,10 +166,34 @@ public final class PostCallWebhookServlet extends HttpServlet {
     private void start(ServletContext context, Webhook monitored) throws ServletException {
         parser = new EventParser();
         settings = settings(context);
-        InboxStore inbox = settings.inboxDir() == null ? null : openInbox(settings.inboxDir());
-        JdbcDeliveryStore database = settings.database() == null ? null : openDatabase(settings.database(), context);
-        dispatcher = database != null ? new Dispatcher(database.requestPath(), settings.duplicateWait())
-                : new Dispatcher(settings.ledger(), inbox, settings.duplicateWait());
+        DeliveryStore store = store(context);
+        try {
+            dispatcher = new Dispatcher(store, settings.duplicateWait());
+            handlers = new HandlerRunner(List.of(List.copyOf(serviceLoaded(context)), PostCallHandlers.of(context)));
+        } catch (ServletException | RuntimeException e) {
+            closeOpened();
+            throw e;
+        }
+        int loaded = handlers.size() - PostCallHandlers.of(context).size();
+        int registered = PostCallHandlers.of(context).size();
+        if (handlers.isEmpty()) {
+            Log.LOGGER.log(Level.WARNING, "servlet ''{0}'': no PostCallEventHandler yet (none in"
+                    + " META-INF/services, none registered with PostCallHandlers); verified deliveries are "
+                    + (store.keepsBodies() ? "kept as failed for a replay" : "answered 503 no-handler")
+                    + " until one is registered. Add postcall-cdi or register a handler.", getServletName());
+        }
+        webhook = monitored;
+        deliveries = new DeliveryLog(webhook, settings.acceptedLogLevel(), store.description());
+        webhook.start(MonitoredWebhook.meterRegistry(context));
+        String handlerCount = ", handlers=" + (loaded + registered) + " (" + loaded + " service-loaded, "
+                + registered + " registered)";
+        String waiting = store.keepsBodies() ? ", waiting as failed=" + webhook.inboxFailed() : "";
+        webhook.servletStarted(store, this::replayFailed, settings + ", store=" + store.description() + waiting
+                + handlerCount);
+        MonitoredWebhook.servletStarted(webhook, context);
+    }
+
+    private static List<PostCallEventHandler> serviceLoaded(ServletContext context) throws ServletException {
         List<PostCallEventHandler> loaded = new ArrayList<>();
         try {
             for (PostCallEventHandler handler : ServiceLoader.load(PostCallEventHandler.class,
@@ -166,27 +204,44 @@ public final class PostCallWebhookServlet extends HttpServlet {
             throw new ServletException("a PostCallEventHandler listed in META-INF/services cannot be loaded: "
                     + e.getMessage(), e);
         }
-        List<PostCallEventHandler> registered = PostCallHandlers.of(context);
-        handlers = new HandlerRunner(List.of(List.copyOf(loaded), registered));
-        if (handlers.isEmpty()) {
-            Log.LOGGER.log(Level.WARNING, "servlet ''{0}'': no PostCallEventHandler yet (none in"
-                    + " META-INF/services, none registered with PostCallHandlers); verified events are acknowledged"
-                    + " with 200 and dropped until one is registered. Add postcall-cdi or register a handler.",
-                    getServletName());
+        return loaded;
+    }
+
+    /** The application's store, or the one the settings name, opened (and recovered) now. */
+    private DeliveryStore store(ServletContext context) throws ServletException {
+        Object own = context.getAttribute(DELIVERY_STORE);
+        if (own != null) {
+            if (!(own instanceof DeliveryStore store)) {
+                throw new ServletException(unusable("the servlet-context attribute " + DELIVERY_STORE + " holds a "
+                        + own.getClass().getName() + ", not a dev.postcall.spi.DeliveryStore"));
+            }
+            if (settings.inboxDir() != null || settings.database() != null || !settings.recordKeys()
+                    || !"memory".equals(settings.ledgerSetting())) {
+                throw new ServletException(unusable("the application hands it a DeliveryStore (the servlet-context"
+                        + " attribute " + DELIVERY_STORE + "), so " + DeliverySettings.INBOX_DIR + ", "
+                        + DeliverySettings.INBOX + " and " + DeliverySettings.DELIVERY_LEDGER + " must not be set"));
+            }
+            return store;
         }
-        webhook = monitored;
-        deliveries = new DeliveryLog(webhook, settings.acceptedLogLevel());
-        webhook.start(MonitoredWebhook.meterRegistry(context));
-        String handlerCount = ", handlers=" + (loaded.size() + registered.size()) + " (" + loaded.size()
-                + " service-loaded, " + registered.size() + " registered)";
-        if (database != null) {
-            webhook.servletStarted(database.requestPath(), settings + ", store=" + database.requestPath()
-                    .description() + ", waiting as failed=" + webhook.inboxFailed() + handlerCount);
+        if (settings.database() != null) {
+            opened = openDatabase(settings.database(), context);
+        } else if (settings.inboxDir() != null) {
+            opened = openDirectory(settings.inboxDir());
         } else {
-            String waiting = inbox == null ? "" : ", waiting in failed/=" + webhook.inboxFailed();
-            webhook.servletStarted(inbox, settings + waiting + handlerCount);
+            opened = settings.recordKeys() ? MemoryStore.create() : MemoryStore.unrecorded();
         }
-        MonitoredWebhook.servletStarted(webhook, context);
+        return opened;
+    }
+
+    private static String unusable(String why) {
+        String message = "PostCallWebhookServlet is not configured correctly: " + why;
+        Log.LOGGER.log(Level.ERROR, message);
+        return message;
+    }
+
+    /** Replays what the store kept through this servlet's handlers; each replay logged and counted. */
+    private ReplayReport replayFailed() throws DeliveryStore.StoreException {
+        return dispatcher.replayFailed(parser, handlers, deliveries::replayed);
     }
 
     /** Ends this servlet's part of the webhook: its MBean and meters go when the filter has stopped too. */
@@ -196,6 +251,15 @@ public final class PostCallWebhookServlet extends HttpServlet {
             webhook.servletStopped();
             webhook.stop();
             webhook = null;
+        }
+        closeOpened();
+    }
+
+    private void closeOpened() {
+        DeliveryStore store = opened;
+        opened = null;
+        if (store != null) {
+            store.close();
         }
     }
 
@@ -220,20 +284,22 @@ public final class PostCallWebhookServlet extends HttpServlet {
         CompletableFuture<Void> answered = new CompletableFuture<>();
         try {
             PostCallEvent event = null;
-            Dispatcher.Outcome outcome = null;
+            Dispatcher.Result result;
             Problem problem;
             try {
                 event = parser.parse(delivery.body(), answered.minimalCompletionStage());
-                outcome = dispatch(event, delivery, request);
-                problem = Problem.of(outcome, settings.rejectOnFailure());
-            } catch (MalformedEventException e) {
+            } catch (MalformedEventException | RuntimeException e) {
                 Log.LOGGER.log(Level.DEBUG, "malformed event from {0}: {1}", delivery.clientAddress(),
                         e.getMessage());
-                problem = Problem.MALFORMED_EVENT;
+                result = dispatcher.keepUnreadable(delivery.body(), delivery.timestamp(), request.getContentType(),
+                        e);
+                problem = Problem.ofUnreadable(result.outcome());
+                finish(null, delivery, result, problem, started, response);
+                return;
             }
-            // before the answer goes out: the line and the counts are there by the time the sender sees it
-            deliveries.delivered(event, delivery.body().length(), outcome, problem, System.nanoTime() - started);
-            answer(event, problem, response);
+            result = dispatcher.deliver(event, delivery.timestamp(), request.getContentType(), handlers);
+            problem = Problem.of(result.outcome(), settings.rejectOnFailure());
+            finish(event, delivery, result, problem, started, response);
         } finally {
             try {
                 response.flushBuffer();
@@ -244,23 +310,17 @@ public final class PostCallWebhookServlet extends HttpServlet {
         }
     }
 
-    private Dispatcher.Outcome dispatch(PostCallEvent event, VerifiedDelivery delivery, HttpServletRequest request) {
+    /** Logs and counts once, then answers: the line and the counts are there by the time the sender sees it. */
+    private void finish(PostCallEvent event, VerifiedDelivery delivery, Dispatcher.Result result, Problem problem,
+                        long started, HttpServletResponse response) throws IOException {
         try {
-            return dispatcher.deliver(event, delivery.timestamp(), request.getContentType(), handlers);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Dispatcher.Outcome.IN_PROGRESS;
+            deliveries.delivered(event, delivery.body().length(), result, problem, System.nanoTime() - started);
+        } catch (RuntimeException e) {
+            // a logging back-end that throws must not cost the sender its answer
         }
-    }
-
-    private void answer(PostCallEvent event, Problem problem, HttpServletResponse response) throws IOException {
         if (problem != null) {
             problem.send(response);
             return;
-        }
-        if (handlers.isEmpty() && noHandlerLogged.compareAndSet(false, true)) {
-            Log.LOGGER.log(Level.WARNING, "servlet ''{0}'': a verified {1} event was acknowledged but no"
-                    + " PostCallEventHandler is registered", getServletName(), event.type());
         }
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
@@ -278,18 +338,13 @@ public final class PostCallWebhookServlet extends HttpServlet {
         }
     }
 
-    private InboxStore openInbox(Path dir) throws ServletException {
+    private static DirectoryStore openDirectory(Path dir) throws ServletException {
         try {
-            InboxStore inbox = InboxStore.open(dir);
-            int recovered = inbox.recoverInterrupted();
-            if (recovered > 0) {
-                Log.LOGGER.log(Level.WARNING, "postcall inbox {0}: {1} delivery(ies) were interrupted by the last"
-                        + " shutdown and moved to failed/; replay them with the CLI's replay command", dir, recovered);
-            }
-            return inbox;
+            return DirectoryStore.open(dir, new KeyClaims(Clock.systemUTC()), Clock.systemUTC());
         } catch (IOException e) {
             throw new ServletException("PostCallWebhookServlet is not configured correctly: inbox-dir " + dir
-                    + " cannot be used (" + e.getMessage() + "); give the application a writable directory", e);
+                    + " cannot be used (" + e.getMessage() + "); give the application a writable directory of its"
+                    + " own", e);
         }
     }
 

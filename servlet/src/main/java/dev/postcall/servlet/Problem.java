@@ -40,7 +40,9 @@ enum Problem {
     DELIVERY_IN_PROGRESS(503, "delivery-in-progress", "Delivery in progress",
             "The same event is being handled by another request right now; try again later."),
     INBOX_UNAVAILABLE(503, "inbox-unavailable", "Inbox unavailable",
-            "The delivery could not be stored safely before handling, so it was not handled; try again later.");
+            "The delivery could not be stored safely before handling, so it was not handled; try again later."),
+    NO_HANDLER(503, "no-handler", "No handler",
+            "No PostCallEventHandler is registered, so the delivery was not handled; try again later.");
 
     /** Where the type URIs live; stable, documented in the README. */
     static final String TYPE_BASE = "https://postcall.dev/problems/";
@@ -77,14 +79,24 @@ enum Problem {
      */
     static Problem of(Dispatcher.Outcome outcome, boolean rejectOnFailure) {
         return switch (outcome) {
-            case HANDLED, DUPLICATE -> null;
+            // the handlers ran: a retry could only run them again, so the store's failure to record it is logged
+            case HANDLED, HANDLED_UNRECORDED, DUPLICATE -> null;
             case FAILED_KEPT -> rejectOnFailure ? HANDLER_FAILED : null;
-            case FAILED -> HANDLER_FAILED;
+            case FAILED, FAILED_UNRECORDED -> HANDLER_FAILED;
             case MALFORMED_KEPT -> rejectOnFailure ? MALFORMED_EVENT : null;
             case MALFORMED -> MALFORMED_EVENT;
+            case NO_HANDLER -> NO_HANDLER;
             case IN_PROGRESS -> DELIVERY_IN_PROGRESS;
-            case INBOX_UNAVAILABLE -> INBOX_UNAVAILABLE;
+            case STORE_UNAVAILABLE -> INBOX_UNAVAILABLE;
         };
+    }
+
+    /**
+     * The answer to a verified body that is not an event: always 400, kept or not (a verified body is kept when the
+     * store keeps bodies), unless the store could not keep it (503, so the sender tries again).
+     */
+    static Problem ofUnreadable(Dispatcher.Outcome outcome) {
+        return outcome == Dispatcher.Outcome.STORE_UNAVAILABLE ? INBOX_UNAVAILABLE : MALFORMED_EVENT;
     }
 
     /** Writes this problem as the response, unless the response is already committed. */

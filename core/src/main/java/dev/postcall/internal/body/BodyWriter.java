@@ -18,8 +18,15 @@ public final class BodyWriter implements AutoCloseable {
     /** Once the body goes to a file it is large: fewer, larger writes cost less system time. */
     private static final int FILE_CHUNK = 256 * 1024;
 
+    /** Opens the temp file; a seam for the test of a file that was created but cannot be opened. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
     private final int threshold;
     private final Path directory;
+    private final Opener opener;
     private byte[] memory;
     private int count;
     private Path fileName;
@@ -33,8 +40,15 @@ public final class BodyWriter implements AutoCloseable {
      * @param directory where temp files go
      */
     public BodyWriter(int threshold, Path directory) {
+        // no TRUNCATE_EXISTING: the file is new and empty, and on ext4 truncating it makes close() start writing
+        // the whole body to disk, although it is usually deleted moments later
+        this(threshold, directory, file -> FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    BodyWriter(int threshold, Path directory, Opener opener) {
         this.threshold = threshold;
         this.directory = directory;
+        this.opener = opener;
     }
 
     /**
@@ -86,9 +100,19 @@ public final class BodyWriter implements AutoCloseable {
     private void spill() throws IOException {
         // Files.createTempFile makes the file readable by its owner only where the file system has POSIX modes
         fileName = Files.createTempFile(directory, "postcall-", ".body");
-        // no TRUNCATE_EXISTING: the file is new and empty, and on ext4 truncating it makes close() start writing
-        // the whole body to disk, although it is usually deleted moments later
-        file = FileChannel.open(fileName, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            file = opener.open(fileName);
+        } catch (IOException | RuntimeException e) {
+            // created but not opened: nothing else knows its name, so it goes now
+            Path created = fileName;
+            fileName = null;
+            try {
+                Files.deleteIfExists(created);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         pending = ByteBuffer.allocate(FILE_CHUNK);
         ByteBuffer head = ByteBuffer.wrap(memory == null ? new byte[0] : memory, 0, count);
         while (head.hasRemaining()) {

@@ -16,14 +16,16 @@ import java.util.Objects;
  * The one owner of a received body, from the last byte read until the last reader lets go: the bytes in memory, or
  * a temp file the body spilled to, kept open so every reader reads the same bytes by position whatever becomes of
  * the file's name. The request holds it once; {@link #retain()} adds a hold (an asynchronous observer, a task that
- * runs after the answer) and the last {@link Lease#close()} or {@link #release()} deletes the temp file. The inbox
- * takes the file over with {@link #moveFileTo} instead of copying it.
+ * runs after the answer) and the last {@link Lease#close()} or {@link #release()} deletes the temp file. Each holder
+ * lets go once however often it says so: a lease's second {@code close()} and the creator's second
+ * {@code release()} do nothing, so one holder can never take another's hold away. The inbox takes the file over with
+ * {@link #moveFileTo} instead of copying it.
  *
  * <p>Thread-safe: reads are positional, holds are counted under a lock.
  */
 public final class HeldBody implements BodySource {
 
-    private static final System.Logger LOG = System.getLogger("dev.postcall.servlet");
+    private static final System.Logger LOG = System.getLogger("dev.postcall.internal.body");
 
     private final byte[] memory;
     private final FileChannel file;
@@ -31,6 +33,8 @@ public final class HeldBody implements BodySource {
     /** The temp file's name while this body owns it; {@code null} once deleted or moved to the inbox. */
     private Path fileName;
     private int holds = 1;
+    /** Whether the creator (the request) still holds it. */
+    private boolean creatorHolds = true;
 
     private HeldBody(byte[] memory, FileChannel file, Path fileName, long length) {
         this.memory = memory;
@@ -95,13 +99,25 @@ public final class HeldBody implements BodySource {
         return new Once(this);
     }
 
-    /** Ends the creator's hold (the request's). */
+    /** Ends the creator's hold (the request's); once: a second call does nothing. */
     public void release() {
         boolean last;
         synchronized (this) {
-            if (holds == 0) {
+            if (!creatorHolds) {
                 return;
             }
+            creatorHolds = false;
+            last = --holds == 0;
+        }
+        if (last && file != null) {
+            letGo();
+        }
+    }
+
+    /** Ends one lease's hold. */
+    private void endLease() {
+        boolean last;
+        synchronized (this) {
             last = --holds == 0;
         }
         if (last && file != null) {
@@ -170,7 +186,7 @@ public final class HeldBody implements BodySource {
                 body = null;
             }
             if (held != null) {
-                held.release();
+                held.endLease();
             }
         }
     }

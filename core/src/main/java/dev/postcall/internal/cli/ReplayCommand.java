@@ -1,7 +1,7 @@
 package dev.postcall.internal.cli;
 
-import dev.postcall.internal.inbox.InboxStore;
-import dev.postcall.internal.inbox.InboxEntry;
+import dev.postcall.internal.inbox.DirectoryStore;
+import dev.postcall.spi.DeliveryStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code replay}: POSTs every delivery in an inbox's {@code failed/} again, re-signed with a fresh timestamp, through
- * the receiver's normal verified path. An entry the receiver answers 200 is removed; any other answer keeps it. With
- * {@code --jdbc-url} it replays the failed rows of the database store instead ({@link DatabaseReplay}).
+ * {@code replay}: POSTs every failed delivery of a store again, re-signed with a fresh timestamp, through the
+ * receiver's normal verified path ({@link StoreReplay}): the directory store's ({@code --inbox}), opened beside its
+ * running node, or the database store's ({@code --jdbc-url}, {@link DatabaseReplay}).
  */
 final class ReplayCommand implements Main.Command {
 
@@ -40,10 +40,9 @@ final class ReplayCommand implements Main.Command {
         return String.join("\n",
                 "replay --inbox DIR [--secret S] --url URL",
                 "replay --jdbc-url URL [--table-prefix P] [--secret S] --url URL",
-                "  Re-signs each delivery in DIR/failed/ (oldest first) and POSTs it to URL; an entry answered 200",
-                "  is removed, any other answer keeps it. Prints a line per entry and a summary.",
-                "  With --jdbc-url, each failed row of the database store instead: the receiving node claims the row",
-                "  and records it done (or failed again); this command reads the rows and changes none itself.",
+                "  Re-signs each failed delivery of the store (oldest first) and POSTs it to URL. The receiver's store",
+                "  claims a delivery with a conversation id itself and records it done (or failed again); one without",
+                "  is claimed here first and done once the receiver dispatched it. Prints a line each and a summary.",
                 "  --inbox DIR       the receiver's inbox-dir",
                 "  --jdbc-url URL    the database the receivers' store uses; the user and password from env "
                         + DatabaseReplay.USER_ENV + " and " + DatabaseReplay.PASSWORD_ENV + ", never in the URL;",
@@ -92,45 +91,17 @@ final class ReplayCommand implements Main.Command {
         if (inboxDir == null) {
             throw new Main.UsageException("no --inbox or --jdbc-url to replay from");
         }
-        String secret = options.get("--secret");
-        String url = options.get("--url");
         Path root = Path.of(inboxDir);
         if (!Files.isDirectory(root.resolve("failed"))) {
             throw new Main.UsageException(inboxDir + " is not an inbox (it has no failed/ directory)");
         }
-        WebhookPoster poster = new WebhookPoster(WebhookPoster.parseUrl(url), WebhookPoster.secret(secret, terminal));
-
-        List<InboxEntry> entries;
-        try {
-            entries = InboxStore.open(root).failed();
-        } catch (IOException e) {
-            terminal.err().println("postcall replay: cannot read " + root + ": " + e);
+        WebhookPoster poster = new WebhookPoster(WebhookPoster.parseUrl(options.get("--url")),
+                WebhookPoster.secret(options.get("--secret"), terminal));
+        try (DirectoryStore store = DirectoryStore.visit(root, clock)) {
+            return new StoreReplay(store, poster, clock).run(terminal);
+        } catch (IOException | DeliveryStore.StoreException e) {
+            terminal.err().println("postcall replay: cannot replay " + root + ": " + e.getMessage());
             return Main.UNREACHABLE;
         }
-        int accepted = 0;
-        for (InboxEntry entry : entries) {
-            String line = entry.id() + " (" + entry.record().type() + ", conversation "
-                    + entry.record().conversationId() + ")";
-            int status = poster.replay(() -> entry.body().openStream(), clock.instant(), terminal,
-                    accepted + " of " + entries.size() + " replayed");
-            if (status == WebhookPoster.NOT_SENT) {
-                return Main.UNREACHABLE;
-            }
-            if (status == 200) {
-                try {
-                    entry.remove();
-                } catch (IOException e) {
-                    terminal.err().println("postcall replay: " + line + " was accepted but could not be removed: " + e);
-                    return Main.UNREACHABLE;
-                }
-                accepted++;
-                terminal.out().println(line + " -> HTTP 200, removed");
-            } else {
-                terminal.out().println(line + " -> HTTP " + status + ", kept");
-            }
-        }
-        terminal.out().printf("replayed %d of %d; %d kept in %s%n", accepted, entries.size(),
-                entries.size() - accepted, root.resolve("failed"));
-        return accepted == entries.size() ? Main.OK : Main.NOT_ACCEPTED;
     }
 }

@@ -59,8 +59,13 @@ final class WebhookPoster {
         return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** The answer of {@link #replay} when the request could not be sent. */
-    static final int NOT_SENT = -1;
+    /**
+     * The receiver's answer to a replayed delivery.
+     *
+     * @param status     the HTTP status
+     * @param dispatched whether the receiver ran its handlers on it: 200, or 500 {@code handler-failed}
+     */
+    record Answer(int status, boolean dispatched) { }
 
     /** Opens a stored delivery's body, for {@link #replay}. */
     @FunctionalInterface
@@ -69,23 +74,26 @@ final class WebhookPoster {
     }
 
     /**
-     * Re-signs a stored body at {@code now} and POSTs it, for a replay: the status code, or {@link #NOT_SENT} after
-     * telling the terminal why, with {@code progress} (how far the replay got, which stops there).
+     * Re-signs a stored body at {@code now} and POSTs it, for a replay: the answer, or {@code null} after telling the
+     * terminal why it could not be sent, with {@code progress} (how far the replay got, which stops there).
      */
-    int replay(StoredBody body, Instant now, Main.Terminal terminal, String progress) {
+    Answer replay(StoredBody body, Instant now, Main.Terminal terminal, String progress) {
         try {
             byte[] bytes;
             try (InputStream in = body.open()) {
                 bytes = in.readAllBytes();
             }
-            return post(bytes, now, false).statusCode();
+            HttpResponse<byte[]> response = post(bytes, now, false);
+            int status = response.statusCode();
+            return new Answer(status, status == 200 || (status == 500 && new String(response.body(),
+                    java.nio.charset.StandardCharsets.UTF_8).contains("/problems/handler-failed\"")));
         } catch (IOException e) {
             terminal.err().println("postcall replay: " + describe(e) + "; stopped, " + progress);
-            return NOT_SENT;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             terminal.err().println("postcall replay: interrupted");
-            return NOT_SENT;
+            return null;
         }
     }
 

@@ -1,211 +1,270 @@
 package dev.postcall.internal.delivery;
 
+import dev.postcall.BodySource;
+import dev.postcall.EventParser;
+import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
-import dev.postcall.internal.inbox.DeliveryRecord;
-import dev.postcall.internal.inbox.InboxStore;
-import dev.postcall.internal.inbox.InboxEntry;
-import dev.postcall.spi.DeliveryKey;
-import dev.postcall.spi.DeliveryLedger;
-import dev.postcall.spi.DeliveryLedger.DeliveryInProgressException;
-import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.time.Clock;
+import dev.postcall.monitoring.ReplayReport;
+import dev.postcall.spi.DeliveryStore;
+import dev.postcall.spi.DeliveryStore.Claim;
+import dev.postcall.spi.DeliveryStore.Delivery;
+import dev.postcall.spi.DeliveryStore.Kept;
+import dev.postcall.spi.DeliveryStore.StoreException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Hands a verified event to the application once, and keeps it when the application fails: the ledger recognises a
- * delivery already handled, the inbox (when there is one) holds the body from before dispatch until the handler
- * succeeded. The servlet layer turns each {@link Outcome} into an HTTP answer; an application with its own endpoint
- * behind the filter can use it the same way.
+ * Hands a verified event to the application once, and keeps it when the application fails, through one
+ * {@link DeliveryStore}: admit (claim and keep), run the handlers, finish the claim. Every way out of it, an
+ * {@code Error} thrown by a handler and an exception thrown by the store included, finishes the claim and ends in one
+ * {@link Result}; the caller answers, logs and counts that once. A replay ({@link #replayFailed}) takes the same
+ * path after claiming the kept delivery. The servlet layer turns each {@link Outcome} into an HTTP answer.
  *
  * <pre>{@code
- * Dispatcher dispatcher = new Dispatcher(new InMemoryDeliveryLedger(), InboxStore.open(dir), Duration.ofSeconds(30));
- * Dispatcher.Outcome outcome = dispatcher.deliver(event, signatureTimestamp, contentType, handler);
+ * Dispatcher dispatcher = new Dispatcher(store, Duration.ofSeconds(30));
+ * Dispatcher.Result result = dispatcher.deliver(event, signatureTimestamp, contentType, handlers);
  * }</pre>
  */
 public final class Dispatcher {
 
-    private static final System.Logger LOG = System.getLogger("dev.postcall.delivery");
+    /** How many kept deliveries a replay lists at a time. */
+    private static final int REPLAY_PAGE = 100;
 
     /** What became of one delivery. */
     public enum Outcome {
-        /** The handler succeeded. */
+        /** The handlers succeeded and the store recorded it. */
         HANDLED,
+        /**
+         * The handlers succeeded, but the store could not record it: answered as handled; a durable store may hand
+         * the delivery out again after its recovery.
+         */
+        HANDLED_UNRECORDED,
         /** An earlier delivery of the same event was handled; this one was not dispatched. */
         DUPLICATE,
-        /** The handler failed; the delivery is kept in the inbox's {@code failed/} for replay. */
+        /** A handler failed (or there was none); the delivery is kept in the store for a replay. */
         FAILED_KEPT,
-        /** The handler failed and there is no inbox: unless the sender retries, the delivery is lost. */
+        /** A handler failed and the store keeps no bodies: unless the sender retries, the delivery is lost. */
         FAILED,
         /**
-         * The event's {@code data} does not fit the model (see {@link HandlerRunner.Result#MALFORMED}); it is kept in
-         * the inbox's {@code failed/} so an upgrade can replay it.
+         * A handler failed and the store could not record it; a durable store still has the body it kept at
+         * admission and recovers it (after a restart or its take-over time).
+         */
+        FAILED_UNRECORDED,
+        /**
+         * The event's {@code data} does not fit the model (see {@link HandlerRunner.Result#MALFORMED}), or the body is
+         * not an event at all; it is kept in the store so an upgrade can replay it.
          */
         MALFORMED_KEPT,
-        /** The event's {@code data} does not fit the model, and there is no inbox to keep it in. */
+        /** The event's data does not fit the model, or the body is not an event, and the store keeps no bodies. */
         MALFORMED,
+        /** No handler is registered and the store keeps no bodies: not dispatched, not recorded. */
+        NO_HANDLER,
         /** The same delivery is being handled by another request right now and did not finish in time. */
         IN_PROGRESS,
-        /** The inbox could not store the delivery (disk full, permissions); it was not dispatched. */
-        INBOX_UNAVAILABLE
+        /** The store could not keep or claim the delivery (disk full, database down); it was not dispatched. */
+        STORE_UNAVAILABLE
     }
 
-    private final DeliveryLedger ledger;
-    private final InboxStore inbox;
+    /**
+     * What became of one delivery, and why when the store or a handler failed.
+     *
+     * @param outcome the outcome
+     * @param cause   the first handler failure, or the store's failure, or {@code null}
+     * @param store   the store's failure when it is part of the outcome ({@code *_UNRECORDED},
+     *                {@code STORE_UNAVAILABLE}), else {@code null}
+     */
+    public record Result(Outcome outcome, Throwable cause, Throwable store) {
+        /** @throws NullPointerException when outcome is null */
+        public Result {
+            Objects.requireNonNull(outcome, "outcome");
+        }
+
+        static Result of(Outcome outcome) {
+            return new Result(outcome, null, null);
+        }
+    }
+
+    /** Told of every replayed delivery, as the servlet is of every request. */
+    @FunctionalInterface
+    public interface ReplayListener {
+        /**
+         * One kept delivery was replayed.
+         *
+         * @param kept   what the store listed
+         * @param event  the parsed event, or {@code null} when the kept body is not an event
+         * @param result what became of it
+         * @param nanos  how long it took
+         */
+        void replayed(Kept kept, PostCallEvent event, Result result, long nanos);
+    }
+
     private final DeliveryStore store;
     private final Duration maxWait;
-    private final Clock clock;
 
     /**
-     * @param ledger  recognises deliveries already handled; {@code null} for none (every delivery is dispatched)
-     * @param inbox   keeps deliveries until they are handled; {@code null} for none
-     * @param maxWait how long a delivery waits for a concurrent one of the same event to finish
-     */
-    public Dispatcher(DeliveryLedger ledger, InboxStore inbox, Duration maxWait) {
-        this(ledger, inbox, maxWait, Clock.systemUTC());
-    }
-
-    /**
-     * Over a store that is the inbox and the ledger at once (the database's): one call keeps the delivery and claims
-     * its key.
-     *
+     * @param store   claims and keeps deliveries
      * @param maxWait how long a delivery waits for a concurrent one of the same event to finish
      */
     public Dispatcher(DeliveryStore store, Duration maxWait) {
-        this(null, null, Objects.requireNonNull(store, "store"), maxWait, Clock.systemUTC());
-    }
-
-    Dispatcher(DeliveryLedger ledger, InboxStore inbox, Duration maxWait, Clock clock) {
-        this(ledger, inbox, null, maxWait, clock);
-    }
-
-    private Dispatcher(DeliveryLedger ledger, InboxStore inbox, DeliveryStore store, Duration maxWait, Clock clock) {
-        this.ledger = ledger;
-        this.inbox = inbox;
-        this.store = store;
+        this.store = Objects.requireNonNull(store, "store");
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
-        this.clock = clock;
+    }
+
+    /** The store. */
+    public DeliveryStore store() {
+        return store;
     }
 
     /**
-     * Delivers one event: claim it in the ledger, keep it in the inbox, run the handlers, record the outcome.
+     * Delivers one event: admit it, run the handlers, finish the claim. Never throws; an interrupt while waiting for a
+     * concurrent delivery ends in {@link Outcome#IN_PROGRESS} with the thread's interrupt flag set again.
      *
-     * @param signatureTimestamp the signature header's {@code t}, kept with the inbox entry
-     * @param contentType        the request's content type, kept with the inbox entry; may be {@code null}
-     * @throws InterruptedException when the thread is interrupted while waiting for a concurrent delivery
+     * @param signatureTimestamp the signature header's {@code t}, kept with the delivery
+     * @param contentType        the request's content type, kept with the delivery; may be {@code null}
      */
-    public Outcome deliver(PostCallEvent event, long signatureTimestamp, String contentType,
-                           HandlerRunner handlers) throws InterruptedException {
-        if (store != null) {
-            return deliverStored(event, signatureTimestamp, contentType, handlers);
+    public Result deliver(PostCallEvent event, long signatureTimestamp, String contentType, HandlerRunner handlers) {
+        if (handlers.isEmpty() && !store.keepsBodies()) {
+            return Result.of(Outcome.NO_HANDLER);
         }
-        DeliveryKey key = ledger == null ? null : DeliveryKey.of(event);
-        DeliveryLedger.Claim claim;
-        if (key == null) {
-            claim = DeliveryLedger.Claim.UNTRACKED;
-        } else {
-            try {
-                claim = ledger.claim(key, maxWait);
-            } catch (DeliveryInProgressException e) {
-                return Outcome.IN_PROGRESS;
+        Claim claim;
+        try {
+            DeliveryStore.Admission admission = store.admit(Delivery.of(event, signatureTimestamp, contentType),
+                    maxWait);
+            if (admission instanceof DeliveryStore.Duplicate) {
+                return Result.of(Outcome.DUPLICATE);
             }
-        }
-        if (!claim.shouldDispatch()) {
-            LOG.log(Level.DEBUG, "{0} of conversation {1} was handled before; not dispatched again",
-                    event.type(), event.conversationId());
-            return Outcome.DUPLICATE;
-        }
-        InboxEntry entry = null;
-        if (inbox != null) {
-            try {
-                entry = inbox.write(event.body(), new DeliveryRecord(clock.instant(), signatureTimestamp, contentType,
-                        event.type(), event.conversationId(), event.eventTimestamp()));
-            } catch (IOException | RuntimeException e) {
-                claim.failed();
-                LOG.log(Level.ERROR, "postcall inbox {0} cannot store a {1} of conversation {2} ({3}); answered"
-                        + " 503 without dispatching it", inbox.root(), event.type(), event.conversationId(),
-                        e.toString());
-                return Outcome.INBOX_UNAVAILABLE;
+            if (!(admission instanceof DeliveryStore.Dispatch dispatch)) {
+                return Result.of(Outcome.IN_PROGRESS);
             }
+            claim = dispatch.claim();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Result.of(Outcome.IN_PROGRESS);
+        } catch (StoreException | RuntimeException | Error e) {
+            return new Result(Outcome.STORE_UNAVAILABLE, e, e);
         }
-        return switch (handlers.run(event)) {
-            case HANDLED -> handled(claim, entry);
-            case FAILED -> failed(event, claim, entry, Outcome.FAILED, Outcome.FAILED_KEPT);
-            case MALFORMED -> failed(event, claim, entry, Outcome.MALFORMED, Outcome.MALFORMED_KEPT);
-        };
+        return run(event, claim, handlers);
     }
 
-    private Outcome deliverStored(PostCallEvent event, long signatureTimestamp, String contentType,
-                                  HandlerRunner handlers) throws InterruptedException {
-        DeliveryStore.Admitted admitted;
+    /**
+     * Keeps a verified body that is not an event (the envelope does not parse), for an upgrade that can read it:
+     * {@link Outcome#MALFORMED_KEPT} when the store keeps bodies, else {@link Outcome#MALFORMED}. Never throws.
+     */
+    public Result keepUnreadable(BodySource body, long signatureTimestamp, String contentType, Throwable cause) {
+        if (!store.keepsBodies()) {
+            return new Result(Outcome.MALFORMED, cause, null);
+        }
+        Claim claim;
         try {
-            admitted = store.admit(event, signatureTimestamp, contentType, maxWait);
-        } catch (DeliveryStore.UnavailableException e) {
-            LOG.log(Level.ERROR, "postcall inbox {0} cannot store a {1} of conversation {2} ({3}); answered 503"
-                    + " without dispatching it", store.description(), event.type(), event.conversationId(),
-                    e.getMessage());
-            return Outcome.INBOX_UNAVAILABLE;
+            DeliveryStore.Admission admission = store.admit(Delivery.unreadable(body, signatureTimestamp,
+                    contentType), maxWait);
+            if (!(admission instanceof DeliveryStore.Dispatch dispatch)) {
+                return new Result(Outcome.MALFORMED, cause, null); // a store that deduplicates keyless deliveries
+            }
+            claim = dispatch.claim();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(Outcome.MALFORMED, cause, null);
+        } catch (StoreException | RuntimeException | Error e) {
+            return new Result(Outcome.STORE_UNAVAILABLE, cause, e);
         }
-        if (admitted instanceof DeliveryStore.Duplicate) {
-            LOG.log(Level.DEBUG, "{0} of conversation {1} was handled before; not dispatched again",
-                    event.type(), event.conversationId());
-            return Outcome.DUPLICATE;
+        return failed(claim, HandlerRunner.Result.MALFORMED, cause);
+    }
+
+    /** The handlers, then the claim's outcome: the one path after a claim, for deliveries and replays alike. */
+    private Result run(PostCallEvent event, Claim claim, HandlerRunner handlers) {
+        HandlerRunner.Attempt attempt;
+        try {
+            attempt = handlers.isEmpty() ? new HandlerRunner.Attempt(HandlerRunner.Result.FAILED,
+                    new NoHandlerException()) : handlers.attempt(event);
+        } catch (Throwable e) {
+            // the runner catches every handler's failure; this is the runner's own, and the claim still ends
+            attempt = new HandlerRunner.Attempt(HandlerRunner.Result.FAILED, e);
         }
-        if (admitted instanceof DeliveryStore.InProgress) {
-            return Outcome.IN_PROGRESS;
-        }
-        DeliveryStore.Held held = ((DeliveryStore.Dispatch) admitted).held();
-        HandlerRunner.Attempt attempt = handlers.attempt(event);
         if (attempt.result() == HandlerRunner.Result.HANDLED) {
-            held.handled();
-            return Outcome.HANDLED;
+            try {
+                claim.handled();
+                return Result.of(Outcome.HANDLED);
+            } catch (StoreException | RuntimeException | Error e) {
+                return new Result(Outcome.HANDLED_UNRECORDED, null, e);
+            }
         }
-        held.failed(attempt.firstFailure());
-        LOG.log(Level.WARNING, "{0} of conversation {1} not handled; the delivery is kept in {2} for replay",
-                event.type(), event.conversationId(), store.description());
-        return attempt.result() == HandlerRunner.Result.MALFORMED ? Outcome.MALFORMED_KEPT : Outcome.FAILED_KEPT;
+        return failed(claim, attempt.result(), attempt.firstFailure());
     }
 
-    private static Outcome handled(DeliveryLedger.Claim claim, InboxEntry entry) {
-        claim.done();
-        if (entry != null) {
-            remove(entry);
-        }
-        return Outcome.HANDLED;
-    }
-
-    private static Outcome failed(PostCallEvent event, DeliveryLedger.Claim claim, InboxEntry entry, Outcome lost,
-            Outcome kept) {
-        claim.failed();
-        if (entry == null) {
-            return lost;
-        }
-        keep(event, entry);
-        return kept;
-    }
-
-    private static void remove(InboxEntry entry) {
+    private static Result failed(Claim claim, HandlerRunner.Result result, Throwable cause) {
+        boolean malformed = result == HandlerRunner.Result.MALFORMED;
         try {
-            entry.remove();
-        } catch (IOException e) {
-            // handled all the same; a leftover would be replayed twice, so say so loudly
-            LOG.log(Level.ERROR, "postcall inbox: handled entry {0} could not be removed ({1}); remove it by"
-                    + " hand or it will be recovered into failed/ at the next start", entry.id(), e.toString());
+            boolean kept = claim.failed(cause);
+            return new Result(kept ? (malformed ? Outcome.MALFORMED_KEPT : Outcome.FAILED_KEPT)
+                    : (malformed ? Outcome.MALFORMED : Outcome.FAILED), cause, null);
+        } catch (StoreException | RuntimeException | Error e) {
+            return new Result(Outcome.FAILED_UNRECORDED, cause, e);
         }
     }
 
-    /** The handlers failed (and said why, in the log): the entry moves to {@code failed/} for replay. */
-    private static void keep(PostCallEvent event, InboxEntry entry) {
-        try {
-            InboxEntry kept = entry.moveToFailed();
-            LOG.log(Level.WARNING, "{0} of conversation {1} not handled; the delivery is kept as {2} for replay",
-                    event.type(), event.conversationId(), kept.directory());
-        } catch (IOException e) {
-            // it stays in incoming/, which the next start moves to failed/: still not lost
-            LOG.log(Level.ERROR, "{0} of conversation {1} not handled; moving {2} to failed/ failed ({3}); it is"
-                    + " recovered at the next start", event.type(), event.conversationId(), entry.id(),
-                    e.getClass().getName());
+    /**
+     * Replays what the store kept as failed, oldest first, up to the newest there is when it starts: each one is
+     * claimed ({@link DeliveryStore#claimFailed}) before it is dispatched, so a replay and the sender's retry (or
+     * another replay) never both run the handlers. Each replayed delivery is told to {@code listener}.
+     *
+     * @throws StoreException when the store cannot list its failed deliveries
+     */
+    public ReplayReport replayFailed(EventParser parser, HandlerRunner handlers, ReplayListener listener)
+            throws StoreException {
+        List<Kept> todo = new ArrayList<>();
+        for (List<Kept> page = store.failed(null, REPLAY_PAGE); !page.isEmpty();
+                page = store.failed(page.get(page.size() - 1), REPLAY_PAGE)) {
+            todo.addAll(page);
+        }
+        int replayed = 0;
+        int elsewhere = 0;
+        List<String> failedAgain = new ArrayList<>();
+        for (Kept kept : todo) {
+            long started = System.nanoTime();
+            Optional<Claim> claimed;
+            try {
+                claimed = store.claimFailed(kept);
+            } catch (StoreException | RuntimeException e) {
+                listener.replayed(kept, null, new Result(Outcome.STORE_UNAVAILABLE, e, e),
+                        System.nanoTime() - started);
+                failedAgain.add(kept.id());
+                continue;
+            }
+            if (claimed.isEmpty()) {
+                elsewhere++;
+                continue;
+            }
+            Claim claim = claimed.get();
+            PostCallEvent event = null;
+            Result result;
+            try {
+                event = parser.parse(claim.body());
+                result = run(event, claim, handlers);
+            } catch (MalformedEventException e) {
+                result = failed(claim, HandlerRunner.Result.MALFORMED, e);
+            } catch (RuntimeException | Error e) {
+                result = failed(claim, HandlerRunner.Result.FAILED, e);
+            }
+            listener.replayed(kept, event, result, System.nanoTime() - started);
+            if (result.outcome() == Outcome.HANDLED || result.outcome() == Outcome.HANDLED_UNRECORDED) {
+                replayed++;
+            } else {
+                failedAgain.add(kept.id());
+            }
+        }
+        return new ReplayReport(replayed, failedAgain, elsewhere);
+    }
+
+    /** What a delivery is failed with when no handler is registered: its class name is what the store records. */
+    static final class NoHandlerException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoHandlerException() {
+            super("no PostCallEventHandler is registered");
         }
     }
 }

@@ -10,8 +10,9 @@ import java.util.Objects;
 
 /**
  * Runs every handler of a web application on an event, in order: the service-loaded ones, then the registered
- * ones (a live list). A handler that throws does not stop the others; its failure is logged here, once, and the
- * first failure is classified here, once: the event's data not fitting the model, or the handler's own failure.
+ * ones (a live list). A handler that throws (an {@code Error} too) does not stop the others; its failure is logged
+ * here, once, and the first failure is classified here, once: the event's data not fitting the model, or the
+ * handler's own failure.
  */
 public final class HandlerRunner {
 
@@ -37,6 +38,15 @@ public final class HandlerRunner {
         this.groups = List.copyOf(groups);
     }
 
+    /** How many handlers there are right now. */
+    public int size() {
+        int size = 0;
+        for (List<PostCallEventHandler> group : groups) {
+            size += group.size();
+        }
+        return size;
+    }
+
     /** Whether there is no handler at all right now. */
     public boolean isEmpty() {
         for (List<PostCallEventHandler> group : groups) {
@@ -55,11 +65,6 @@ public final class HandlerRunner {
      */
     public record Attempt(Result result, Throwable firstFailure) { }
 
-    /** Hands {@code event} to every handler and says how it went. */
-    public Result run(PostCallEvent event) {
-        return attempt(event).result();
-    }
-
     /** Hands {@code event} to every handler and says how it went and, when one failed, with what. */
     public Attempt attempt(PostCallEvent event) {
         Objects.requireNonNull(event, "event");
@@ -69,7 +74,8 @@ public final class HandlerRunner {
             for (PostCallEventHandler handler : group) {
                 try {
                     handler.handle(event);
-                } catch (Exception | LinkageError | AssertionError e) {
+                } catch (Throwable e) {
+                    // every failure, an Error too (a StackOverflowError, say): the delivery must still be finished
                     boolean malformed = malformed(e);
                     LOG.log(Level.ERROR, "handler " + handler.getClass().getName() + " failed on a " + event.type()
                             + " event of conversation " + event.conversationId()

@@ -1,5 +1,7 @@
 package dev.postcall.internal.inbox;
 
+import dev.postcall.spi.DeliveryKey;
+import dev.postcall.spi.DeliveryStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,8 +12,8 @@ import java.util.Objects;
 import java.util.Properties;
 
 /**
- * What an inbox keeps beside a delivery's body: enough to find it and to replay it, never the secret or the
- * signature.
+ * What the directory keeps beside a delivery's body: enough to find it, claim it again and replay it, never the
+ * secret or the signature.
  *
  * @param receivedAt         when the delivery arrived
  * @param signatureTimestamp the {@code t} of its signature header, unix seconds
@@ -19,14 +21,42 @@ import java.util.Properties;
  * @param type               the envelope's {@code type}
  * @param conversationId     {@code data.conversation_id}, or {@code null}
  * @param eventTimestamp     the envelope's {@code event_timestamp}
+ * @param attempts           how many dispatches were started
+ * @param failureClass       the class name of the last failure, or {@code null} before any
+ * @param failedAt           when it last failed, or {@code null} before any
  */
 public record DeliveryRecord(Instant receivedAt, long signatureTimestamp, String contentType, String type,
-                             String conversationId, long eventTimestamp) {
+                             String conversationId, long eventTimestamp, int attempts, String failureClass,
+                             Instant failedAt) {
 
     /** @throws NullPointerException when receivedAt or type is null */
     public DeliveryRecord {
         Objects.requireNonNull(receivedAt, "receivedAt");
         Objects.requireNonNull(type, "type");
+    }
+
+    /** The record of a delivery arriving now, first attempt. */
+    public static DeliveryRecord of(DeliveryStore.Delivery delivery, Instant receivedAt) {
+        return new DeliveryRecord(receivedAt, delivery.signatureTimestamp(), delivery.contentType(), delivery.type(),
+                delivery.conversationId(), delivery.eventTimestamp(), 1, null, null);
+    }
+
+    /** The delivery's key, or {@code null} when it has none. */
+    public DeliveryKey key() {
+        return conversationId == null || DeliveryStore.Delivery.UNREADABLE.equals(type) ? null
+                : new DeliveryKey(type, conversationId, eventTimestamp);
+    }
+
+    /** The same record after one more dispatch was started. */
+    DeliveryRecord nextAttempt() {
+        return new DeliveryRecord(receivedAt, signatureTimestamp, contentType, type, conversationId, eventTimestamp,
+                attempts + 1, failureClass, failedAt);
+    }
+
+    /** The same record after a failure of class {@code failure} at {@code when}. */
+    DeliveryRecord failed(String failure, Instant when) {
+        return new DeliveryRecord(receivedAt, signatureTimestamp, contentType, type, conversationId, eventTimestamp,
+                attempts, failure, when);
     }
 
     InputStream toProperties() {
@@ -41,6 +71,13 @@ public record DeliveryRecord(Instant receivedAt, long signatureTimestamp, String
             p.setProperty("conversation-id", conversationId);
         }
         p.setProperty("event-timestamp", Long.toString(eventTimestamp));
+        p.setProperty("attempts", Integer.toString(attempts));
+        if (failureClass != null) {
+            p.setProperty("failure-class", failureClass);
+        }
+        if (failedAt != null) {
+            p.setProperty("failed-at", failedAt.toString());
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             p.store(out, "postcall inbox entry");
@@ -54,15 +91,19 @@ public record DeliveryRecord(Instant receivedAt, long signatureTimestamp, String
         Properties p = new Properties();
         p.load(in);
         try {
+            String failedAt = p.getProperty("failed-at");
             return new DeliveryRecord(
                     Instant.parse(p.getProperty("received-at")),
                     Long.parseLong(p.getProperty("signature-timestamp", "0")),
                     p.getProperty("content-type"),
                     p.getProperty("type"),
                     p.getProperty("conversation-id"),
-                    Long.parseLong(p.getProperty("event-timestamp", "0")));
+                    Long.parseLong(p.getProperty("event-timestamp", "0")),
+                    Integer.parseInt(p.getProperty("attempts", "1")),
+                    p.getProperty("failure-class"),
+                    failedAt == null ? null : Instant.parse(failedAt));
         } catch (RuntimeException e) {
-            throw new IOException("not a postcall inbox entry: " + e.getMessage(), e);
+            throw new IOException("not a postcall inbox entry: " + e.getClass().getSimpleName(), e);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** One delivery in an {@link InboxStore}: its body, its record, and the moves it can make. */
+/** One delivery in an {@link InboxStore}: its directory and record, and the moves it can make. */
 public final class InboxEntry {
 
     private final InboxStore inbox;
@@ -30,7 +30,7 @@ public final class InboxEntry {
         return directory.getFileName().toString();
     }
 
-    /** Where the entry is now ({@code incoming/<id>} or {@code failed/<id>}). */
+    /** Where the entry is now ({@code incoming/<id>}, {@code failed/<id>} or {@code replaying/<id>}). */
     public Path directory() {
         return directory;
     }
@@ -51,17 +51,21 @@ public final class InboxEntry {
     }
 
     /**
-     * The handlers failed: the entry moves to {@code failed/} (a no-op when it is there already).
+     * Moves the entry into {@code folder} (one of the store's) with an atomic rename, which is the claim when two
+     * compete for it, then gives it {@code next} as its record (written durably) when that differs.
      *
      * @return the entry at its new place
+     * @throws java.nio.file.NoSuchFileException when the entry is no longer where it was (taken by someone else)
      */
-    public InboxEntry moveToFailed() throws IOException {
-        Path target = inbox.failedDirectory().resolve(directory.getFileName());
-        if (target.equals(directory)) {
-            return this;
+    InboxEntry moveTo(Path folder, DeliveryRecord next) throws IOException {
+        Path target = folder.resolve(directory.getFileName());
+        if (!target.equals(directory)) {
+            InboxStore.move(directory, target);
+            InboxStore.forceDirectory(folder);
         }
-        InboxStore.move(directory, target);
-        InboxStore.forceDirectory(inbox.failedDirectory());
-        return new InboxEntry(inbox, target, record);
+        if (!next.equals(record)) {
+            inbox.rewriteRecord(target, next);
+        }
+        return new InboxEntry(inbox, target, next);
     }
 }

@@ -22,24 +22,19 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A write-ahead store of verified deliveries, so that a payload the application fails to handle is never lost.
- * Each delivery is written (body and the headers needed to replay it, never the secret) to {@code incoming/}
- * atomically and durably before it is dispatched; it is removed when the handlers succeed and moved to
- * {@code failed/} when they fail. Thread-safe: entries are separate directories, moved with atomic renames.
+ * The files of the directory store ({@link DirectoryStore}): each delivery is written (body and the headers needed
+ * to replay it, never the secret) to {@code incoming/} atomically and durably before it is dispatched; it is removed
+ * when the handlers succeed and moved to {@code failed/} when they fail. Thread-safe: entries are separate
+ * directories, moved with atomic renames, and a rename out of a folder is how one of two competitors wins an entry.
  *
  * <pre>
  * inbox-dir/
+ *   .lock           held by the node whose store is open on it (one node per directory)
  *   incoming/20261122T171523.123Z-post_call_transcription-conv_7401k7j2-3fa9c1/body.json, meta.properties
- *   failed/...      what the application failed to handle, for replay (the CLI, or the API's InboxDirectory)
+ *   failed/...      what the application failed to handle, for a replay
+ *   replaying/...   taken from failed/ by the CLI's replay while it sends them
  *   tmp/...         entries being written
  * </pre>
- *
- * <pre>{@code
- * InboxStore inbox = InboxStore.open(Path.of("/var/lib/myapp/postcall-inbox"));
- * inbox.recoverInterrupted();                // at start-up: incoming/ leftovers move to failed/
- * InboxEntry entry = inbox.write(body, meta);
- * try { dispatch(); entry.remove(); } catch (Exception e) { entry.moveToFailed(); }
- * }</pre>
  */
 public final class InboxStore {
 
@@ -50,12 +45,14 @@ public final class InboxStore {
     private final Path root;
     private final Path incoming;
     private final Path failed;
+    private final Path replaying;
     private final Path tmp;
 
     private InboxStore(Path root) {
         this.root = root;
         this.incoming = root.resolve("incoming");
         this.failed = root.resolve("failed");
+        this.replaying = root.resolve("replaying");
         this.tmp = root.resolve("tmp");
     }
 
@@ -66,7 +63,7 @@ public final class InboxStore {
      */
     public static InboxStore open(Path root) throws IOException {
         InboxStore inbox = new InboxStore(Objects.requireNonNull(root, "root").toAbsolutePath());
-        for (Path dir : List.of(inbox.incoming, inbox.failed, inbox.tmp)) {
+        for (Path dir : List.of(inbox.incoming, inbox.failed, inbox.replaying, inbox.tmp)) {
             Files.createDirectories(dir);
             if (!Files.isWritable(dir)) {
                 throw new IOException("inbox directory is not writable: " + dir);
@@ -78,26 +75,6 @@ public final class InboxStore {
     /** The inbox's root directory. */
     public Path root() {
         return root;
-    }
-
-    /**
-     * Moves entries left in {@code incoming/} (the JVM stopped while dispatching them) to {@code failed/} and clears
-     * half-written entries from {@code tmp/}. Call once at start-up, before deliveries arrive.
-     *
-     * @return how many entries were moved to {@code failed/}
-     */
-    public int recoverInterrupted() throws IOException {
-        int moved = 0;
-        for (Path dir : list(incoming)) {
-            Files.move(dir, failed.resolve(dir.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            LOG.log(Level.WARNING, "postcall inbox: delivery {0} was interrupted while being dispatched; moved to {1}",
-                    dir.getFileName(), failed);
-            moved++;
-        }
-        for (Path dir : list(tmp)) {
-            deleteEntryDirectory(dir);
-        }
-        return moved;
     }
 
     /**
@@ -134,13 +111,30 @@ public final class InboxStore {
         }
     }
 
-    /** The entries in {@code failed/}, oldest first. */
-    public List<InboxEntry> failed() throws IOException {
+    /** The entries in {@code folder} (one of this store's), oldest first; unreadable ones are skipped. */
+    List<InboxEntry> entries(Path folder) throws IOException {
         List<InboxEntry> entries = new ArrayList<>();
-        for (Path dir : list(failed)) {
-            entries.add(InboxEntry.read(this, dir));
+        for (Path dir : list(folder)) {
+            try {
+                entries.add(InboxEntry.read(this, dir));
+            } catch (NoSuchFileException e) {
+                // taken by someone else while listed
+            }
         }
         return entries;
+    }
+
+    /** The entry {@code id} in {@code folder}, or {@code null} when it is not there. */
+    InboxEntry entry(Path folder, String id) throws IOException {
+        Path dir = folder.resolve(id);
+        if (!dir.getParent().equals(folder) || !Files.isDirectory(dir)) {
+            return null;
+        }
+        try {
+            return InboxEntry.read(this, dir);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /** How many entries {@code failed/} holds, without reading them. */
@@ -165,17 +159,31 @@ public final class InboxStore {
         Files.delete(probe);
     }
 
-    /** The entries in {@code incoming/}, oldest first: deliveries being dispatched right now. */
-    public List<InboxEntry> incoming() throws IOException {
-        List<InboxEntry> entries = new ArrayList<>();
-        for (Path dir : list(incoming)) {
-            entries.add(InboxEntry.read(this, dir));
-        }
-        return entries;
+    Path incomingDirectory() {
+        return incoming;
     }
 
     Path failedDirectory() {
         return failed;
+    }
+
+    Path replayingDirectory() {
+        return replaying;
+    }
+
+    Path tmpDirectory() {
+        return tmp;
+    }
+
+    /** Replaces an entry's record durably: written beside it, forced, renamed over it. */
+    void rewriteRecord(Path entry, DeliveryRecord record) throws IOException {
+        Path next = entry.resolve(META + ".next");
+        Files.deleteIfExists(next);
+        try (InputStream in = record.toProperties()) {
+            writeDurably(next, in);
+        }
+        Files.move(next, entry.resolve(META), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(entry);
     }
 
     private static List<Path> list(Path dir) throws IOException {
@@ -202,6 +210,10 @@ public final class InboxStore {
         } catch (IOException | UnsupportedOperationException e) {
             // best effort
         }
+    }
+
+    static List<Path> listDirectories(Path dir) throws IOException {
+        return list(dir);
     }
 
     static void deleteEntryDirectory(Path dir) throws IOException {

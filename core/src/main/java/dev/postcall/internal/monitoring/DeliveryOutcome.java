@@ -2,24 +2,23 @@ package dev.postcall.internal.monitoring;
 
 import dev.postcall.internal.delivery.Dispatcher;
 
-/** What became of a verified delivery, as logs, statistics and meters name it. */
+/** What became of a verified delivery, as statistics and meters count it (the log line says more). */
 public enum DeliveryOutcome {
-    HANDLED("handled", "handled"),
-    DUPLICATE("duplicate", "already handled, not dispatched again"),
-    KEPT("kept", "not handled, kept in the inbox for replay"),
-    FAILED("failed", "not handled and not kept (no inbox)"),
-    MALFORMED("malformed", "rejected as malformed"),
-    IN_PROGRESS("in-progress", "not handled: the same event is being handled by another request"),
-    INBOX_UNAVAILABLE("inbox-unavailable", "not handled: the inbox cannot store it");
+    HANDLED("handled"),
+    DUPLICATE("duplicate"),
+    KEPT("kept"),
+    FAILED("failed"),
+    MALFORMED("malformed"),
+    NO_HANDLER("no-handler"),
+    IN_PROGRESS("in-progress"),
+    INBOX_UNAVAILABLE("inbox-unavailable"),
+    UNRECORDED("unrecorded");
 
     /** The label in statistics and meters. */
     public final String label;
-    /** How the log line says it. */
-    public final String phrase;
 
-    DeliveryOutcome(String label, String phrase) {
+    DeliveryOutcome(String label) {
         this.label = label;
-        this.phrase = phrase;
     }
 
     /** The outcome of a dispatched delivery. */
@@ -30,16 +29,21 @@ public enum DeliveryOutcome {
             case FAILED_KEPT, MALFORMED_KEPT -> KEPT;
             case FAILED -> FAILED;
             case MALFORMED -> MALFORMED;
+            case NO_HANDLER -> NO_HANDLER;
             case IN_PROGRESS -> IN_PROGRESS;
-            case INBOX_UNAVAILABLE -> INBOX_UNAVAILABLE;
+            case STORE_UNAVAILABLE -> INBOX_UNAVAILABLE;
+            case HANDLED_UNRECORDED, FAILED_UNRECORDED -> UNRECORDED;
         };
     }
 
-    /** Whether a handler threw on the delivery (or the data did not fit the model while a handler read it). */
+    /**
+     * Whether a handler threw on a parsed event (or the data did not fit the model while a handler read it); for a
+     * body that is not an event no handler ran, whatever the outcome.
+     */
     public static boolean handlerFailed(Dispatcher.Outcome outcome) {
         return switch (outcome) {
-            case FAILED_KEPT, MALFORMED_KEPT, FAILED, MALFORMED -> true;
-            case HANDLED, DUPLICATE, IN_PROGRESS, INBOX_UNAVAILABLE -> false;
+            case FAILED_KEPT, MALFORMED_KEPT, FAILED, MALFORMED, FAILED_UNRECORDED -> true;
+            case HANDLED, HANDLED_UNRECORDED, DUPLICATE, NO_HANDLER, IN_PROGRESS, STORE_UNAVAILABLE -> false;
         };
     }
 }

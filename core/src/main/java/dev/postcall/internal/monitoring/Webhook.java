@@ -1,12 +1,12 @@
 package dev.postcall.internal.monitoring;
 
-import dev.postcall.internal.delivery.DeliveryStore;
-import dev.postcall.internal.delivery.Dispatcher;
-import dev.postcall.internal.inbox.InboxStore;
+import dev.postcall.internal.inbox.DirectoryStore;
+import dev.postcall.monitoring.ReplayReport;
 import dev.postcall.monitoring.WebhookHealth;
 import dev.postcall.monitoring.WebhookMonitor;
 import dev.postcall.monitoring.WebhookStatistics;
 import dev.postcall.monitoring.Webhooks;
+import dev.postcall.spi.DeliveryStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -63,8 +63,8 @@ public final class Webhook implements WebhookMonitor {
     private volatile String filterFailure;
     private volatile String servletFailure;
     private volatile boolean filterMissing;
-    private volatile InboxStore inbox;
     private volatile DeliveryStore store;
+    private volatile Replayer replayer;
     private volatile String filterDescription;
     private volatile String servletDescription;
     private volatile int inboxFailed;
@@ -205,19 +205,23 @@ public final class Webhook implements WebhookMonitor {
         this.filterDescription = null;
     }
 
-    /** The servlet started, with its inbox or {@code null}; {@code description} is its part of the log line. */
-    public void servletStarted(InboxStore inbox, String description) {
-        this.inbox = inbox;
-        this.store = null;
+    /** How the servlet replays what its store kept, for {@link #replayFailed()}. */
+    @FunctionalInterface
+    public interface Replayer {
+        /** Replays every failed delivery through the servlet's handlers. */
+        ReplayReport replay() throws DeliveryStore.StoreException;
+    }
+
+    /**
+     * The servlet started over {@code store}, replaying with {@code replayer}; {@code description} is its part of the
+     * log line.
+     */
+    public void servletStarted(DeliveryStore store, Replayer replayer, String description) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.replayer = Objects.requireNonNull(replayer, "replayer");
         this.servletFailure = null;
         this.servletDescription = description;
         this.inboxCountedAt = 0;
-    }
-
-    /** The servlet started over a database store; {@code description} is its part of the log line. */
-    public void servletStarted(DeliveryStore store, String description) {
-        servletStarted((InboxStore) null, description);
-        this.store = store;
     }
 
     /** The servlet did not start, for {@code why}: health is {@code DOWN}. */
@@ -227,8 +231,8 @@ public final class Webhook implements WebhookMonitor {
 
     /** The servlet was destroyed. */
     public void servletStopped() {
-        this.inbox = null;
         this.store = null;
+        this.replayer = null;
         this.servletDescription = null;
     }
 
@@ -262,12 +266,12 @@ public final class Webhook implements WebhookMonitor {
     /**
      * The servlet answered a verified delivery.
      *
-     * @param dispatched what the dispatcher made of it, or {@code null} when it was not dispatched (not an event)
-     * @param nanos      from receiving the verified request to the answer
+     * @param handlerFailed whether a handler threw on it
+     * @param nanos         from receiving the verified request to the answer
      */
-    public void delivered(DeliveryType type, DeliveryOutcome outcome, Dispatcher.Outcome dispatched, long nanos) {
+    public void delivered(DeliveryType type, DeliveryOutcome outcome, boolean handlerFailed, long nanos) {
         deliveries[type.ordinal() * DeliveryOutcome.values().length + outcome.ordinal()].increment();
-        if (dispatched != null && DeliveryOutcome.handlerFailed(dispatched)) {
+        if (handlerFailed) {
             handlerFailures.increment();
         }
         times.record(nanos);
@@ -327,18 +331,17 @@ public final class Webhook implements WebhookMonitor {
         return secrets;
     }
 
-    /** Entries in the inbox's {@code failed/}, counted at most once a second; 0 without an inbox. */
+    /** Failed deliveries the store keeps, counted at most once a second; 0 without a store that keeps bodies. */
     public int inboxFailed() {
-        InboxStore files = inbox;
-        DeliveryStore database = store;
-        if (files == null && database == null) {
+        DeliveryStore kept = store;
+        if (kept == null || !kept.keepsBodies()) {
             return 0;
         }
         long now = System.nanoTime();
         if (inboxCountedAt == 0 || now - inboxCountedAt > INBOX_RECOUNT_NANOS) {
             try {
-                inboxFailed = files != null ? files.failedCount() : database.failedCount();
-            } catch (IOException | DeliveryStore.UnavailableException | RuntimeException e) {
+                inboxFailed = kept.failedCount();
+            } catch (DeliveryStore.StoreException | RuntimeException e) {
                 // the health check says why; the last count stands
             }
             inboxCountedAt = now == 0 ? 1 : now;
@@ -385,31 +388,27 @@ public final class Webhook implements WebhookMonitor {
         if (secrets == 0) {
             problems.add("no secret configured");
         }
-        InboxStore store = inbox;
+        DeliveryStore kept = store;
         int failed = 0;
-        if (store != null) {
+        Path root = kept instanceof DirectoryStore directory ? directory.root() : null;
+        if (kept instanceof DirectoryStore directory) {
             try {
-                store.probeWritable();
+                directory.probeWritable();
             } catch (IOException | RuntimeException e) {
-                problems.add("inbox " + store.root() + " cannot be written (" + e + "); deliveries are answered"
+                problems.add("inbox " + directory.root() + " cannot be written (" + e + "); deliveries are answered"
                         + " 503 inbox-unavailable");
             }
-            failed = inboxFailed();
-            if (failed > 0) {
-                warnings.add(failed + (failed == 1 ? " delivery waits" : " deliveries wait") + " in "
-                        + store.root().resolve("failed") + " for replay");
-            }
         }
-        DeliveryStore database = this.store;
-        if (database != null) {
+        if (kept != null && kept.keepsBodies()) {
             try {
-                failed = database.failedCount();
+                failed = kept.failedCount();
                 if (failed > 0) {
                     warnings.add(failed + (failed == 1 ? " delivery waits" : " deliveries wait") + " in "
-                            + database.description() + " for replay");
+                            + (root != null ? root.resolve("failed").toString() : kept.description())
+                            + " for replay");
                 }
-            } catch (DeliveryStore.UnavailableException | RuntimeException e) {
-                problems.add("inbox " + database.description() + " cannot be read (" + e.getMessage()
+            } catch (DeliveryStore.StoreException | RuntimeException e) {
+                problems.add("inbox " + kept.description() + " cannot be read (" + e.getMessage()
                         + "); deliveries are answered 503 inbox-unavailable");
             }
         }
@@ -418,9 +417,21 @@ public final class Webhook implements WebhookMonitor {
             warnings.add(inARow + " verified deliveries in a row were not answered 200; ElevenLabs disables the"
                     + " endpoint after 10");
         }
-        Path root = store == null ? null : store.root();
         return new WebhookHealth(name, problems.isEmpty() ? WebhookHealth.Status.UP : WebhookHealth.Status.DOWN,
                 problems, warnings, secrets, root, failed, inARow);
+    }
+
+    @Override
+    public ReplayReport replayFailed() throws IOException {
+        Replayer running = replayer;
+        if (running == null) {
+            throw new IllegalStateException("the servlet of webhook '" + name + "' is not running");
+        }
+        try {
+            return running.replay();
+        } catch (DeliveryStore.StoreException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.postcall.internal.monitoring;
 
+import dev.postcall.monitoring.ReplayReport;
+
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -232,6 +234,18 @@ final class WebhookJmx implements WebhookMXBean {
     @Override
     public double getHandlingP99Millis() {
         return webhook.times().quantile(0.99).toNanos() / 1e6;
+    }
+
+    @Override
+    public String replayFailed() {
+        try {
+            ReplayReport report = webhook.replayFailed();
+            return "replayed " + report.replayed() + ", failed again " + report.failedAgain().size()
+                    + ", claimed elsewhere " + report.claimedElsewhere();
+        } catch (java.io.IOException | RuntimeException e) {
+            // an MBean client may not have postcall's classes: the answer is text, the cause a line of it
+            throw new IllegalStateException("replay failed: " + e.getMessage());
+        }
     }
 
     @Override

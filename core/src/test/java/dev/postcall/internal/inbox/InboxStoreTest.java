@@ -26,7 +26,7 @@ class InboxStoreTest {
 
     static DeliveryRecord record(String conversationId) {
         return new DeliveryRecord(Instant.parse("2026-11-22T17:15:23.123Z"), 1761400005L, "application/json",
-                "post_call_transcription", conversationId, 1761400000L);
+                "post_call_transcription", conversationId, 1761400000L, 1, null, null);
     }
 
     @Test
@@ -36,7 +36,7 @@ class InboxStoreTest {
 
         assertThat(entry.directory().getParent()).isEqualTo(dir.resolve("incoming"));
         assertThat(Files.readAllBytes(entry.directory().resolve("body.json"))).isEqualTo(BODY);
-        List<InboxEntry> incoming = inbox.incoming();
+        List<InboxEntry> incoming = inbox.entries(inbox.incomingDirectory());
         assertThat(incoming).hasSize(1);
         assertThat(incoming.get(0).record()).isEqualTo(record("conv_1"));
         assertThat(incoming.get(0).id()).startsWith("20261122T171523.123Z-post_call_transcription-conv_1-");
@@ -55,36 +55,28 @@ class InboxStoreTest {
         InboxStore inbox = InboxStore.open(dir);
         inbox.write(BodySource.ofBytes(BODY), record("conv_1")).remove();
 
-        assertThat(inbox.incoming()).isEmpty();
         assertThat(children(dir.resolve("incoming"))).isZero();
     }
 
     @Test
-    void aFailedEntryMovesToFailedWithItsBody() throws IOException {
+    void aMovedEntryKeepsItsBodyAndTakesItsNewRecord() throws IOException {
         InboxStore inbox = InboxStore.open(dir);
-        InboxEntry failed = inbox.write(BodySource.ofBytes(BODY), record("conv_1")).moveToFailed();
+        InboxEntry entry = inbox.write(BodySource.ofBytes(BODY), record("conv_1"));
+        DeliveryRecord failedRecord = record("conv_1").failed("java.lang.IllegalStateException",
+                Instant.parse("2026-11-22T17:16:00Z"));
 
-        assertThat(inbox.incoming()).isEmpty();
-        assertThat(inbox.failed()).extracting(InboxEntry::id).containsExactly(failed.id());
-        try (InputStream in = inbox.failed().get(0).body().openStream()) {
+        InboxEntry failed = entry.moveTo(inbox.failedDirectory(), failedRecord);
+
+        assertThat(children(dir.resolve("incoming"))).isZero();
+        List<InboxEntry> listed = inbox.entries(inbox.failedDirectory());
+        assertThat(listed).extracting(InboxEntry::id).containsExactly(failed.id());
+        assertThat(listed.get(0).record()).isEqualTo(failedRecord);
+        try (InputStream in = listed.get(0).body().openStream()) {
             assertThat(in.readAllBytes()).isEqualTo(BODY);
         }
-        assertThat(failed.moveToFailed().directory()).isEqualTo(failed.directory());
-    }
-
-    @Test
-    void entriesLeftInIncomingAreRecoveredIntoFailedAtStartUp() throws IOException {
-        InboxStore before = InboxStore.open(dir);
-        before.write(BodySource.ofBytes(BODY), record("conv_1"));
-        before.write(BodySource.ofBytes(BODY), record("conv_2"));
-        Files.createDirectory(dir.resolve("tmp").resolve("half-written"));
-
-        InboxStore after = InboxStore.open(dir);
-        assertThat(after.recoverInterrupted()).isEqualTo(2);
-
-        assertThat(after.incoming()).isEmpty();
-        assertThat(after.failed()).extracting(e -> e.record().conversationId()).containsExactlyInAnyOrder("conv_1", "conv_2");
-        assertThat(children(dir.resolve("tmp"))).isZero();
+        assertThatThrownBy(() -> entry.moveTo(inbox.failedDirectory(), failedRecord))
+                .as("the entry is no longer where it was: a second mover loses")
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
     }
 
     @Test
