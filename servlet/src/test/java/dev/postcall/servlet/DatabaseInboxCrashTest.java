@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.postcall.EventParser;
 import dev.postcall.jdbc.JdbcDeliveryStore;
+import dev.postcall.monitoring.ReplayReport;
 import dev.postcall.signature.WebhookSigner;
 
 /**
@@ -51,9 +52,8 @@ class DatabaseInboxCrashTest {
                         + " WHERE state = 'failed' AND failure_class = 'interrupted'")).isEqualTo(1);
 
                 RecordingHandler replaying = new RecordingHandler();
-                JdbcDeliveryStore.ReplayReport report = JdbcDeliveryStore.open(db.dataSource(),
-                        JdbcDeliveryStore.options().tablePrefix(db.prefix()).build())
-                        .replayFailed(new EventParser(), replaying);
+                ReplayReport report = Replays.replay(JdbcDeliveryStore.open(db.dataSource(),
+                        JdbcDeliveryStore.options().tablePrefix(db.prefix()).build()), replaying);
 
                 assertThat(report.replayed()).isEqualTo(1);
                 assertThat(replaying.events()).extracting(e -> e.conversationId()).containsExactly("conv_killed");

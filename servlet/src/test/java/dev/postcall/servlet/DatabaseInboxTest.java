@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
 import dev.postcall.jdbc.JdbcDeliveryStore;
+import dev.postcall.monitoring.ReplayReport;
 import dev.postcall.signature.WebhookSigner;
 
 /**
@@ -56,10 +57,10 @@ class DatabaseInboxTest {
             int failedAttempts = server.handler.events().size();
 
             server.handler.failing(false);
-            JdbcDeliveryStore.ReplayReport report = store(db).replayFailed(new EventParser(), server.handler);
+            ReplayReport report = server.webhook().replayFailed();
 
             assertThat(report.replayed()).isEqualTo(20);
-            assertThat(report.failedAgain()).isZero();
+            assertThat(report.failedAgain()).isEmpty();
             List<PostCallEvent> replayed = server.handler.events().subList(failedAttempts,
                     server.handler.events().size());
             assertThat(conversations(replayed)).containsExactlyElementsOf(sent);
@@ -193,7 +194,7 @@ class DatabaseInboxTest {
                     + " AND event_type = 'post_call_novel' AND conversation_id IS NULL")).isEqualTo(2);
 
             server.handler.failing(false);
-            JdbcDeliveryStore.ReplayReport report = store(db).replayFailed(new EventParser(), server.handler);
+            ReplayReport report = server.webhook().replayFailed();
 
             assertThat(report.replayed()).isEqualTo(2);
             assertThat(server.handler.events()).hasSize(4)

@@ -75,7 +75,7 @@ class DeliveryGuaranteesTest {
                     "--url", server.uri().toString());
 
             assertThat(replay.exitCode).as(replay.output).isZero();
-            assertThat(replay.output).contains("replayed 50 of 50; 0 kept");
+            assertThat(replay.output).contains("replayed 50 of 50; 0 still failed");
             List<PostCallEvent> replayed = server.handler.events().subList(failedAttempts, server.handler.events().size());
             assertThat(conversations(replayed)).containsExactlyElementsOf(sent);
             assertThat(count(inbox.resolve("failed"))).isZero();

@@ -71,12 +71,15 @@ class DeliveryLogTest {
             assertThat(logs.records("INFO", "conversation=conv_handled bytes=" + good.length
                     + ": already handled, not dispatched again, 200 in ")).hasSize(1);
             assertThat(logs.records("WARNING", "conversation=conv_kept")).singleElement().asString()
-                    .contains("not handled, kept in the inbox for replay, 200 in");
-            assertThat(logs.records("SEVERE", "delivery (not an event) bytes=")).singleElement().asString()
-                    .contains("rejected as malformed, 400 malformed-event in");
+                    .contains("not handled (java.lang.IllegalStateException), kept in directory " + inbox
+                            + " for replay, 200 in");
+            assertThat(logs.records("WARNING", "delivery (not an event) bytes=")).singleElement().asString()
+                    .contains("not an event, kept in directory " + inbox + " for an upgrade to replay,"
+                            + " 400 malformed-event in");
             assertThat(logs.records("INFO", "delivery post_call_novel conversation=conv_\\u2028x")).hasSize(1);
             assertThat(logs.records("SEVERE", "conversation=conv_unstored")).singleElement().asString()
-                    .contains("not handled: the inbox cannot store it, 503 inbox-unavailable in");
+                    .contains("not handled: the inbox cannot keep it: postcall inbox " + inbox + " cannot keep the"
+                            + " delivery (java.nio.file.NotDirectoryException), 503 inbox-unavailable in");
             assertThat(logs.records("INFO", "(webhook postcall)"))
                     .allMatch(line -> line.matches("(?s).* in \\d+\\.\\d ms \\(webhook postcall\\)"));
 
@@ -99,7 +102,7 @@ class DeliveryLogTest {
             server.handler.failing(true);
             assertThat(server.postSigned(transcription("conv_lost")).statusCode()).isEqualTo(500);
             assertThat(logs.records("SEVERE", "conversation=conv_lost")).singleElement().asString()
-                    .contains("not handled and not kept (no inbox), 500 handler-failed in");
+                    .contains("not handled (java.lang.IllegalStateException) and not kept (no inbox), 500 handler-failed in");
             assertThat(server.webhook().statistics().deliveries("failed")).isEqualTo(1);
         }
     }

@@ -12,8 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.postcall.internal.delivery.InMemoryDeliveryLedger;
-
 class DeliverySettingsTest {
 
     static final ConfigSources SYSTEM = ConfigSources.system(DeliverySettingsTest.class.getClassLoader());
@@ -32,7 +30,8 @@ class DeliverySettingsTest {
 
         assertThat(settings.inboxDir()).isNull();
         assertThat(settings.rejectOnFailure()).isTrue();
-        assertThat(settings.ledger()).isInstanceOf(InMemoryDeliveryLedger.class);
+        assertThat(settings.recordKeys()).isTrue();
+        assertThat(settings.ledgerSetting()).isEqualTo("memory");
         assertThat(settings.duplicateWait()).isEqualTo(Duration.ofSeconds(30));
     }
 
@@ -78,10 +77,17 @@ class DeliverySettingsTest {
     }
 
     @Test
-    void aJCacheLedgerWithoutAProviderIsAClearStartUpError() {
+    void theRemovedJCacheLedgerIsAClearStartUpErrorThatPointsToTheDatabase() {
         assertThatThrownBy(() -> DeliverySettings.parse(params("delivery-ledger", "jcache:postcall"), SYSTEM))
-                .hasMessageContaining("delivery-ledger: the JCache cache 'postcall' cannot be opened")
-                .hasMessageContaining("a provider");
+                .hasMessageContaining("delivery-ledger: 'jcache:' is no longer supported")
+                .hasMessageContaining("inbox=jndi:<DataSource name>");
+    }
+
+    @Test
+    void offRecordsNothingAndCannotGoWithADirectory() {
+        assertThat(DeliverySettings.parse(params("delivery-ledger", "off"), SYSTEM).recordKeys()).isFalse();
+        assertThatThrownBy(() -> DeliverySettings.parse(params("delivery-ledger", "off", "inbox-dir", "/x"), SYSTEM))
+                .hasMessageContaining("delivery-ledger: 'off' cannot be combined with inbox-dir");
     }
 
     @Test
@@ -116,7 +122,6 @@ class DeliverySettingsTest {
         assertThat(settings.database().options().retention()).isEqualTo(Duration.ofHours(3));
         assertThat(settings.database().options().takeoverAfter()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.database().options().nodeId()).isEqualTo("pod-1");
-        assertThat(settings.ledger()).isNull();
         assertThat(settings.rejectOnFailure()).isFalse();
         assertThat(settings.toString()).contains("inbox=jndi:java:comp/env/jdbc/postcall")
                 .contains("delivery-ledger=inbox");
@@ -136,7 +141,7 @@ class DeliverySettingsTest {
                 "delivery-ledger", "jcache:postcall", "inbox-dir", "/var/lib/x"), SYSTEM))
                 .hasMessageContaining("(2 problems)")
                 .hasMessageContaining("delivery-ledger: 'jcache:postcall' cannot be combined with inbox: the"
-                        + " database inbox is the delivery ledger too")
+                        + " database store claims keys itself")
                 .hasMessageContaining("inbox and inbox-dir: a delivery is kept in one inbox");
     }
 

@@ -60,8 +60,7 @@ public final class ForkedDatabaseServer {
                         Path audio = Path.of(line.substring(7));
                         JdbcDeliveryStore store = JdbcDeliveryStore.open(pool,
                                 JdbcDeliveryStore.options().tablePrefix(prefix).build());
-                        int replayed = store.replayFailed(new EventParser(),
-                                event -> ((AudioEvent) event).saveTo(audio)).replayed();
+                        int replayed = Replays.replay(store, event -> ((AudioEvent) event).saveTo(audio)).replayed();
                         System.out.println("REPLAYED " + replayed);
                         System.out.flush();
                     }

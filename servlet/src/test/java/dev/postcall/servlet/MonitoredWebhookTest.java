@@ -46,7 +46,7 @@ class MonitoredWebhookTest {
             System.out.println("start-up line: " + lines.get(0));
             assertThat(lines.get(0)).contains("secret=<2 secrets>", "ip-allowlist=elevenlabs, 127.0.0.1",
                     "trusted-proxies=10.0.0.0/8", "max-body-size=10485760", "memory-threshold=1048576",
-                    "tolerance=PT30M", "inbox-dir=" + inbox, "waiting in failed/=0", "on-handler-failure=accept",
+                    "tolerance=PT30M", "inbox-dir=" + inbox, "store=directory " + inbox, "waiting as failed=0", "on-handler-failure=accept",
                     "delivery-ledger=memory", "delivery-log-level=info", "handlers=1 (0 service-loaded, 1 registered)",
                     "JMX dev.postcall:type=Webhook,context=/,name=postcall")
                     .doesNotContain(TestServer.SECRET, "wsec_second_one");

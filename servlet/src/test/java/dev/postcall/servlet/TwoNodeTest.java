@@ -99,7 +99,7 @@ class TwoNodeTest {
             CountingHandler replaying = new CountingHandler(db.dataSource(), handled, FAIL_PERCENT, "replay");
             int replayed = 0;
             for (int round = 0; round < 20 && store.failedCount() > 0; round++) {
-                replayed += store.replayFailed(new EventParser(), replaying).replayed();
+                replayed += Replays.replay(store, replaying).replayed();
             }
 
             long distinct = db.query("SELECT COUNT(DISTINCT event_key) FROM " + handled);

@@ -391,15 +391,17 @@ public final class Webhook implements WebhookMonitor {
         DeliveryStore kept = store;
         int failed = 0;
         Path root = kept instanceof DirectoryStore directory ? directory.root() : null;
+        boolean writable = true;
         if (kept instanceof DirectoryStore directory) {
             try {
                 directory.probeWritable();
             } catch (IOException | RuntimeException e) {
+                writable = false;
                 problems.add("inbox " + directory.root() + " cannot be written (" + e + "); deliveries are answered"
                         + " 503 inbox-unavailable");
             }
         }
-        if (kept != null && kept.keepsBodies()) {
+        if (writable && kept != null && kept.keepsBodies()) {
             try {
                 failed = kept.failedCount();
                 if (failed > 0) {
