@@ -80,8 +80,8 @@ public final class PostCallProperties {
     private String onHandlerFailure;
 
     /**
-     * How deliveries already handled are recognised: memory (one node, the default), jcache:NAME (a cluster sharing
-     * a JSR-107 cache) or off. Not with postcall.inbox.store=jdbc, whose table is the ledger.
+     * How deliveries already handled are recognised without a store that keeps them: memory (this node, the
+     * default) or off. Not with postcall.inbox.store (the directory and the database claim keys themselves).
      */
     private String deliveryLedger;
 
@@ -212,7 +212,7 @@ public final class PostCallProperties {
         return deliveryLedger;
     }
 
-    /** @param deliveryLedger memory, off or jcache:NAME */
+    /** @param deliveryLedger memory or off */
     public void setDeliveryLedger(String deliveryLedger) {
         this.deliveryLedger = deliveryLedger;
     }
