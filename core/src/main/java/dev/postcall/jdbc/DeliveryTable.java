@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,6 +72,12 @@ final class DeliveryTable {
     private final String nodeId;
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicLong nextMaintenance;
+    /**
+     * Outcomes this node could not record (the database failed), by claim token: the handlers are over, so the claim
+     * is, in this process. The next admit of the key (or maintenance) records them; a restart leaves the row to the
+     * recovery of interrupted deliveries.
+     */
+    private final Map<String, Sql.Work<Integer>> unrecorded = new ConcurrentHashMap<>();
 
     private final String insertDelivery;
     private final String insertChunk;
@@ -183,6 +191,9 @@ final class DeliveryTable {
                         break;
                     case RECEIVED:
                     case REPLAYING:
+                        if (recordLate(row.token())) {
+                            continue; // its outcome is recorded now: answer by it
+                        }
                         if (clock.millis() - row.updatedAt() > options.takeoverAfter().toMillis()) {
                             held = claim(row, takeOver, row.token(), arrival);
                             if (held != null) {
@@ -213,6 +224,39 @@ final class DeliveryTable {
             }
             Thread.sleep(Math.max(1, Math.min(options.pollInterval().toMillis(), left / 1_000_000)));
         }
+    }
+
+    /**
+     * Records the outcome this node could not record for the claim {@code token}, if any.
+     *
+     * @return whether there was one (now recorded)
+     * @throws SQLException when the database still fails
+     */
+    private boolean recordLate(String token) throws SQLException {
+        Sql.Work<Integer> work = token == null ? null : unrecorded.get(token);
+        if (work == null) {
+            return false;
+        }
+        sql.transaction("recording an earlier outcome", work);
+        unrecorded.remove(token);
+        return true;
+    }
+
+    /** Records every outcome this node could not record; those that still fail stay for the next time. */
+    int recordUnrecorded() {
+        int recorded = 0;
+        for (String token : List.copyOf(unrecorded.keySet())) {
+            try {
+                if (recordLate(token)) {
+                    recorded++;
+                }
+            } catch (SQLException e) {
+                LOG.log(Level.DEBUG, "postcall delivery store: an earlier outcome is still not recorded ({0})",
+                        e.getMessage());
+                break;
+            }
+        }
+        return recorded;
     }
 
     private Row find(Key key) throws SQLException {
@@ -439,6 +483,7 @@ final class DeliveryTable {
             return;
         }
         try {
+            recordUnrecorded();
             int pruned = prune();
             int recovered = recoverInterrupted(false);
             if (recovered > 0) {
@@ -657,9 +702,13 @@ final class DeliveryTable {
             try {
                 updated = sql.transaction("recording a delivery as " + outcome, work);
             } catch (SQLException | RuntimeException e) {
+                // recorded at the next admit of the key, or by maintenance; the WHERE claim_token keeps it harmless
+                // when another node took the claim over meanwhile
+                unrecorded.put(token, work);
                 throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") could not be"
-                        + " recorded as " + outcome + " (" + e.getMessage() + "); after " + options.takeoverAfter()
-                        + " it is moved to failed and may be handled again", e);
+                        + " recorded as " + outcome + " (" + e.getMessage() + "); it is recorded when the database is"
+                        + " back, or, if this node stops first, moved to failed at its restart (or after "
+                        + options.takeoverAfter() + ") and may be handled again", e);
             }
             if (updated != 1) {
                 throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") was taken over"

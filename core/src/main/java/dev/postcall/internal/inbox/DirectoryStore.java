@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -46,8 +48,13 @@ public final class DirectoryStore implements DeliveryStore {
     private final boolean node;
     private final FileChannel lockFile;
     private final FileLock lock;
-    /** The failed entries by key, so an admit of the key takes its entry back. Only a node keeps it. */
-    private final Map<DeliveryKey, String> failedByKey = new ConcurrentHashMap<>();
+    /**
+     * The failed entries by key (in {@code failed/}, or still in {@code incoming/} when the move failed), so an admit
+     * of the key takes its entry back instead of keeping a second one. Only a node keeps it.
+     */
+    private final Map<DeliveryKey, InboxEntry> failedByKey = new ConcurrentHashMap<>();
+    /** Handled entries that could not be deleted: tried again before each admit, so none is recovered as failed. */
+    private final Queue<InboxEntry> toRemove = new ConcurrentLinkedQueue<>();
 
     private DirectoryStore(InboxStore files, KeyClaims claims, Clock clock, boolean node, FileChannel lockFile,
                            FileLock lock) {
@@ -79,7 +86,7 @@ public final class DirectoryStore implements DeliveryStore {
             for (InboxEntry entry : files.entries(files.failedDirectory())) {
                 DeliveryKey key = entry.record().key();
                 if (key != null) {
-                    store.failedByKey.put(key, entry.id());
+                    store.failedByKey.put(key, entry);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -156,6 +163,7 @@ public final class DirectoryStore implements DeliveryStore {
         if (!node) {
             throw new StoreException("a replay visit of " + files.root() + " does not admit deliveries");
         }
+        removeHandled();
         DeliveryKey key = delivery.key();
         KeyClaims.Token token = null;
         if (key != null) {
@@ -185,11 +193,12 @@ public final class DirectoryStore implements DeliveryStore {
 
     /** The failed entry of {@code key}, moved back to {@code incoming/}; {@code null} when there is none. */
     private InboxEntry takeBackFailed(DeliveryKey key) throws IOException {
-        String id = failedByKey.remove(key);
-        if (id == null) {
+        InboxEntry indexed = failedByKey.remove(key);
+        if (indexed == null) {
             return null;
         }
-        InboxEntry entry = files.entry(files.failedDirectory(), id);
+        Path folder = indexed.directory().getParent();
+        InboxEntry entry = files.entry(folder, indexed.id());
         if (entry == null) {
             return null; // taken by the CLI's replay meanwhile
         }
@@ -197,6 +206,18 @@ public final class DirectoryStore implements DeliveryStore {
             return entry.moveTo(files.incomingDirectory(), entry.record().nextAttempt());
         } catch (NoSuchFileException e) {
             return null;
+        }
+    }
+
+    /** Deletes the handled entries an earlier attempt could not. */
+    private void removeHandled() {
+        for (InboxEntry entry; (entry = toRemove.peek()) != null; ) {
+            try {
+                entry.remove();
+            } catch (IOException | RuntimeException e) {
+                return; // still failing: tried again next time
+            }
+            toRemove.remove(entry);
         }
     }
 
@@ -247,7 +268,7 @@ public final class DirectoryStore implements DeliveryStore {
                 KeyClaims.Result result = claims.tryClaim(key);
                 if (result instanceof KeyClaims.Done) {
                     // handled since it failed (before a restart, the key still remembered): it is not run twice
-                    failedByKey.remove(key, entry.id());
+                    failedByKey.remove(key);
                     entry.remove();
                     return Optional.empty();
                 }
@@ -260,7 +281,7 @@ public final class DirectoryStore implements DeliveryStore {
                 Path to = node ? files.incomingDirectory() : files.replayingDirectory();
                 InboxEntry claimed = entry.moveTo(to, entry.record().nextAttempt());
                 if (key != null) {
-                    failedByKey.remove(key, entry.id());
+                    failedByKey.remove(key);
                 }
                 return Optional.of(new Held(claimed, claimed.body(), token));
             } catch (NoSuchFileException e) {
@@ -366,9 +387,11 @@ public final class DirectoryStore implements DeliveryStore {
             try {
                 entry.remove();
             } catch (IOException | RuntimeException e) {
-                // the entry stays in incoming/: the next start moves it to failed/, and a replay may run it again
+                // tried again before the next admit; if this node stops first, its next start keeps it as failed
+                toRemove.add(entry);
                 throw new StoreException("postcall inbox " + files.root() + ": a handled delivery could not be"
-                        + " removed (" + e.getClass().getName() + "); the next start keeps it as failed", e);
+                        + " removed (" + e.getClass().getName() + "); it is removed at the next delivery, or kept"
+                        + " as failed at the next start if this node stops first", e);
             } finally {
                 if (token != null) {
                     token.done();
@@ -384,11 +407,16 @@ public final class DirectoryStore implements DeliveryStore {
                         cause == null ? "unknown" : cause.getClass().getName(), clock.instant()));
                 DeliveryKey key = kept.record().key();
                 if (node && key != null) {
-                    failedByKey.put(key, kept.id());
+                    failedByKey.put(key, kept);
                 }
                 return true;
             } catch (IOException | RuntimeException e) {
-                // the body stays where it was: in incoming/, which the next start moves to failed/
+                // the body stays where it was, in incoming/: the key's next admit takes it from there, and the next
+                // start moves it to failed/
+                DeliveryKey key = entry.record().key();
+                if (node && key != null) {
+                    failedByKey.put(key, entry);
+                }
                 throw new StoreException("postcall inbox " + files.root() + ": a failed delivery could not be"
                         + " moved to failed/ (" + e.getClass().getName() + "); the next start keeps it as failed", e);
             } finally {
