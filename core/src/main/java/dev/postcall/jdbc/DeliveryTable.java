@@ -700,7 +700,8 @@ final class DeliveryTable {
             }
             int updated;
             try {
-                updated = sql.transaction("recording a delivery as " + outcome, work);
+                updated = sql.transaction("recording a " + (outcome.equals("done") ? "handled" : "failed")
+                        + " delivery", work);
             } catch (SQLException | RuntimeException e) {
                 // recorded at the next admit of the key, or by maintenance; the WHERE claim_token keeps it harmless
                 // when another node took the claim over meanwhile

@@ -114,8 +114,7 @@ final class DeliveryLog {
                 ? result.store().getMessage() : result.store().getClass().getName();
         return switch (result.outcome()) {
             case HANDLED -> "handled";
-            case HANDLED_UNRECORDED -> "handled, but the store could not record it: " + storeFailure
-                    + "; it may be handled again after the store's recovery";
+            case HANDLED_UNRECORDED -> "handled, but the store could not record it: " + storeFailure;
             case DUPLICATE -> "already handled, not dispatched again";
             case FAILED_KEPT -> "not handled" + cause + ", kept in " + store + " for replay";
             case FAILED -> "not handled" + cause + " and not kept (no inbox)";

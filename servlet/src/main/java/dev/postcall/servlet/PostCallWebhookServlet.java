@@ -25,6 +25,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.postcall.BodySource;
 import dev.postcall.EventParser;
 import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
@@ -282,6 +283,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
         }
         long started = System.nanoTime();
         CompletableFuture<Void> answered = new CompletableFuture<>();
+        // the delivery holds the body until it is answered: an asynchronous request that ends early (a timeout)
+        // lets go of the request's hold, never of the bytes the handlers and the store still read
+        BodySource.Lease dispatching = delivery.body().retain();
         try {
             PostCallEvent event = null;
             Dispatcher.Result result;
@@ -307,6 +311,7 @@ public final class PostCallWebhookServlet extends HttpServlet {
                 // the client is gone; the answer is over all the same
             }
             answered.complete(null);
+            dispatching.close();
         }
     }
 
