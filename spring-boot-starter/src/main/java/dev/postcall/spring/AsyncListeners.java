@@ -72,11 +72,6 @@ final class AsyncListeners implements Predicate<Class<?>> {
         return receiving;
     }
 
-    /** The bean a listener belongs to, as Spring calls it: its {@code @Async} proxy. */
-    Object bean(Listener listener) {
-        return beanFactory.getBean(listener.beanName());
-    }
-
     static List<Listener> scan(ConfigurableListableBeanFactory beanFactory) {
         // by type, not by name: Spring 7 renamed the bean @EnableAsync registers (and a constant is compiled in)
         if (beanFactory.getBeanNamesForType(AsyncAnnotationBeanPostProcessor.class, false, false).length == 0) {

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,6 +32,7 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.boot.origin.Origin;
 
 import dev.postcall.servlet.PostCallWebhookFilter;
+import dev.postcall.spi.DeliveryStore;
 
 /**
  * Receives ElevenLabs post-call webhooks in a Spring Boot servlet application: puts the verifying filter and the
@@ -63,19 +65,11 @@ public final class PostCallAutoConfiguration {
     }
 
     /**
-     * Copies of bodies for {@code @Async} listeners on executors the starter cannot decorate; the remaining ones are
-     * deleted when the context closes.
-     */
-    @Bean(destroyMethod = "close")
-    DetachedBodies postCallDetachedBodies() {
-        return new DetachedBodies();
-    }
-
-    /**
      * Holds bodies for {@code @Async} listeners whose executor runs its decorator. Not a {@code TaskDecorator} bean
      * itself: Spring Boot 3.5 applies a {@code TaskDecorator} bean only when it is the only one.
      */
     @Bean
+    @ConditionalOnMissingBean
     BodyLeases postCallBodyLeases() {
         return new BodyLeases();
     }
@@ -86,6 +80,7 @@ public final class PostCallAutoConfiguration {
      */
     @Bean
     @Conditional(TaskDecorators.Composed.class)
+    @ConditionalOnMissingBean(name = "postCallTaskDecorator")
     TaskDecorator postCallTaskDecorator(BodyLeases leases) {
         return leases.decorator();
     }
@@ -110,18 +105,23 @@ public final class PostCallAutoConfiguration {
         return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(decorators, leases));
     }
 
-    /** The filter and the servlet on {@code postcall.path}, initialised while the web server starts. */
+    /**
+     * The filter and the servlet on {@code postcall.path}, initialised while the web server starts. A
+     * {@link DeliveryStore} bean of the application's is the store the servlet claims, keeps and replays through
+     * (instead of {@code postcall.inbox.*}).
+     */
     @Bean
+    @ConditionalOnMissingBean
     PostCallRegistration postCallRegistration(PostCallProperties properties, Environment environment,
             ApplicationEventPublisher publisher, ConfigurableListableBeanFactory beanFactory,
-            BodyLeases leases, DetachedBodies detachedBodies, ObjectProvider<PostCallMeterRegistry> meterRegistry,
-            ObjectProvider<DataSource> dataSources) {
+            BodyLeases leases, ObjectProvider<PostCallMeterRegistry> meterRegistry,
+            ObjectProvider<DataSource> dataSources, ObjectProvider<DeliveryStore> stores) {
         SpringEventDispatcher dispatcher = new SpringEventDispatcher(publisher, new AsyncListeners(beanFactory),
-                leases, detachedBodies);
+                leases);
         return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher, () -> {
             PostCallMeterRegistry registry = meterRegistry.getIfAvailable();
             return registry == null ? null : registry.get();
-        }, new InboxDataSource(dataSources, beanFactory));
+        }, new InboxDataSource(dataSources, beanFactory), stores::getIfUnique);
     }
 
     /** Only where Micrometer is: this class names its types. */
@@ -134,6 +134,7 @@ public final class PostCallAutoConfiguration {
 
         /** The application's {@code MeterRegistry} bean, when it has one (Actuator's, for one). */
         @Bean
+        @ConditionalOnMissingBean
         PostCallMeterRegistry postCallMeterRegistry(
                 ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registries) {
             return new PostCallMeterRegistry(registries::getIfUnique);

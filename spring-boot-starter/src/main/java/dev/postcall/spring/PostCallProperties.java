@@ -372,6 +372,11 @@ public final class PostCallProperties {
         return store.strip().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether a store is configured here ({@code postcall.inbox-dir}, {@code postcall.inbox.store} or the ledger). */
+    boolean inboxConfigured() {
+        return !inboxStore().equals(STORE_NONE) || (deliveryLedger != null && !deliveryLedger.isBlank());
+    }
+
     /** Whether deliveries go to the application's database. */
     boolean jdbcInbox() {
         return inboxStore().equals(STORE_JDBC);

@@ -32,6 +32,7 @@ import org.springframework.core.Ordered;
 import dev.postcall.servlet.PostCallHandlers;
 import dev.postcall.servlet.PostCallWebhookFilter;
 import dev.postcall.servlet.PostCallWebhookServlet;
+import dev.postcall.spi.DeliveryStore;
 import dev.postcall.monitoring.WebhookMonitor;
 import dev.postcall.monitoring.Webhooks;
 import dev.postcall.spi.PostCallEventHandler;
@@ -60,6 +61,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
     private final PostCallEventHandler handler;
     private final Supplier<Object> meterRegistry;
     private final InboxDataSource dataSource;
+    private final Supplier<DeliveryStore> store;
     private volatile WebhookMonitor monitor;
 
     /**
@@ -68,14 +70,16 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
      * @param handler        receives every verified event
      * @param meterRegistry  the application's Micrometer {@code MeterRegistry}, or {@code null} for none
      * @param dataSource     the application's DataSource, looked up for {@code postcall.inbox.store=jdbc} only
+     * @param store          the application's own {@link DeliveryStore} bean, or {@code null} for none
      */
     PostCallRegistration(PostCallProperties properties, List<String> springProblems, PostCallEventHandler handler,
-            Supplier<Object> meterRegistry, InboxDataSource dataSource) {
+            Supplier<Object> meterRegistry, InboxDataSource dataSource, Supplier<DeliveryStore> store) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.springProblems = List.copyOf(springProblems);
         this.handler = Objects.requireNonNull(handler, "handler");
         this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.store = Objects.requireNonNull(store, "store");
     }
 
     /**
@@ -121,6 +125,15 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
         // an inbox the Spring settings cannot give the servlet is reported once, as they name it: the servlet is not
         // started with a part of them, which would add its own messages about the same mistake in web.xml's words
         List<String> inboxProblems = properties.inboxProblems();
+        DeliveryStore own = store.get();
+        if (own != null) {
+            if (properties.inboxConfigured()) {
+                inboxProblems.add("a DeliveryStore bean (" + own.description() + ") and postcall.inbox-dir or"
+                        + " postcall.inbox.* are both set: deliveries are kept in one store; remove one");
+            } else {
+                context.setAttribute(PostCallWebhookServlet.DELIVERY_STORE, own);
+            }
+        }
         settingProblems.addAll(inboxProblems);
         if (inboxProblems.isEmpty() && properties.jdbcInbox()) {
             DataSource found = dataSource.find(inboxProblems);

@@ -1,13 +1,14 @@
 package dev.postcall.spring;
 
+import java.lang.ref.Cleaner;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.context.ApplicationEventPublisher;
 
+import dev.postcall.BodySource;
 import dev.postcall.PostCallEvent;
 import dev.postcall.spi.PostCallEventHandler;
 
@@ -19,60 +20,50 @@ import dev.postcall.spi.PostCallEventHandler;
  * <p>Synchronous listeners run on the request thread, in Spring's listener order. The first one that throws stops
  * the listeners after it, and {@link #handle} throws what it threw (a checked exception unwrapped from Spring's
  * {@link UndeclaredThrowableException}): the servlet then answers as a handler failure (500, or 200 with the
- * delivery kept in the inbox's {@code failed/} folder).
+ * delivery kept in the store).
  *
- * <p>{@code @Async} listeners may run after the request has ended, when a body the servlet buffered in a temp file
- * (over {@code memory-threshold}) would have been deleted. When every {@code @Async} listener of the event's type
- * runs on an executor that runs the starter's task decorator (Spring Boot's {@code applicationTaskExecutor}, the
- * default for {@code @Async}), they get the very event the synchronous listeners got, and each holds its body until
- * it has run ({@link BodyLeases}): no copy. Otherwise (an executor of the application's own) the event is published
- * over a copy of its body ({@link DetachedBodies}), which lives as long as anything still holds the event or its
- * body. Bodies held in memory are published as they are.
+ * <p>{@code @Async} listeners get the very event the synchronous ones got ({@code answered()} included), and each call
+ * holds its body until it has run ({@link BodyLeases}). A call on an executor that does not run the starter's
+ * decorator (one the application built itself) cannot be seen ending: for an event such a listener receives, the
+ * body is held until the event is garbage, and a warning says so once per event class.
  */
 final class SpringEventDispatcher implements PostCallEventHandler {
+
+    private static final System.Logger LOG = System.getLogger("dev.postcall.spring");
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final ApplicationEventPublisher publisher;
     private final AsyncListeners asyncListeners;
     private final BodyLeases leases;
-    private final DetachedBodies detached;
-    /** Per event class: whether every {@code @Async} listener of it holds bodies through {@link #leases}. */
-    private final Map<Class<?>, Boolean> held = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Boolean> warned = new ConcurrentHashMap<>();
 
     /**
      * @param publisher      where events go
      * @param asyncListeners the application's {@code @Async} listeners
-     * @param leases         keeps bodies alive for listeners on executors that run its decorator
-     * @param detached       makes events over copies of their bodies, for the others
+     * @param leases         holds bodies for the calls of {@code @Async} listeners
      */
-    SpringEventDispatcher(ApplicationEventPublisher publisher, AsyncListeners asyncListeners, BodyLeases leases,
-            DetachedBodies detached) {
+    SpringEventDispatcher(ApplicationEventPublisher publisher, AsyncListeners asyncListeners, BodyLeases leases) {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.asyncListeners = Objects.requireNonNull(asyncListeners, "asyncListeners");
         this.leases = Objects.requireNonNull(leases, "leases");
-        this.detached = Objects.requireNonNull(detached, "detached");
     }
 
     /**
      * Publishes {@code event} to every listener.
      *
-     * @throws Exception what the first failing synchronous listener threw, or an {@link java.io.IOException} when a
-     *                   body for {@code @Async} listeners could not be copied (the delivery is then failed too,
-     *                   never acknowledged with a body nobody can read)
+     * @throws Exception what the first failing synchronous listener threw
      */
     @Override
     public void handle(PostCallEvent event) throws Exception {
         try {
-            if (event.body().inMemoryBytes() != null) {
+            int async = event.body().inMemoryBytes() != null ? 0 : asyncListeners.of(event.getClass()).size();
+            if (async == 0) {
                 publisher.publishEvent(event);
                 return;
             }
-            List<AsyncListeners.Listener> later = asyncListeners.of(event.getClass());
-            if (later.isEmpty()) {
-                publisher.publishEvent(event);
-            } else if (holds(event.getClass(), later)) {
-                leases.publishing(event, () -> publisher.publishEvent(event));
-            } else {
-                publisher.publishEvent(detached.copyOf(event));
+            int held = leases.publishing(event, () -> publisher.publishEvent(event));
+            if (held < async) {
+                holdWhileReachable(event);
             }
         } catch (UndeclaredThrowableException e) {
             // Spring wraps a checked exception a listener declared; the servlet and its log want the listener's own
@@ -80,28 +71,16 @@ final class SpringEventDispatcher implements PostCallEventHandler {
         }
     }
 
-    private boolean holds(Class<?> type, List<AsyncListeners.Listener> listeners) {
-        Boolean known = held.get(type);
-        if (known == null) {
-            // learned on the first large body of a type; a race only asks twice
-            known = allHold(listeners);
-            held.put(type, known);
+    /** A listener's call went to an executor that does not run the decorator: the body lives as long as the event. */
+    private void holdWhileReachable(PostCallEvent event) {
+        BodySource.Lease lease = event.retain();
+        CLEANER.register(event, lease::close); // the action holds the lease, never the event
+        if (warned.putIfAbsent(event.getClass(), Boolean.TRUE) == null) {
+            LOG.log(System.Logger.Level.WARNING, "An @Async listener of {0} runs on an executor that does not run"
+                    + " Spring Boot''s task decorators (one the application built itself): bodies over"
+                    + " postcall.memory-threshold it receives stay on disk until the event is garbage. Build the"
+                    + " executor with Spring Boot''s ThreadPoolTaskExecutorBuilder, or use applicationTaskExecutor.",
+                    event.getClass().getSimpleName());
         }
-        return known;
-    }
-
-    private boolean allHold(List<AsyncListeners.Listener> listeners) {
-        for (AsyncListeners.Listener listener : listeners) {
-            Object bean;
-            try {
-                bean = asyncListeners.bean(listener);
-            } catch (RuntimeException e) {
-                return false;
-            }
-            if (!leases.reaches(bean, listener.method())) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -404,6 +404,10 @@ public final class Webhook implements WebhookMonitor {
         if (writable && kept != null && kept.keepsBodies()) {
             try {
                 failed = kept.failedCount();
+                // a fresh count: the gauge and the statistics read it for the next second
+                inboxFailed = failed;
+                long now = System.nanoTime();
+                inboxCountedAt = now == 0 ? 1 : now;
                 if (failed > 0) {
                     warnings.add(failed + (failed == 1 ? " delivery waits" : " deliveries wait") + " in "
                             + (root != null ? root.resolve("failed").toString() : kept.description())
