@@ -115,6 +115,22 @@ class ReplayCommandTest {
     }
 
     @Test
+    void deliveriesAreReplayedOldestFirstAlsoWithinOneSecond() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        // on the second, then half a second and a millisecond later: an entry's name must sort by its arrival
+        node.storeFailed("conv_on_the_second", 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofMillis(500));
+        node.storeFailed("conv_half_a_second_later", 1761400001L, PAYLOAD_TEXT);
+        node.advance(Duration.ofMillis(1));
+        node.storeFailed("conv_a_millisecond_later", 1761400002L, PAYLOAD_TEXT);
+
+        assertThat(replay(node)).isZero();
+
+        assertThat(node.receiver().handledConversations()).containsExactly("conv_on_the_second",
+                "conv_half_a_second_later", "conv_a_millisecond_later");
+    }
+
+    @Test
     void aKeyedDeliveryWhoseHandlerFailsAgainIsKeptOnceWithItsAttemptsCountedAndReplayedOnceFixed()
             throws Exception {
         DirectoryReceivingNode node = node(false);
