@@ -67,17 +67,25 @@ class DeliveryTableTest {
     }
 
     /**
-     * Waits until {@code pool} has handed out at least {@code connections} connections: an {@code admit} that found
-     * the key in flight looks it up again once per connection, so this proves it is waiting, without guessing a time.
+     * Admits {@code delivery} on a node of its own (a pool of its own) in the background, and returns once that node
+     * is seen waiting for another claim of the key: an admit that found the key in flight looks it up again once per
+     * connection, so six connections prove it waited, without guessing a time.
      */
-    static void awaitConnections(TestPool pool, int connections) {
+    static Future<Admission> admitBehind(Database.Fixture db, MutableClock clock, String nodeId, Delivery delivery)
+            throws SQLException {
+        TestPool pool = db.dataSource().separate();
+        JdbcDeliveryStore node = node(db.through(pool), clock, nodeId);
+        int wanted = pool.handedOut.get() + 6;
+        Future<Admission> admission = inBackground(() -> node.admit(delivery, WAIT));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.handedOut.get() < connections) {
+        while (pool.handedOut.get() < wanted) {
             if (System.nanoTime() > deadline) {
-                fail("only " + pool.handedOut.get() + " of " + connections + " connections asked for in 10 s");
+                fail("the admit on " + nodeId + " asked for " + pool.handedOut.get() + " of " + wanted
+                        + " connections in 10 s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
+        return admission;
     }
 
     @ParameterizedTest
@@ -180,13 +188,9 @@ class DeliveryTableTest {
         Database.Fixture db = database.fresh();
         MutableClock clock = new MutableClock();
         JdbcDeliveryStore node1 = node(db, clock, "node-a");
-        TestPool node2Pool = db.dataSource().separate();
-        JdbcDeliveryStore node2 = node(db.through(node2Pool), clock, "node-b");
         DeliveryTable.Held first = dispatched(node1.admit(delivery("conv_1"), WAIT));
-        int opened = node2Pool.handedOut.get();
 
-        Future<Admission> second = inBackground(() -> node2.admit(delivery("conv_1"), WAIT));
-        awaitConnections(node2Pool, opened + 6);
+        Future<Admission> second = admitBehind(db, clock, "node-b", delivery("conv_1"));
         assertThat(second).as("waits while the first is being handled").isNotDone();
         first.handled();
 
@@ -199,13 +203,9 @@ class DeliveryTableTest {
         Database.Fixture db = database.fresh();
         MutableClock clock = new MutableClock();
         JdbcDeliveryStore node1 = node(db, clock, "node-a");
-        TestPool node2Pool = db.dataSource().separate();
-        JdbcDeliveryStore node2 = node(db.through(node2Pool), clock, "node-b");
         DeliveryTable.Held first = dispatched(node1.admit(delivery("conv_1"), WAIT));
-        int opened = node2Pool.handedOut.get();
 
-        Future<Admission> second = inBackground(() -> node2.admit(delivery("conv_1"), WAIT));
-        awaitConnections(node2Pool, opened + 6);
+        Future<Admission> second = admitBehind(db, clock, "node-b", delivery("conv_1"));
         assertThat(second).isNotDone();
         assertThat(first.failed(new IllegalStateException("boom"))).isTrue();
 

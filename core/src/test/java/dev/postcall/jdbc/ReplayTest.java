@@ -2,10 +2,9 @@ package dev.postcall.jdbc;
 
 import static dev.postcall.jdbc.DeliveryTableTest.BODY;
 import static dev.postcall.jdbc.DeliveryTableTest.WAIT;
-import static dev.postcall.jdbc.DeliveryTableTest.awaitConnections;
+import static dev.postcall.jdbc.DeliveryTableTest.admitBehind;
 import static dev.postcall.jdbc.DeliveryTableTest.delivery;
 import static dev.postcall.jdbc.DeliveryTableTest.dispatched;
-import static dev.postcall.jdbc.DeliveryTableTest.inBackground;
 import static dev.postcall.jdbc.DeliveryTableTest.storedBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -263,8 +262,7 @@ class ReplayTest {
         Database.Fixture db = database.fresh();
         MutableClock clock = new MutableClock();
         JdbcDeliveryStore node1 = db.open(db.options().nodeId("node-a").build(), clock);
-        TestPool node2Pool = db.dataSource().separate();
-        JdbcDeliveryStore node2 = db.through(node2Pool).open(db.options().nodeId("node-b").build(), clock);
+        JdbcDeliveryStore node2 = db.open(db.options().nodeId("node-b").build(), clock);
         DeliveryTable.Held held = dispatched(node1.admit(delivery("conv_1"), WAIT));
         held.failed(new IllegalStateException());
         Kept kept = node1.failed(null, 10).get(0);
@@ -280,9 +278,7 @@ class ReplayTest {
                 .containsEntry("owner_node", "node-b");
         assertThat(node1.failedCount()).isZero();
         // a live delivery of the key meanwhile waits for the replay, and is not dispatched after it succeeded
-        int opened = node2Pool.handedOut.get();
-        Future<Admission> live = inBackground(() -> node2.admit(delivery("conv_1"), WAIT));
-        awaitConnections(node2Pool, opened + 6);
+        Future<Admission> live = admitBehind(db, clock, "node-c", delivery("conv_1"));
         assertThat(live).isNotDone();
         first.get().handled();
         assertThat(live.get(10, TimeUnit.SECONDS)).isInstanceOf(DeliveryStore.Duplicate.class);

@@ -3,20 +3,16 @@ package dev.postcall.internal.cli;
 import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.delivery.KeyClaims;
 import dev.postcall.internal.inbox.DirectoryStore;
+import dev.postcall.jdbc.MutableClock;
 import dev.postcall.spi.DeliveryStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A receiving node whose store is the directory store on its {@code inbox-dir} ({@link DirectoryStore#open} with
@@ -26,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DirectoryReceivingNode implements AutoCloseable {
 
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock();
     private final DirectoryStore store;
     private final WebhookReceiver receiver;
 
@@ -55,7 +51,7 @@ final class DirectoryReceivingNode implements AutoCloseable {
 
     /** Moves the node's clock (what its store records as received and failed) on. */
     void advance(Duration duration) {
-        clock.millis.addAndGet(duration.toMillis());
+        clock.advance(duration);
     }
 
     /**
@@ -95,30 +91,5 @@ final class DirectoryReceivingNode implements AutoCloseable {
     public void close() {
         receiver.close();
         store.close();
-    }
-
-    /** A clock the test moves by hand, so "oldest first" needs no waiting. */
-    private static final class ManualClock extends Clock {
-        final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-22T17:00:00Z").toEpochMilli());
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
     }
 }
