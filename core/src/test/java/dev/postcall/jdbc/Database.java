@@ -81,6 +81,11 @@ enum Database {
             return open(options().build(), clock);
         }
 
+        /** The same tables through another pool (a node of its own, or one that can be made to fail). */
+        Fixture through(TestPool pool) {
+            return new Fixture(database, pool, prefix);
+        }
+
         /** Runs SQL directly, outside the store, with {@code ${delivery}} and {@code ${chunk}} replaced. */
         int execute(String sql) throws SQLException {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {

@@ -3,6 +3,11 @@ package dev.postcall.jdbc;
 import dev.postcall.AudioEvent;
 import dev.postcall.BodySource;
 import dev.postcall.EventParser;
+import dev.postcall.internal.delivery.Dispatcher;
+import dev.postcall.internal.delivery.HandlerRunner;
+import dev.postcall.monitoring.ReplayReport;
+import dev.postcall.spi.DeliveryStore;
+import dev.postcall.spi.PostCallEventHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +26,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Run by {@link LargeBodyTest} in a JVM of its own with a small heap: stores a large audio delivery that is never in
- * memory, reads its body back, and replays it through the real parser to an audio digest. Prints what it measured,
+ * memory, fails it, reads its kept body back, and replays it ({@link Dispatcher#replayFailed}) through the real parser
+ * to an audio digest. Prints what it measured,
  * one {@code KEY value} a line.
  */
 public final class LargeBodyCheck {
@@ -45,25 +51,30 @@ public final class LargeBodyCheck {
         System.out.println("BODY_BYTES " + body.length());
 
         resetPeaks();
-        HeldDelivery held = ((Admission.Dispatch) store.table().admit(new Arrival("post_call_audio", "conv_big",
-                1761488731L, 1761488732L, "application/json"), body, Duration.ofSeconds(10))).delivery();
-        held.markFailed(new IOException("the handler's disk is full"));
+        DeliveryStore.Claim held = ((DeliveryStore.Dispatch) store.admit(new DeliveryStore.Delivery("post_call_audio",
+                "conv_big", 1761488731L, 1761488732L, "application/json", body), Duration.ofSeconds(10))).claim();
+        held.failed(new IOException("the handler's disk is full"));
         System.out.println("PEAK_HEAP_STORE " + peak());
 
         resetPeaks();
-        BodySource stored = store.body(held.id()).orElseThrow();
+        DeliveryStore.Kept kept = store.failed(null, 1).get(0);
+        BodySource stored = store.body(kept).orElseThrow();
         System.out.println("STORED_BYTES " + stored.length());
+        System.out.println("KEPT_BYTES " + kept.bodyLength());
         System.out.println("BODY_SHA256_MATCH " + sha256(stored.openStream()).equals(sha256(body.openStream())));
         System.out.println("PEAK_HEAP_READ " + peak());
 
         resetPeaks();
         String[] audioDigest = new String[1];
-        JdbcDeliveryStore.ReplayReport report = store.replayFailed(new EventParser(), event -> {
+        PostCallEventHandler digest = event -> {
             try (InputStream audio = ((AudioEvent) event).openStream()) {
                 audioDigest[0] = sha256(audio);
             }
-        });
+        };
+        ReplayReport report = new Dispatcher(store, Duration.ofSeconds(10)).replayFailed(new EventParser(),
+                new HandlerRunner(List.of(List.of(digest))), (k, event, result, nanos) -> { });
         System.out.println("REPLAYED " + report.replayed());
+        System.out.println("FAILED_AFTER_REPLAY " + store.failedCount());
         System.out.println("AUDIO_SHA256_MATCH " + sha256(audio(audioBytes)).equals(audioDigest[0]));
         System.out.println("PEAK_HEAP_REPLAY " + peak());
     }

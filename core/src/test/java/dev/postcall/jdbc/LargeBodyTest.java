@@ -57,8 +57,9 @@ class LargeBodyTest {
             assertThat(Long.parseLong(measured.get("MAXHEAP"))).isLessThanOrEqualTo(128L * 1024 * 1024);
             assertThat(Long.parseLong(measured.get("BODY_BYTES"))).isGreaterThan(100L * 1024 * 1024);
             assertThat(measured.get("STORED_BYTES")).isEqualTo(measured.get("BODY_BYTES"));
+            assertThat(measured.get("KEPT_BYTES")).isEqualTo(measured.get("BODY_BYTES"));
             assertThat(measured).containsEntry("BODY_SHA256_MATCH", "true").containsEntry("REPLAYED", "1")
-                    .containsEntry("AUDIO_SHA256_MATCH", "true");
+                    .containsEntry("FAILED_AFTER_REPLAY", "0").containsEntry("AUDIO_SHA256_MATCH", "true");
         } finally {
             Database.Fixture db = new Database.Fixture(Database.POSTGRESQL, Database.Postgres.POOL, prefix);
             db.execute("DROP TABLE IF EXISTS ${chunk}");

@@ -7,11 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock a test moves forward by hand, shared by the "nodes" of one test. */
-final class MutableClock extends Clock {
+/** A clock a test moves forward by hand, shared by the "nodes" of one test (public for the CLI's tests). */
+public final class MutableClock extends Clock {
     private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-22T17:00:00Z").toEpochMilli());
 
-    void advance(Duration d) {
+    /** Moves the clock on by {@code d}. */
+    public void advance(Duration d) {
         millis.addAndGet(d.toMillis());
     }
 

@@ -1,35 +1,27 @@
 package dev.postcall.jdbc;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.postcall.BodySource;
 import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
-import dev.postcall.signature.SignatureException;
-import dev.postcall.signature.SignatureVerifier;
+import dev.postcall.internal.cli.WebhookReceiver;
 import dev.postcall.spi.DeliveryStore;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * A receiving node over real HTTP whose request path is the database store's, as the servlet's: verify the
- * signature, parse, {@link JdbcDeliveryStore#admit admit} (the insert that claims a failed row of the same key), run
- * the handler, record done or failed, answer. Public for the CLI's tests in another package; its database is a real
- * PostgreSQL (the tests' shared one, tables of its own) or an H2 that checks a user and password.
+ * A receiving node over real HTTP whose store is the database store, through the servlet's request path
+ * ({@link WebhookReceiver}: verify the signature, parse, the Dispatcher's {@link JdbcDeliveryStore#admit admit} (the
+ * insert that claims a failed row of the same key), the handler, done or failed, the servlet's answer). Public for
+ * the CLI's tests in another package; its database is a real PostgreSQL (the tests' shared one, tables of its own)
+ * or an H2 that checks a user and password. Its store's clock is moved by hand.
  */
 public final class ReceivingNode implements AutoCloseable {
 
@@ -45,12 +37,9 @@ public final class ReceivingNode implements AutoCloseable {
     private final TestPool pool;
     private final JdbcDataSource h2;
     private final Database.Fixture fixture;
+    private final MutableClock clock = new MutableClock();
     private final JdbcDeliveryStore store;
-    private final SignatureVerifier verifier;
-    private final boolean acceptFailures;
-    private final HttpServer server;
-    private final Set<String> broken = ConcurrentHashMap.newKeySet();
-    private final List<String> handled = Collections.synchronizedList(new ArrayList<>());
+    private final WebhookReceiver receiver;
 
     private ReceivingNode(Engine engine, String secret, boolean acceptFailures) throws IOException, SQLException {
         this.engine = engine;
@@ -73,62 +62,22 @@ public final class ReceivingNode implements AutoCloseable {
             pool = new TestPool(h2, false);
             fixture = new Database.Fixture(Database.H2, pool, "cli" + n + "_");
         }
-        store = fixture.open(fixture.options().build(), java.time.Clock.systemUTC());
-        verifier = SignatureVerifier.builder().secrets(List.of(secret)).build();
-        this.acceptFailures = acceptFailures;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/hook", this::receive);
-        server.start();
+        store = fixture.open(fixture.options().build(), clock);
+        receiver = WebhookReceiver.start(store, secret, acceptFailures);
     }
 
     /**
      * Starts a node. With {@code acceptFailures} a handler failure is answered 200 (the servlet's
-     * {@code on-handler-failure=accept}: the store keeps it as failed), otherwise 500.
+     * {@code on-handler-failure=accept}: the store keeps it as failed), otherwise 500 {@code handler-failed}.
      */
     public static ReceivingNode start(Engine engine, String secret, boolean acceptFailures)
             throws IOException, SQLException {
         return new ReceivingNode(engine, secret, acceptFailures);
     }
 
-    private void receive(HttpExchange exchange) throws IOException {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        exchange.sendResponseHeaders(answer(exchange.getRequestHeaders().getFirst("ElevenLabs-Signature"), body), -1);
-        exchange.close();
-    }
-
-    private int answer(String signature, byte[] body) {
-        try {
-            verifier.verify(signature, body);
-            PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
-            DeliveryStore.Admission admission = store.admit(DeliveryStore.Delivery.of(event,
-                    Long.parseLong(signature.substring(2, signature.indexOf(','))), "application/json"),
-                    Duration.ofSeconds(5));
-            if (admission instanceof DeliveryStore.Duplicate) {
-                return 200;
-            }
-            if (admission instanceof DeliveryStore.InProgress) {
-                return 503;
-            }
-            DeliveryStore.Claim held = ((DeliveryStore.Dispatch) admission).claim();
-            if (broken.contains(String.valueOf(event.conversationId()))) {
-                held.failed(new IllegalStateException("the handler is broken"));
-                return acceptFailures ? 200 : 500;
-            }
-            handled.add(String.valueOf(event.conversationId()));
-            held.handled();
-            return 200;
-        } catch (SignatureException e) {
-            return 401;
-        } catch (DeliveryStore.StoreException e) {
-            return 503;
-        } catch (Exception e) {
-            return 400;
-        }
-    }
-
     /** The node's webhook URL. */
     public String webhookUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        return receiver.url();
     }
 
     /** The database's JDBC URL, without credentials. */
@@ -153,17 +102,27 @@ public final class ReceivingNode implements AutoCloseable {
 
     /** From now on the handler throws on deliveries of {@code conversationId} ({@code "null"} for none). */
     public void breakConversation(String conversationId) {
-        broken.add(conversationId);
+        receiver.breakConversation(conversationId);
     }
 
     /** The handler takes deliveries of {@code conversationId} again. */
     public void fixConversation(String conversationId) {
-        broken.remove(conversationId);
+        receiver.fixConversation(conversationId);
     }
 
     /** The conversation ids the handler took, in order. */
     public List<String> handled() {
-        return List.copyOf(handled);
+        return receiver.handledConversations();
+    }
+
+    /** What the handler took, bodies included, in order. */
+    public List<WebhookReceiver.Handled> handledDeliveries() {
+        return receiver.handled();
+    }
+
+    /** Moves the node's clock (what its store records as received, failed, done) on. */
+    public void advance(Duration duration) {
+        clock.advance(duration);
     }
 
     /**
@@ -173,13 +132,7 @@ public final class ReceivingNode implements AutoCloseable {
      * @return the row's id
      */
     public long storeFailed(String conversationId, long eventTimestamp, String text) throws Exception {
-        String json = conversationId == null
-                ? "{\"type\":\"post_call_future_kind\",\"event_timestamp\":" + eventTimestamp
-                        + ",\"data\":{\"note\":\"" + text + "\"}}"
-                : "{\"type\":\"post_call_transcription\",\"event_timestamp\":" + eventTimestamp + ",\"data\":"
-                        + "{\"agent_id\":\"agent_1\",\"conversation_id\":\"" + conversationId + "\",\"status\":\"done\","
-                        + "\"transcript\":[{\"role\":\"user\",\"message\":\"" + text + "\"}]}}";
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] body = WebhookReceiver.body(conversationId, eventTimestamp, text).getBytes(StandardCharsets.UTF_8);
         PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
         DeliveryStore.Admission admission = store.admit(DeliveryStore.Delivery.of(event, 1761400000L,
                 "application/json"), Duration.ofSeconds(5));
@@ -200,7 +153,7 @@ public final class ReceivingNode implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        server.stop(0);
+        receiver.close();
         if (engine == Engine.H2) {
             // on a connection of its own: the pool's would check its autoCommit after the database is gone
             try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {

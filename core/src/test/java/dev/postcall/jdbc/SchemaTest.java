@@ -2,12 +2,13 @@ package dev.postcall.jdbc;
 
 import static dev.postcall.jdbc.DeliveryTableTest.BODY;
 import static dev.postcall.jdbc.DeliveryTableTest.WAIT;
-import static dev.postcall.jdbc.DeliveryTableTest.arrival;
+import static dev.postcall.jdbc.DeliveryTableTest.delivery;
 import static dev.postcall.jdbc.DeliveryTableTest.dispatched;
+import static dev.postcall.jdbc.DeliveryTableTest.storedBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.postcall.BodySource;
+import dev.postcall.spi.DeliveryStore;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -27,12 +28,11 @@ class SchemaTest {
     void theTablesAreCreatedWhenAskedAndCreatingThemAgainIsHarmless(Database database) throws Exception {
         Database.Fixture db = database.fresh();
         JdbcDeliveryStore first = db.open(new MutableClock());
-        dispatched(first.table().admit(arrival("conv_1"), BodySource.ofBytes(BODY), WAIT)).markDone();
+        dispatched(first.admit(delivery("conv_1"), WAIT)).handled();
 
         JdbcDeliveryStore second = db.open(new MutableClock()); // a second node starting: IF NOT EXISTS
 
-        assertThat(second.table().admit(arrival("conv_1"), BodySource.ofBytes(BODY), WAIT))
-                .isInstanceOf(Admission.AlreadyDone.class);
+        assertThat(second.admit(delivery("conv_1"), WAIT)).isInstanceOf(DeliveryStore.Duplicate.class);
     }
 
     @ParameterizedTest
@@ -57,9 +57,8 @@ class SchemaTest {
                 false);
         JdbcDeliveryStore store = JdbcDeliveryStore.open(pool, JdbcDeliveryStore.options().createSchema(true).build(),
                 Clock.systemUTC(), Dialect.MYSQL);
-        dispatched(store.table().admit(arrival("conv_1"), BodySource.ofBytes(BODY), WAIT)).markDone();
-        assertThat(store.table().admit(arrival("conv_1"), BodySource.ofBytes(BODY), WAIT))
-                .isInstanceOf(Admission.AlreadyDone.class);
+        dispatched(store.admit(delivery("conv_1"), WAIT)).handled();
+        assertThat(store.admit(delivery("conv_1"), WAIT)).isInstanceOf(DeliveryStore.Duplicate.class);
     }
 
     @Test
@@ -70,10 +69,11 @@ class SchemaTest {
         Database.Fixture qualified = new Database.Fixture(Database.POSTGRESQL, db.dataSource(), schema + ".postcall_");
         JdbcDeliveryStore store = qualified.open(new MutableClock());
 
-        HeldDelivery held = dispatched(store.table().admit(arrival("conv_1"), BodySource.ofBytes(BODY), WAIT));
-        held.markFailed(new IllegalStateException());
+        DeliveryTable.Held held = dispatched(store.admit(delivery("conv_1"), WAIT));
+        held.failed(new IllegalStateException());
 
         assertThat(qualified.rows().delivery(held.id())).containsEntry("state", "failed");
+        assertThat(storedBytes(store, held.id())).isEqualTo(BODY);
         assertThat(db.execute("UPDATE " + schema + ".postcall_delivery SET attempts = 5")).isEqualTo(1);
     }
 

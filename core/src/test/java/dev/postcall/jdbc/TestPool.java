@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 /**
  * A minimal connection pool, as an application server's: connections are reused, a returned one is rolled back
  * when it is not in autoCommit (as HikariCP and the servers' pools do) and handed out again with the pool's
- * autoCommit default, which can be off.
+ * autoCommit default, which can be off. It counts the connections it hands out, and can be made to refuse them (the
+ * database gone) with {@link #refuse(boolean)}.
  */
 final class TestPool implements DataSource {
 
@@ -22,6 +23,7 @@ final class TestPool implements DataSource {
     private final boolean autoCommitOff;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     final AtomicInteger handedOut = new AtomicInteger();
+    private volatile boolean refusing;
 
     TestPool(DataSource physical, boolean autoCommitOff) {
         this.physical = physical;
@@ -38,8 +40,21 @@ final class TestPool implements DataSource {
         return autoCommitOffTwin;
     }
 
+    /** The same database through a pool of its own: its own count, and refusing without touching this one. */
+    TestPool separate() {
+        return new TestPool(physical, autoCommitOff);
+    }
+
+    /** From now on, until called with {@code false}, every connection asked for is refused: the database is down. */
+    void refuse(boolean refuse) {
+        refusing = refuse;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
+        if (refusing) {
+            throw new SQLException("Connection refused (the test's database is down)", "08001");
+        }
         Connection c = idle.pollFirst();
         if (c == null || c.isClosed()) {
             c = physical.getConnection();

@@ -14,7 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,6 +40,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class InboxStore {
 
     private static final System.Logger LOG = System.getLogger("dev.postcall.inbox");
+    /** An entry name's leading time, {@code 20261122T171523.123Z}: fixed width, so names sort by arrival. */
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
     static final String BODY = "body.json";
     static final String META = "meta.properties";
 
@@ -236,8 +240,9 @@ public final class InboxStore {
     }
 
     private static String newId(DeliveryRecord record) {
-        String time = Instant.ofEpochMilli(record.receivedAt().toEpochMilli()).toString()
-                .replace("-", "").replace(":", "");
+        // always with milliseconds: Instant.toString() drops a zero fraction, and "...T170000Z" would sort after
+        // "...T170000.500Z" ('Z' > '.'), so oldest first would not be
+        String time = ID_TIME.format(record.receivedAt());
         return time + '-' + safe(record.type(), 40) + '-' + safe(record.conversationId(), 48) + '-'
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
     }

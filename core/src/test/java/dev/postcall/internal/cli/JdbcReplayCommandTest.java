@@ -7,6 +7,7 @@ import dev.postcall.jdbc.ReceivingNode.Engine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +19,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code replay --jdbc-url} against a real receiving node over HTTP whose request path is the database store's, on
- * a real PostgreSQL and on H2 (which checks the password): the CLI only reads and POSTs; the receiver's insert claims
- * each failed row and records what became of it.
+ * {@code replay --jdbc-url} against a real receiving node over HTTP ({@link ReceivingNode}: the servlet's request path
+ * over the database store), on a real PostgreSQL and on H2 (which checks the password): a row with a key is only read
+ * and POSTed, and the receiver's admit claims that very row and records what became of it; a row without one is
+ * claimed by the CLI first and finished by the answer. Each test checks the rows' end states and that each delivery
+ * was handled exactly once.
  */
 class JdbcReplayCommandTest {
 
@@ -80,25 +83,33 @@ class JdbcReplayCommandTest {
     @EnumSource(Engine.class)
     void eachFailedRowIsPostedReSignedAndTheReceiversInsertMarksItDone(Engine engine) throws Exception {
         ReceivingNode node = node(engine, false);
-        // oldest first is by received_at (ties, which a fast machine makes, go by the random id): apart in time
+        // oldest first is by received_at (ties go by the random id): apart in time
         long a = node.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
-        Thread.sleep(10);
+        node.advance(Duration.ofSeconds(1));
         long b = node.storeFailed("conv_b", 1761400001L, PAYLOAD_TEXT);
-        Thread.sleep(10);
+        node.advance(Duration.ofSeconds(1));
         long c = node.storeFailed("conv_c", 1761400002L, PAYLOAD_TEXT);
 
         int code = replay(node, credentials(node));
 
         assertThat(code).isZero();
         assertThat(node.handled()).containsExactly("conv_a", "conv_b", "conv_c");
+        assertThat(node.handledDeliveries().get(1).body()).as("byte for byte as stored")
+                .isEqualTo(WebhookReceiver.body("conv_b", 1761400001L, PAYLOAD_TEXT));
         assertThat(List.of(state(node, a), state(node, b), state(node, c))).containsOnly("done");
         // the receiver claimed each row again (its second dispatch) instead of storing a new one
         assertThat(node.rows()).hasSize(3);
         assertThat(attempts(node, a)).isEqualTo(2);
         assertThat(output()).contains("delivery " + a + " (post_call_transcription, conversation conv_a, ")
                 .contains("last failure java.lang.IllegalStateException) -> HTTP 200, done")
-                .contains("replayed 3 of 3; 0 still failed in " + node.tablePrefix() + "delivery")
+                .contains("replayed 3 of 3; 0 still failed in database ")
+                .contains("(table " + node.tablePrefix() + "delivery)")
                 .doesNotContain(PAYLOAD_TEXT).doesNotContain(SECRET);
+
+        out.reset();
+        assertThat(replay(node, credentials(node))).isZero();
+        assertThat(output()).contains("replayed 0 of 0");
+        assertThat(node.handled()).as("each handled once").hasSize(3);
     }
 
     @ParameterizedTest
@@ -151,6 +162,8 @@ class JdbcReplayCommandTest {
 
         assertThat(code).isZero();
         assertThat(node.handled()).containsExactly("null");
+        assertThat(node.handledDeliveries().get(0).body()).isEqualTo(WebhookReceiver.body(null, 1761400000L,
+                PAYLOAD_TEXT));
         assertThat(state(node, keyless)).isEqualTo("done");
         // the receiver could not recognise it, so it stored and handled it as a new row
         assertThat(node.rows()).extracting(row -> row.get("state")).containsExactly("done", "done");
@@ -166,6 +179,7 @@ class JdbcReplayCommandTest {
     void aKeylessRowThatFailsAgainOnAnAcceptingReceiverIsNotReplayedTwiceInOneRun() throws Exception {
         ReceivingNode node = node(Engine.H2, true);
         node.storeFailed(null, 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1)); // the receiver's own row after it, in received_at
         node.breakConversation("null");
 
         int code = replay(node, credentials(node));
@@ -174,7 +188,43 @@ class JdbcReplayCommandTest {
         // waits for the next run, nothing is lost and the run ends
         assertThat(code).isZero();
         assertThat(node.rows()).extracting(row -> row.get("state")).containsExactly("done", "failed");
-        assertThat(output()).contains("replayed 1 of 1");
+        assertThat(output()).contains("-> HTTP 200, done").contains("replayed 1 of 1");
+        assertThat(node.handled()).isEmpty();
+
+        // fixed: the next run replays the receiver's row, once
+        out.reset();
+        node.fixConversation("null");
+        assertThat(replay(node, credentials(node))).isZero();
+        assertThat(node.handled()).containsExactly("null");
+        // done: the row the first run left, claimed here, and the receiver's new row of the same delivery
+        assertThat(node.rows()).extracting(row -> row.get("state")).containsOnly("done").hasSize(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aKeylessRowThatFailsAgainOnARejectingReceiverIsDoneAndTheReceiversOwnRowKeepsIt(Engine engine)
+            throws Exception {
+        ReceivingNode node = node(engine, false);
+        long keyless = node.storeFailed(null, 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1)); // the receiver's own row after it, in received_at
+        node.breakConversation("null");
+
+        int code = replay(node, credentials(node));
+
+        // 500 handler-failed: the receiver ran its handler and keeps the failure as a row of its own, so the CLI's
+        // claim is done: one failed row, never two
+        assertThat(code).isZero();
+        assertThat(state(node, keyless)).isEqualTo("done");
+        assertThat(node.rows()).extracting(row -> row.get("state")).containsExactly("done", "failed");
+        assertThat(output()).contains("-> HTTP 500, handled by the receiver, which keeps its failure itself")
+                .contains("replayed 1 of 1; 0 still failed");
+
+        out.reset();
+        node.fixConversation("null");
+        assertThat(replay(node, credentials(node))).isZero();
+        assertThat(node.handled()).containsExactly("null");
+        // done: the row the first run left, claimed here, and the receiver's new row of the same delivery
+        assertThat(node.rows()).extracting(row -> row.get("state")).containsOnly("done").hasSize(3);
     }
 
     @Test

@@ -2,83 +2,58 @@ package dev.postcall.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.postcall.BodySource;
-import dev.postcall.internal.inbox.DeliveryRecord;
-import dev.postcall.internal.inbox.InboxStore;
-import dev.postcall.signature.SignatureException;
-import dev.postcall.signature.SignatureVerifier;
+import dev.postcall.internal.delivery.Dispatcher;
+import dev.postcall.internal.inbox.DirectoryStore;
+import dev.postcall.spi.DeliveryStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code replay} against a real HTTP receiver that verifies each request's fresh signature. */
+/**
+ * {@code replay --inbox} beside a running receiving node ({@link DirectoryReceivingNode}: a {@link DirectoryStore}
+ * and the {@link Dispatcher} over real HTTP, verifying each request's fresh signature): a delivery with a key is
+ * sent as it is kept and the receiver's store takes that very entry back; one without is claimed into
+ * {@code replaying/} first and finished by the answer. Every test checks the end state: what is left in
+ * {@code failed/}, and that each delivery was handled exactly once.
+ */
 class ReplayCommandTest {
 
     private static final String SECRET = "wsec_replay0123456789abcdef0123456789abcdef0123456789abcdef01234567";
+    private static final String PAYLOAD_TEXT = "my card number is 4111";
 
     @TempDir Path dir;
-    private HttpServer server;
-    private String url;
-    private final List<String> accepted = Collections.synchronizedList(new ArrayList<>());
-    private final SignatureVerifier verifier = SignatureVerifier.builder().secrets(List.of(SECRET)).build();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final List<DirectoryReceivingNode> nodes = new ArrayList<>();
 
-    @BeforeEach
-    void startReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/hook", this::receive);
-        server.start();
-        url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    private Path inbox() {
+        return dir.resolve("inbox");
+    }
+
+    private DirectoryReceivingNode node(boolean acceptFailures) throws IOException {
+        DirectoryReceivingNode node = DirectoryReceivingNode.start(inbox(), SECRET, acceptFailures);
+        nodes.add(node);
+        return node;
     }
 
     @AfterEach
-    void stopReceiver() {
-        server.stop(0);
-    }
-
-    private void receive(HttpExchange exchange) throws IOException {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        int status;
-        try {
-            verifier.verify(exchange.getRequestHeaders().getFirst("ElevenLabs-Signature"), body);
-            String text = new String(body, StandardCharsets.UTF_8);
-            status = text.contains("conv_broken") ? 500 : 200;
-            if (status == 200) {
-                accepted.add(text);
-            }
-        } catch (SignatureException e) {
-            status = 401;
-        }
-        exchange.sendResponseHeaders(status, -1);
-        exchange.close();
-    }
-
-    private InboxStore failedEntries(String... conversations) throws IOException {
-        InboxStore inbox = InboxStore.open(dir.resolve("inbox"));
-        for (String conversation : conversations) {
-            byte[] body = ("{\"type\":\"post_call_transcription\",\"event_timestamp\":1761400000,\"data\":"
-                    + "{\"conversation_id\":\"" + conversation + "\"}}").getBytes(StandardCharsets.UTF_8);
-            // signed long ago: a replay must re-sign, or the receiver would refuse it as too old
-            inbox.write(BodySource.ofBytes(body), new DeliveryRecord(Instant.parse("2025-10-25T13:46:40Z"),
-                    1761400000L, "application/json", "post_call_transcription", conversation, 1761400000L))
-                    .moveToFailed();
-        }
-        return inbox;
+    void stopNodes() {
+        nodes.forEach(DirectoryReceivingNode::close);
     }
 
     private int run(String... args) {
@@ -86,46 +61,295 @@ class ReplayCommandTest {
         return Main.run(List.of(args), new Main.Terminal(stdout, stdout, Map.of()));
     }
 
-    @Test
-    void replaysEveryFailedEntryReSignedAndRemovesTheAcceptedOnes() throws IOException {
-        InboxStore inbox = failedEntries("conv_a", "conv_b", "conv_c");
+    private int replay(DirectoryReceivingNode node) {
+        return run("replay", "--inbox", inbox().toString(), "--secret", SECRET, "--url", node.receiver().url());
+    }
 
-        int code = run("replay", "--inbox", inbox.root().toString(), "--secret", SECRET, "--url", url);
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The entries' names in one of the inbox's folders. */
+    private List<String> entries(String folder) throws IOException {
+        try (var list = Files.list(inbox().resolve(folder))) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static DeliveryStore.Kept only(DirectoryReceivingNode node) throws DeliveryStore.StoreException {
+        List<DeliveryStore.Kept> failed = node.failed();
+        assertThat(failed).hasSize(1);
+        return failed.get(0);
+    }
+
+    @Test
+    void eachFailedDeliveryIsPostedReSignedAndTheReceiversStoreTakesItBackAndHandlesItOnce() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        String a = node.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1));
+        String b = node.storeFailed("conv_b", 1761400001L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1));
+        node.storeFailed("conv_c", 1761400002L, PAYLOAD_TEXT);
+
+        int code = replay(node);
 
         assertThat(code).isZero();
-        assertThat(accepted).hasSize(3);
-        assertThat(String.join("", accepted)).contains("conv_a", "conv_b", "conv_c");
-        assertThat(inbox.failed()).isEmpty();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("replayed 3 of 3; 0 kept");
+        assertThat(node.receiver().handledConversations()).as("oldest first, each once").containsExactly("conv_a", "conv_b",
+                "conv_c");
+        assertThat(node.receiver().handled().get(1).body()).as("byte for byte as kept")
+                .isEqualTo(WebhookReceiver.body("conv_b", 1761400001L, PAYLOAD_TEXT));
+        assertThat(node.failed()).isEmpty();
+        assertThat(entries("failed")).isEmpty();
+        assertThat(entries("incoming")).isEmpty();
+        assertThat(entries("replaying")).isEmpty();
+        assertThat(output()).contains("delivery " + a + " (post_call_transcription, conversation conv_a, ")
+                .contains("delivery " + b + " (post_call_transcription, conversation conv_b, ")
+                .contains("1 attempt(s), last failure java.lang.IllegalStateException) -> HTTP 200, done")
+                .contains("replayed 3 of 3; 0 still failed in directory " + inbox())
+                .doesNotContain(PAYLOAD_TEXT).doesNotContain(SECRET);
+
+        out.reset();
+        assertThat(replay(node)).isZero();
+        assertThat(output()).contains("replayed 0 of 0");
+        assertThat(node.receiver().handled()).hasSize(3);
     }
 
     @Test
-    void keepsEntriesTheReceiverDoesNotAccept() throws IOException {
-        InboxStore inbox = failedEntries("conv_a", "conv_broken");
+    void deliveriesAreReplayedOldestFirstAlsoWithinOneSecond() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        // on the second, then half a second and a millisecond later: an entry's name must sort by its arrival
+        node.storeFailed("conv_on_the_second", 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofMillis(500));
+        node.storeFailed("conv_half_a_second_later", 1761400001L, PAYLOAD_TEXT);
+        node.advance(Duration.ofMillis(1));
+        node.storeFailed("conv_a_millisecond_later", 1761400002L, PAYLOAD_TEXT);
 
-        int code = run("replay", "--inbox", inbox.root().toString(), "--secret", SECRET, "--url", url);
+        assertThat(replay(node)).isZero();
 
-        assertThat(code).isEqualTo(1);
-        assertThat(inbox.failed()).extracting(e -> e.record().conversationId()).containsExactly("conv_broken");
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("HTTP 500, kept").contains("replayed 1 of 2; 1 kept");
+        assertThat(node.receiver().handledConversations()).containsExactly("conv_on_the_second",
+                "conv_half_a_second_later", "conv_a_millisecond_later");
     }
 
     @Test
-    void aWrongSecretKeepsEverything() throws IOException {
-        InboxStore inbox = failedEntries("conv_a");
+    void aKeyedDeliveryWhoseHandlerFailsAgainIsKeptOnceWithItsAttemptsCountedAndReplayedOnceFixed()
+            throws Exception {
+        DirectoryReceivingNode node = node(false);
+        node.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1));
+        String broken = node.storeFailed("conv_broken", 1761400001L, PAYLOAD_TEXT);
+        node.receiver().breakConversation("conv_broken");
 
-        int code = run("replay", "--inbox", inbox.root().toString(), "--secret", "wsec_wrong", "--url", url);
+        int code = replay(node);
 
         assertThat(code).isEqualTo(1);
-        assertThat(inbox.failed()).hasSize(1);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("HTTP 401, kept").doesNotContain("wsec_wrong");
+        DeliveryStore.Kept kept = only(node);
+        assertThat(kept.id()).as("the same entry, taken back and failed again: not a second copy").isEqualTo(broken);
+        assertThat(kept.attempts()).isEqualTo(2);
+        assertThat(kept.failureClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(entries("incoming")).isEmpty();
+        assertThat(entries("replaying")).isEmpty();
+        assertThat(node.receiver().handledConversations()).containsExactly("conv_a");
+        assertThat(output()).contains("delivery " + broken + " (post_call_transcription, conversation conv_broken")
+                .contains("-> HTTP 500, still failed").contains("replayed 1 of 2; 1 still failed");
+
+        // the handler fixed, the next run replays what is left and nothing else
+        out.reset();
+        node.receiver().fixConversation("conv_broken");
+        assertThat(replay(node)).isZero();
+        assertThat(node.receiver().handledConversations()).containsExactly("conv_a", "conv_broken");
+        assertThat(node.failed()).isEmpty();
+        assertThat(output()).contains("replayed 1 of 1; 0 still failed");
+    }
+
+    @Test
+    void aReceiverThatAcceptsFailuresAnswers200AndTheDeliveryIsReportedStillFailed() throws Exception {
+        DirectoryReceivingNode node = node(true);
+        String broken = node.storeFailed("conv_broken", 1761400001L, PAYLOAD_TEXT);
+        node.receiver().breakConversation("conv_broken");
+
+        int code = replay(node);
+
+        assertThat(code).isEqualTo(1);
+        DeliveryStore.Kept kept = only(node);
+        assertThat(kept.id()).isEqualTo(broken);
+        assertThat(kept.attempts()).isEqualTo(2);
+        assertThat(node.receiver().handled()).isEmpty();
+        assertThat(output()).contains("-> HTTP 200 but not done: it failed again on the receiver")
+                .contains("replayed 0 of 1; 1 still failed");
+    }
+
+    @Test
+    void aKeylessDeliveryIsClaimedIntoReplayingBeforeItIsSentAndDoneOnceTheReceiverHandledIt() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        String keyless = node.storeFailed(null, 1761400000L, PAYLOAD_TEXT);
+        List<String> whereItWas = Collections.synchronizedList(new ArrayList<>());
+        node.receiver().whileHandling(event -> whereItWas.add((Files.isDirectory(inbox().resolve("replaying").resolve(keyless))
+                ? "replaying/" : "") + (Files.isDirectory(inbox().resolve("failed").resolve(keyless)) ? "failed/" : "")));
+
+        int code = replay(node);
+
+        assertThat(code).isZero();
+        assertThat(whereItWas).as("claimed by the CLI while the receiver handled it").containsExactly("replaying/");
+        assertThat(node.receiver().handled()).singleElement().satisfies(h -> {
+            assertThat(h.conversationId()).isEqualTo("null");
+            assertThat(h.body()).isEqualTo(WebhookReceiver.body(null, 1761400000L, PAYLOAD_TEXT));
+        });
+        assertThat(entries("failed")).isEmpty();
+        assertThat(entries("replaying")).isEmpty();
+        assertThat(entries("incoming")).isEmpty();
+        assertThat(output()).contains("delivery " + keyless + " (post_call_future_kind, conversation none, ")
+                .contains("-> HTTP 200, done").contains("replayed 1 of 1; 0 still failed");
+
+        out.reset();
+        assertThat(replay(node)).isZero();
+        assertThat(output()).contains("replayed 0 of 0");
+        assertThat(node.receiver().handled()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "acceptFailures={0}")
+    @ValueSource(booleans = {false, true})
+    void aKeylessDeliveryWhoseHandlerFailsAgainIsKeptOnceByTheReceiverAndHandledOnceFixed(boolean acceptFailures)
+            throws Exception {
+        DirectoryReceivingNode node = node(acceptFailures);
+        String keyless = node.storeFailed(null, 1761400000L, PAYLOAD_TEXT);
+        node.receiver().breakConversation("null");
+
+        int code = replay(node);
+
+        // the receiver dispatched it and keeps the failure as an entry of its own (it cannot know it is the same):
+        // the old one is done, one entry waits for the next run, nothing is lost and nothing is kept twice
+        assertThat(code).isZero();
+        DeliveryStore.Kept kept = only(node);
+        assertThat(kept.id()).isNotEqualTo(keyless);
+        assertThat(kept.conversationId()).isNull();
+        assertThat(kept.attempts()).isEqualTo(1);
+        assertThat(kept.failureClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(entries("replaying")).isEmpty();
+        assertThat(node.receiver().handled()).isEmpty();
+        assertThat(output()).contains(acceptFailures ? "-> HTTP 200, done"
+                : "-> HTTP 500, handled by the receiver, which keeps its failure itself")
+                .contains("replayed 1 of 1; 0 still failed");
+
+        out.reset();
+        node.receiver().fixConversation("null");
+        assertThat(replay(node)).isZero();
+        assertThat(node.receiver().handled()).singleElement().satisfies(h ->
+                assertThat(h.body()).isEqualTo(WebhookReceiver.body(null, 1761400000L, PAYLOAD_TEXT)));
+        assertThat(node.failed()).isEmpty();
+        assertThat(entries("replaying")).isEmpty();
+    }
+
+    @Test
+    void aDeliveryTheSendersRetryTookWhileTheReplayRanIsSkippedNotHandledTwice() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        node.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1));
+        node.storeFailed("conv_b", 1761400001L, PAYLOAD_TEXT);
+        List<Dispatcher.Outcome> retries = Collections.synchronizedList(new ArrayList<>());
+        // while the receiver handles the replayed conv_a, the sender's own retry of conv_b arrives and takes it
+        node.receiver().whileHandling(event -> {
+            if ("conv_a".equals(event.conversationId())) {
+                try {
+                    retries.add(node.retry("conv_b", 1761400001L, PAYLOAD_TEXT));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+
+        int code = replay(node);
+
+        assertThat(code).isZero();
+        assertThat(retries).containsExactly(Dispatcher.Outcome.HANDLED);
+        assertThat(node.receiver().handledConversations()).containsExactly("conv_b", "conv_a");
+        assertThat(node.failed()).isEmpty();
+        assertThat(output()).contains("no longer failed (replayed elsewhere meanwhile), skipped")
+                .contains("replayed 1 of 2; 0 still failed").contains("1 replayed elsewhere meanwhile");
+    }
+
+    @Test
+    void aWrongSecretKeepsEverythingAndNeverShowsIt() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        String keyed = node.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1));
+        String keyless = node.storeFailed(null, 1761400001L, PAYLOAD_TEXT);
+
+        int code = run("replay", "--inbox", inbox().toString(), "--secret", "wsec_wrong", "--url", node.receiver().url());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(node.failed()).extracting(DeliveryStore.Kept::id).containsExactly(keyed, keyless);
+        assertThat(node.failed().get(0).attempts()).isEqualTo(1);
+        assertThat(node.failed().get(1).failureClass()).as("claimed, refused, put back")
+                .isEqualTo(StoreReplay.ReplayRefused.class.getName());
+        assertThat(entries("replaying")).isEmpty();
+        assertThat(node.receiver().handled()).isEmpty();
+        assertThat(output()).contains("HTTP 401, still failed").contains("replayed 0 of 2; 2 still failed")
+                .doesNotContain("wsec_wrong");
+    }
+
+    @Test
+    void aReceiverThatCannotBeReachedStopsTheReplayAndPutsTheClaimedDeliveryBack() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        String keyless = node.storeFailed(null, 1761400000L, PAYLOAD_TEXT);
+        node.advance(Duration.ofSeconds(1));
+        String keyed = node.storeFailed("conv_a", 1761400001L, PAYLOAD_TEXT);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+
+        int code = run("replay", "--inbox", inbox().toString(), "--secret", SECRET, "--url",
+                "http://127.0.0.1:" + port + "/hook");
+
+        assertThat(code).isEqualTo(Main.UNREACHABLE);
+        assertThat(output()).contains("cannot connect").contains("stopped, 0 of 2 replayed");
+        assertThat(node.failed()).extracting(DeliveryStore.Kept::id).containsExactly(keyless, keyed);
+        assertThat(node.failed().get(0).failureClass()).isEqualTo(StoreReplay.ReplayNotSent.class.getName());
+        assertThat(entries("replaying")).isEmpty();
+        assertThat(node.receiver().handled()).isEmpty();
+    }
+
+    @Test
+    void whatAStoppedReplayLeftInReplayingIsReplayedByTheNextOnce() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        String keyless = node.storeFailed(null, 1761400000L, PAYLOAD_TEXT);
+        // a replay that claimed the entry and was killed before it sent it
+        try (DirectoryStore visit = DirectoryStore.visit(inbox(), Clock.systemUTC())) {
+            assertThat(visit.claimFailed(visit.failed(null, 10).get(0))).isPresent();
+        }
+        assertThat(entries("replaying")).containsExactly(keyless);
+        assertThat(node.failed()).isEmpty();
+
+        int code = replay(node);
+
+        assertThat(code).isZero();
+        assertThat(node.receiver().handledConversations()).containsExactly("null");
+        assertThat(entries("replaying")).isEmpty();
+        assertThat(entries("failed")).isEmpty();
+        assertThat(output()).contains("replayed 1 of 1; 0 still failed");
+    }
+
+    @Test
+    void aSecondReplayOfTheSameInboxAtOnceIsRefused() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        String keyed = node.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
+
+        int code;
+        try (DirectoryStore running = DirectoryStore.visit(inbox(), Clock.systemUTC())) {
+            code = replay(node);
+        }
+
+        assertThat(code).isEqualTo(Main.UNREACHABLE);
+        assertThat(output()).contains("another replay is running on it");
+        assertThat(node.failed()).extracting(DeliveryStore.Kept::id).containsExactly(keyed);
+        assertThat(node.receiver().handled()).isEmpty();
     }
 
     @Test
     void refusesADirectoryThatIsNotAnInbox() {
-        int code = run("replay", "--inbox", dir.toString(), "--secret", SECRET, "--url", url);
+        int code = run("replay", "--inbox", dir.toString(), "--secret", SECRET, "--url", "http://127.0.0.1:1/hook");
 
         assertThat(code).isEqualTo(2);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("is not an inbox");
+        assertThat(output()).contains("is not an inbox");
     }
 }
