@@ -378,7 +378,7 @@ class DispatcherTest {
                 public void handled() throws StoreException {
                     StoreException fault = handled;
                     if (fault != null) {
-                        claim.failed(fault); // a store that throws has still ended the claim in this process
+                        claim.handled(); // a store that throws has still ended the claim in this process
                         throw fault;
                     }
                     claim.handled();
