@@ -38,8 +38,8 @@ import org.opentest4j.TestAbortedException;
  * <p>When the binaries are missing, {@link #instance()} aborts the calling test (JUnit reports it skipped, and test
  * support's {@link SkipReporter} prints why) after a banner naming the install command; with
  * {@code -Dpostcall.requireMariaDb=true}, which {@code .ci/run} sets, it fails the test instead. A server that is
- * there but does not start fails the test. Set {@code -Dpostcall.mariadb.bin=DIR} for binaries outside the usual
- * places. A module that calls it declares {@code org.mariadb.jdbc:mariadb-java-client} itself; this module only
+ * there but does not start fails the test. {@code -Dpostcall.mariadb.bin=DIR} takes the binaries from DIR only (for
+ * binaries outside the usual places, or none: {@code -Dpostcall.mariadb.bin=/none} shows the skip). A module that calls it declares {@code org.mariadb.jdbc:mariadb-java-client} itself; this module only
  * compiles against it.
  *
  * <p>A kill -9 of the test JVM leaves nothing behind: the server runs under a small shell that waits for the JVM's end
@@ -340,11 +340,11 @@ public final class MariaDbServer {
     // ---- helpers ----
 
     private static List<String> searchPath() {
-        List<String> dirs = new ArrayList<>();
         String configured = System.getProperty("postcall.mariadb.bin");
         if (configured != null) {
-            dirs.add(configured);
+            return List.of(configured);
         }
+        List<String> dirs = new ArrayList<>();
         dirs.addAll(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         // Debian puts mariadbd in /usr/sbin, which is not on an ordinary user's PATH
         dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/opt/homebrew/bin"));
@@ -389,7 +389,7 @@ public final class MariaDbServer {
         System.err.println(line);
         System.err.println("!!! [WARNING] MARIADB TESTS SKIPPED: the database store was NOT tested on a real MariaDB");
         System.err.println("!!! " + why);
-        System.err.println("!!! to run them: " + INSTALL + " (or -Dpostcall.mariadb.bin=DIR for binaries elsewhere)");
+        System.err.println("!!! to run them: " + INSTALL + " (or -Dpostcall.mariadb.bin=DIR for binaries in DIR)");
         System.err.println(line);
         System.err.flush();
     }
