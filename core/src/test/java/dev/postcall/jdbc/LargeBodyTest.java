@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A 100 MiB audio delivery kept in a real PostgreSQL, and in a real MariaDB, and read back, by a JVM whose whole heap is 128 MiB: stored,
- * read back byte for byte, and replayed through the parser to the same audio.
+ * A 100 MiB audio delivery kept in a real PostgreSQL, and in a real MariaDB, and read back, by a JVM whose whole heap
+ * is 128 MiB: stored, read back byte for byte, and replayed through the parser to the same audio.
  */
 class LargeBodyTest {
 

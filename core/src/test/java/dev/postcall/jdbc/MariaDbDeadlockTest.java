@@ -89,9 +89,9 @@ class MariaDbDeadlockTest {
 
     /** Inserts a row of the key as the store would, and keeps it uncommitted. */
     private static void holdKey(Connection holder, Database.Fixture db, String conversation) throws Exception {
-        try (PreparedStatement s = holder.prepareStatement(Tables.withPrefix(db.prefix()).substitute(
-                "INSERT INTO ${delivery} (id, event_type, conversation_id, event_timestamp, state, attempts,"
-                        + " received_at, updated_at, signature_timestamp) VALUES (?, ?, ?, ?, 'received', 1, 0, 0, 0)"))) {
+        String insert = "INSERT INTO ${delivery} (id, event_type, conversation_id, event_timestamp, state, attempts,"
+                + " received_at, updated_at, signature_timestamp) VALUES (?, ?, ?, ?, 'received', 1, 0, 0, 0)";
+        try (PreparedStatement s = holder.prepareStatement(Tables.withPrefix(db.prefix()).substitute(insert))) {
             s.setLong(1, conversation.hashCode() & 0xffffffL);
             s.setString(2, arrival(conversation).type());
             s.setString(3, conversation);

@@ -39,8 +39,8 @@ import org.opentest4j.TestAbortedException;
  * support's {@link SkipReporter} prints why) after a banner naming the install command; with
  * {@code -Dpostcall.requireMariaDb=true}, which {@code .ci/run} sets, it fails the test instead. A server that is
  * there but does not start fails the test. {@code -Dpostcall.mariadb.bin=DIR} takes the binaries from DIR only (for
- * binaries outside the usual places, or none: {@code -Dpostcall.mariadb.bin=/none} shows the skip). A module that calls it declares {@code org.mariadb.jdbc:mariadb-java-client} itself; this module only
- * compiles against it.
+ * binaries outside the usual places, or none: {@code -Dpostcall.mariadb.bin=/none} shows the skip). A module that
+ * calls it declares {@code org.mariadb.jdbc:mariadb-java-client} itself; this module only compiles against it.
  *
  * <p>A kill -9 of the test JVM leaves nothing behind: the server runs under a small shell that waits for the JVM's end
  * on a pipe (closed by the kernel when the JVM dies, however it dies), then stops the server and deletes the folder.
