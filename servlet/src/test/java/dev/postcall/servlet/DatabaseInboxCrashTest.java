@@ -19,7 +19,7 @@ import dev.postcall.signature.WebhookSigner;
 /**
  * kill -9 mid-dispatch with the database inbox: the row the dead JVM held is moved to failed when its node starts
  * again (same {@code inbox-node-id}), and replayed once. The servers run in JVMs of their own and find the
- * DataSource in JNDI ({@code inbox=jndi:…}).
+ * DataSource in JNDI ({@code inbox=jndi:…}). On PostgreSQL and H2 ({@link MariaDbDatabaseInboxCrashTest}: MariaDB).
  */
 @OnDatabases({TestDatabase.POSTGRESQL, TestDatabase.H2})
 class DatabaseInboxCrashTest {

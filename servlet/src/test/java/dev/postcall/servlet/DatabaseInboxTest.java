@@ -27,8 +27,9 @@ import dev.postcall.monitoring.ReplayReport;
 import dev.postcall.signature.WebhookSigner;
 
 /**
- * The database inbox ({@code inbox=datasource}) over real HTTP, on a real PostgreSQL and on H2: what the file inbox's
- * tests prove, with the table as the inbox and the ledger.
+ * The database inbox ({@code inbox=datasource}) over real HTTP, on a real PostgreSQL and on H2 ({@link
+ * MariaDbDatabaseInboxTest}: on a real MariaDB): what the file inbox's tests prove, with the table as the inbox and
+ * the ledger.
  */
 @OnDatabases({TestDatabase.POSTGRESQL, TestDatabase.H2})
 class DatabaseInboxTest {
