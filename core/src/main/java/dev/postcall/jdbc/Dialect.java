@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * The databases whose DDL ships with the store. Only the DDL differs (the binary column's type: BYTEA, MEDIUMBLOB or
@@ -80,12 +81,16 @@ enum Dialect {
      * exceptions count too, for drivers and pools that wrap.
      */
     static boolean isUniqueViolation(SQLException e) {
+        return anyInChain(e, s -> "23505".equals(s.getSQLState())
+                || ("23000".equals(s.getSQLState()) && (s.getErrorCode() == 1062 || s.getErrorCode() == 1586)));
+    }
+
+    /** Whether {@code test} holds for the exception, one of its causes, or one chained to either. */
+    static boolean anyInChain(SQLException e, Predicate<SQLException> test) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
                 for (SQLException s = sql; s != null; s = s.getNextException()) {
-                    String state = s.getSQLState();
-                    if ("23505".equals(state)
-                            || ("23000".equals(state) && (s.getErrorCode() == 1062 || s.getErrorCode() == 1586))) {
+                    if (test.test(s)) {
                         return true;
                     }
                 }

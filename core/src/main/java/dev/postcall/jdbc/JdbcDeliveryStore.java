@@ -68,9 +68,11 @@ import javax.sql.DataSource;
  * on Open Liberty a {@code <dataSource transactional="false">}; a connection enlisted in a container transaction
  * refuses {@code commit()}, and the store answers every delivery with "store unavailable". Connections handed out
  * with autoCommit on or off both work. Bodies are written and read in chunks of 1 MiB, so a 100 MB audio delivery
- * never has to fit in the heap. Supported: PostgreSQL, MySQL 8 and MariaDB (InnoDB), H2; the DDL for each is in this
- * jar as {@code dev/postcall/jdbc/postgresql.sql}, {@code mysql.sql} (MariaDB too) and {@code h2.sql}, run at start-up
- * only with {@link Options.Builder#createSchema(boolean) createSchema(true)}.
+ * never has to fit in the heap. A transaction the database rolls back to break a deadlock or a serialization
+ * conflict (SQLState 40001, 40P01) is run again, up to five times, before a failure is reported. Tested on PostgreSQL,
+ * MariaDB (InnoDB) and H2; MySQL is not tested. The DDL for each is in this jar as
+ * {@code dev/postcall/jdbc/postgresql.sql}, {@code mysql.sql} (MariaDB's, written for MySQL 8 too) and
+ * {@code h2.sql}, run at start-up only with {@link Options.Builder#createSchema(boolean) createSchema(true)}.
  *
  * <p>Thread-safe. The driver is the application's: postcall needs only {@code java.sql}.
  */

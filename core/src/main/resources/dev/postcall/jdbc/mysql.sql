@@ -1,7 +1,9 @@
--- postcall delivery store, MySQL 8 or MariaDB 10.5 or later (InnoDB). JdbcDeliveryStore runs this when
--- createSchema(true) is set; otherwise run it yourself with ${delivery}, ${chunk} and ${name} replaced (defaults:
--- postcall_delivery, postcall_body_chunk, postcall_). The binary collation keeps the key exact: under the default
--- case- and accent-insensitive collation two different conversation ids could count as one delivery.
+-- postcall delivery store, MariaDB 10.5 or later (InnoDB); tested on MariaDB 10.11. Written for MySQL 8 too, which
+-- is not tested. JdbcDeliveryStore runs this when createSchema(true) is set; otherwise run it yourself with
+-- ${delivery}, ${chunk} and ${name} replaced (defaults: postcall_delivery, postcall_body_chunk, postcall_). The
+-- binary collation keeps the key exact: under the default case- and accent-insensitive collation two different
+-- conversation ids could count as one delivery. It still ignores trailing spaces (PAD SPACE), so the store never
+-- uses an id that ends in one as a key.
 -- One row per delivery: the write-ahead record and the cluster-wide claim of its key at once.
 CREATE TABLE IF NOT EXISTS ${delivery} (
     id                  BIGINT       NOT NULL,

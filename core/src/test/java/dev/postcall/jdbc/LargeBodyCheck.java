@@ -22,6 +22,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import javax.sql.DataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -42,8 +44,14 @@ public final class LargeBodyCheck {
         String url = args[0];
         String prefix = args[1];
         long audioBytes = Long.parseLong(args[2]);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(url);
+        DataSource dataSource;
+        if (url.startsWith("jdbc:mariadb:")) {
+            dataSource = new MariaDbDataSource(url);
+        } else {
+            PGSimpleDataSource postgres = new PGSimpleDataSource();
+            postgres.setURL(url);
+            dataSource = postgres;
+        }
         JdbcDeliveryStore store = JdbcDeliveryStore.open(dataSource, JdbcDeliveryStore.options().tablePrefix(prefix)
                 .createSchema(true).maintenanceInterval(Duration.ZERO).build());
         BodySource body = generated(audioBytes);

@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A 100 MiB audio delivery kept in a real PostgreSQL and read back, by a JVM whose whole heap is 128 MiB: stored,
- * read back byte for byte, and replayed through the parser to the same audio.
+ * A 100 MiB audio delivery kept in a real PostgreSQL, and in a real MariaDB, and read back, by a JVM whose whole heap
+ * is 128 MiB: stored, read back byte for byte, and replayed through the parser to the same audio.
  */
 class LargeBodyTest {
 
@@ -26,13 +27,15 @@ class LargeBodyTest {
     @TempDir
     Path temp;
 
-    @Test
-    void aHundredMegabyteBodyIsStoredAndReadBackExactlyUnderA128MegabyteHeap() throws Exception {
-        String prefix = Database.POSTGRESQL.fresh().prefix();
+    @ParameterizedTest
+    @EnumSource(value = Database.class, names = {"POSTGRESQL", "MARIADB"})
+    void aHundredMegabyteBodyIsStoredAndReadBackExactlyUnderA128MegabyteHeap(Database database) throws Exception {
+        Database.Fixture db = database.fresh();
+        String prefix = db.prefix();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = temp.resolve("check.log");
         Process process = new ProcessBuilder(javaBin, "-Xmx" + HEAP, "-cp", System.getProperty("java.class.path"),
-                LargeBodyCheck.class.getName(), Database.Postgres.jdbcUrl(), prefix, Long.toString(AUDIO_BYTES))
+                LargeBodyCheck.class.getName(), database.jdbcUrl(), prefix, Long.toString(AUDIO_BYTES))
                 .redirectError(log.toFile())
                 .start();
         Map<String, String> measured = new LinkedHashMap<>();
@@ -49,7 +52,7 @@ class LargeBodyTest {
                 process.destroyForcibly();
             }
         }
-        System.out.println("LargeBodyTest measured (bytes): " + measured);
+        System.out.println("LargeBodyTest on " + database + " measured (bytes): " + measured);
         String errors = Files.readString(log);
         try {
             assertThat(process.exitValue()).as("exit of the -Xmx%s JVM; stderr:%n%s", HEAP, errors).isZero();
@@ -61,7 +64,6 @@ class LargeBodyTest {
             assertThat(measured).containsEntry("BODY_SHA256_MATCH", "true").containsEntry("REPLAYED", "1")
                     .containsEntry("FAILED_AFTER_REPLAY", "0").containsEntry("AUDIO_SHA256_MATCH", "true");
         } finally {
-            Database.Fixture db = new Database.Fixture(Database.POSTGRESQL, Database.Postgres.POOL, prefix);
             db.execute("DROP TABLE IF EXISTS ${chunk}");
             db.execute("DROP TABLE IF EXISTS ${delivery}");
         }

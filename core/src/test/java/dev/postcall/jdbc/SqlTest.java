@@ -2,12 +2,121 @@ package dev.postcall.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransactionRollbackException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/** How the store reads the databases' errors: duplicate keys recognised everywhere, row values never repeated. */
+/**
+ * How the store reads the databases' errors: duplicate keys recognised everywhere, row values never repeated, a
+ * transaction the database rolled back for a deadlock run again.
+ */
 class SqlTest {
+
+    @Test
+    void deadlocksAndSerializationFailuresAreRunAgainButNotLockWaitTimeouts() {
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLTransactionRollbackException("Deadlock found", "40001", 1213)))
+                .as("MariaDB's deadlock").isTrue();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("deadlock", "HY000", 1213))).isTrue();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("could not serialize access", "40001"))).isTrue();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("deadlock detected", "40P01"))).isTrue();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("wrapped",
+                new SQLException("deadlock detected", "40P01")))).isTrue();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("Lock wait timeout exceeded", "HY000", 1205)))
+                .as("MariaDB's lock wait timeout").isFalse();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("Lock wait timeout exceeded", "40001", 1205)))
+                .as("MySQL Connector/J's lock wait timeout").isFalse();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("dup", "23505"))).isFalse();
+        assertThat(Sql.isRolledBackToBeRunAgain(new SQLException("gone", "08006"))).isFalse();
+    }
+
+    @Test
+    void aTransactionTheDatabaseRolledBackForADeadlockIsRunAgainInANewTransaction() throws Exception {
+        Connections db = new Connections(2, new SQLTransactionRollbackException("Deadlock found", "40001", 1213));
+
+        String result = new Sql(db, Duration.ZERO).transaction("storing a delivery", c -> "stored");
+
+        assertThat(result).isEqualTo("stored");
+        assertThat(db.calls).containsExactly("commit", "rollback", "close", "commit", "rollback", "close", "commit",
+                "close");
+    }
+
+    @Test
+    void aDeadlockThatKeepsComingIsReportedAfterTheLastAttempt() {
+        Connections db = new Connections(Integer.MAX_VALUE,
+                new SQLTransactionRollbackException("Deadlock found", "40001", 1213));
+
+        assertThatThrownBy(() -> new Sql(db, Duration.ZERO).transaction("storing a delivery", c -> "stored"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageStartingWith("postcall delivery store: storing a delivery (" + Sql.ATTEMPTS
+                        + " attempts) failed (java.sql.SQLTransactionRollbackException, SQLState 40001, vendor code"
+                        + " 1213");
+        assertThat(db.connections.get()).isEqualTo(Sql.ATTEMPTS);
+    }
+
+    @Test
+    void otherFailuresAreReportedAtOnce() {
+        Connections db = new Connections(Integer.MAX_VALUE, new SQLException("Lock wait timeout", "HY000", 1205));
+
+        assertThatThrownBy(() -> new Sql(db, Duration.ZERO).transaction("storing a delivery", c -> "stored"))
+                .hasMessageStartingWith("postcall delivery store: storing a delivery failed");
+        assertThat(db.connections.get()).isEqualTo(1);
+    }
+
+    /** Connections whose first {@code failing} commits throw {@code failure}; records what the store called. */
+    private static final class Connections implements DataSource {
+        final List<String> calls = new ArrayList<>();
+        final AtomicInteger connections = new AtomicInteger();
+        private final int failing;
+        private final SQLException failure;
+
+        Connections(int failing, SQLException failure) {
+            this.failing = failing;
+            this.failure = failure;
+        }
+
+        @Override
+        public Connection getConnection() {
+            int n = connections.incrementAndGet();
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "getAutoCommit":
+                                return true;
+                            case "commit":
+                                calls.add("commit");
+                                if (n <= failing) {
+                                    throw failure;
+                                }
+                                return null;
+                            case "rollback":
+                            case "close":
+                                calls.add(method.getName());
+                                return null;
+                            default:
+                                return null;
+                        }
+                    });
+        }
+
+        @Override public Connection getConnection(String user, String password) { return getConnection(); }
+        @Override public java.io.PrintWriter getLogWriter() { return null; }
+        @Override public void setLogWriter(java.io.PrintWriter out) { }
+        @Override public void setLoginTimeout(int seconds) { }
+        @Override public int getLoginTimeout() { return 0; }
+        @Override public java.util.logging.Logger getParentLogger() { return null; }
+        @Override public <T> T unwrap(Class<T> iface) { return null; }
+        @Override public boolean isWrapperFor(Class<?> iface) { return false; }
+    }
 
     @Test
     void duplicateKeysAreRecognisedByTheirSqlStateOrMysqlsVendorCodes() {

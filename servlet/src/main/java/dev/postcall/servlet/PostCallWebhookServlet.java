@@ -58,7 +58,7 @@ import dev.postcall.spi.PostCallEventHandler;
  *       committed insert keeps the delivery and claims its key before the handlers run; failed deliveries stay as
  *       {@code failed} rows for replay from any node. Not with {@code inbox-dir} or {@code delivery-ledger}</td></tr>
  *   <tr><td>{@code inbox-create-schema}</td><td>{@code false}</td><td>{@code true}: create the two tables at start
- *       when missing (the DDL shipped for PostgreSQL, MySQL/MariaDB, H2)</td></tr>
+ *       when missing (the DDL shipped for PostgreSQL, MariaDB, H2)</td></tr>
  *   <tr><td>{@code inbox-table-prefix}</td><td>{@code postcall_}</td><td>prefix of the tables' names
  *       ({@code postcall_delivery}, {@code postcall_body_chunk}), optionally schema-qualified</td></tr>
  *   <tr><td>{@code inbox-retention}</td><td>{@code 2h}</td><td>how long a handled key is remembered before its row

@@ -43,6 +43,13 @@ final class CountingHandler implements PostCallEventHandler {
         return event.type() + ":" + event.conversationId() + ":" + event.eventTimestamp();
     }
 
+    /** The effect's insert when absent: PostgreSQL's and MariaDB's own words for it. */
+    private String insertEffect(Connection c) throws SQLException {
+        String insert = "INSERT INTO " + table + "_effects (event_key) VALUES (?)";
+        return c.getMetaData().getDatabaseProductName().equals("MariaDB")
+                ? insert + " ON DUPLICATE KEY UPDATE event_key = event_key" : insert + " ON CONFLICT DO NOTHING";
+    }
+
     @Override
     public void handle(PostCallEvent event) throws Exception {
         if (ThreadLocalRandom.current().nextInt(100) < failPercent) {
@@ -52,8 +59,7 @@ final class CountingHandler implements PostCallEventHandler {
             c.setAutoCommit(false);
             try (PreparedStatement handled = c.prepareStatement(
                          "INSERT INTO " + table + " (event_key, node) VALUES (?, ?)");
-                 PreparedStatement effect = c.prepareStatement(
-                         "INSERT INTO " + table + "_effects (event_key) VALUES (?) ON CONFLICT DO NOTHING")) {
+                 PreparedStatement effect = c.prepareStatement(insertEffect(c))) {
                 handled.setString(1, key(event));
                 handled.setString(2, node);
                 handled.executeUpdate();

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 import dev.postcall.EventParser;
 import dev.postcall.jdbc.JdbcDeliveryStore;
@@ -19,12 +19,13 @@ import dev.postcall.signature.WebhookSigner;
 /**
  * kill -9 mid-dispatch with the database inbox: the row the dead JVM held is moved to failed when its node starts
  * again (same {@code inbox-node-id}), and replayed once. The servers run in JVMs of their own and find the
- * DataSource in JNDI ({@code inbox=jndi:…}).
+ * DataSource in JNDI ({@code inbox=jndi:…}). On PostgreSQL and H2 ({@link MariaDbDatabaseInboxCrashTest}: MariaDB).
  */
+@OnDatabases({TestDatabase.POSTGRESQL, TestDatabase.H2})
 class DatabaseInboxCrashTest {
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void aDeliveryInterruptedByKill9IsRecoveredToFailedWhenItsNodeRestartsAndReplayedOnce(TestDatabase database)
             throws Exception {
         try (TestDatabase.Fixture db = database.fresh()) {

