@@ -22,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +43,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.postcall.monitoring.WebhookStatistics;
 import dev.postcall.signature.WebhookSigner;
+import dev.postcall.testkit.DeliveryStoreContract;
+import dev.postcall.testkit.StorageFaults;
 import dev.postcall.testsupport.LogCapture;
 
 /**
@@ -139,12 +140,11 @@ class FaultMatrixTest {
         final Store store;
         final Path inbox = dir.resolve("inbox");
         final Path temp;
-        final AtomicBoolean databaseDown = new AtomicBoolean();
+        final DeliveryStoreContract.Faults faults;
         final TestDatabase.Fixture db;
         final TestServer server;
         final Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
         volatile Scenario scenario = event -> { };
-        private final List<Runnable> repairs = new ArrayList<>();
 
         Node(Store store) throws Exception {
             this(store, null);
@@ -157,17 +157,20 @@ class FaultMatrixTest {
             switch (store) {
                 case MEMORY -> {
                     db = null;
+                    faults = null;
                     builder = TestServer.builder();
                 }
                 case DIRECTORY -> {
                     db = null;
+                    faults = StorageFaults.directory(inbox);
                     builder = TestServer.builder().servletParam(DeliverySettings.INBOX_DIR, inbox.toString());
                 }
                 default -> {
                     db = TestDatabase.POSTGRESQL.fresh();
+                    StorageFaults.Database database = StorageFaults.database(db.dataSource());
+                    faults = database;
                     builder = TestServer.builder()
-                            .contextAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE,
-                                    new SwitchableDataSource(db.dataSource(), databaseDown))
+                            .contextAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE, database.dataSource())
                             .servletParam(DeliverySettings.INBOX, "datasource")
                             .servletParam(DeliverySettings.INBOX_CREATE_SCHEMA, "true")
                             .servletParam(DeliverySettings.INBOX_TABLE_PREFIX, db.prefix());
@@ -184,52 +187,14 @@ class FaultMatrixTest {
         }
 
         /** The store's storage stops working at {@code step}, as a full disk or a database gone would. */
-        void fail(String step) throws IOException {
-            if (store == Store.DATABASE) {
-                databaseDown.set(true);
-                repairs.add(() -> databaseDown.set(false));
-                return;
-            }
-            switch (step) {
-                case "admit" -> replaceByFile(inbox.resolve("tmp"));
-                case "failed" -> replaceByFile(inbox.resolve("failed"));
-                default -> {
-                    // a non-empty folder inside each entry being handled: deleting the entry fails
-                    try (Stream<Path> entries = Files.list(inbox.resolve("incoming"))) {
-                        for (Path entry : entries.toList()) {
-                            Path junk = Files.createDirectories(entry.resolve("locked"));
-                            Files.writeString(junk.resolve("file"), "x");
-                            repairs.add(() -> {
-                                try {
-                                    Files.deleteIfExists(junk.resolve("file"));
-                                    Files.deleteIfExists(junk);
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            });
-                        }
-                    }
-                }
-            }
+        void fail(DeliveryStoreContract.Step step) throws Exception {
+            faults.fail(step);
         }
 
-        private void replaceByFile(Path folder) throws IOException {
-            Path aside = folder.resolveSibling(folder.getFileName() + ".aside");
-            Files.move(folder, aside);
-            Files.writeString(folder, "not a directory");
-            repairs.add(() -> {
-                try {
-                    Files.delete(folder);
-                    Files.move(aside, folder);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
-
-        void repair() {
-            repairs.forEach(Runnable::run);
-            repairs.clear();
+        void repair() throws Exception {
+            if (faults != null) {
+                faults.repair();
+            }
         }
 
         int effects(String conversation) {
@@ -266,7 +231,7 @@ class FaultMatrixTest {
         }
 
         @Override
-        public void close() {
+        public void close() throws Exception {
             repair();
             server.close();
             if (db != null) {
@@ -399,7 +364,7 @@ class FaultMatrixTest {
         }
         String c = "conv_admit_" + store.name().toLowerCase();
         try (LogCapture logs = LogCapture.install(); Node node = new Node(store)) {
-            node.fail("admit");
+            node.fail(DeliveryStoreContract.Step.ADMIT);
             WebhookStatistics before = node.statistics();
             HttpResponse<String> response = node.server.postSigned(transcription(c));
             String line = line(logs, c);
@@ -429,7 +394,7 @@ class FaultMatrixTest {
         }
         String c = "conv_handled_" + store.name().toLowerCase();
         try (LogCapture logs = LogCapture.install(); Node node = new Node(store)) {
-            node.scenario = event -> node.fail("handled");
+            node.scenario = event -> node.fail(DeliveryStoreContract.Step.HANDLED);
             WebhookStatistics before = node.statistics();
             HttpResponse<String> response = node.server.postSigned(transcription(c));
             String line = line(logs, c);
@@ -459,7 +424,7 @@ class FaultMatrixTest {
         String c = "conv_failed_" + store.name().toLowerCase();
         try (LogCapture logs = LogCapture.install(); Node node = new Node(store)) {
             node.scenario = event -> {
-                node.fail("failed");
+                node.fail(DeliveryStoreContract.Step.FAILED);
                 throw new IllegalStateException("the CRM is down");
             };
             WebhookStatistics before = node.statistics();
@@ -487,12 +452,14 @@ class FaultMatrixTest {
 
     /**
      * PostCallWebhookServlet behind an asynchronous front servlet of the application's: the request times out after
-     * 200 ms while the handler, on a worker thread, still waits; only then does it read the (spilled) body.
+     * 200 ms while the handler, on a worker thread, still waits; only then does it read the (spilled) body. The
+     * timeout runs from when the front's own dispatch returns, which it does once the handler has started.
      */
     private static final class AsyncFront extends HttpServlet {
         private static final long serialVersionUID = 1L;
         final PostCallWebhookServlet postcall = new PostCallWebhookServlet();
         final CountDownLatch timedOut = new CountDownLatch(1);
+        final CountDownLatch handling = new CountDownLatch(1);
         final ExecutorService worker = Executors.newSingleThreadExecutor();
 
         @Override
@@ -518,6 +485,11 @@ class FaultMatrixTest {
                     // the response went with the timeout
                 }
             });
+            try {
+                handling.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
@@ -536,7 +508,8 @@ class FaultMatrixTest {
         List<byte[]> read = new ArrayList<>();
         try (LogCapture logs = LogCapture.install(); Node node = new Node(store, front)) {
             node.scenario = event -> {
-                assertThat(front.timedOut.await(20, TimeUnit.SECONDS)).isTrue();
+                front.handling.countDown();
+                assertThat(front.timedOut.await(60, TimeUnit.SECONDS)).isTrue();
                 try (InputStream in = event.body().openStream()) {
                     read.add(in.readAllBytes());
                 }
@@ -598,7 +571,7 @@ class FaultMatrixTest {
     }
 
     private static void awaitLine(LogCapture logs, String conversation) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (logs.recordsContaining("conversation=" + conversation + " ").isEmpty()
                 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
