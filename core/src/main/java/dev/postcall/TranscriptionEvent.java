@@ -106,7 +106,7 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
                             read.metadata() == null ? null : read.metadata().toModel(), read.analysis(),
                             read.conversationInitiationClientData() == null
                                     ? null : read.conversationInitiationClientData().toModel(),
-                            parts.turnCount());
+                            parts.transcriptSent() ? parts.turnCount() : null);
                 }
             } catch (JsonFormatException e) {
                 // the whole binding below gives the answer the model gives, whatever it is
