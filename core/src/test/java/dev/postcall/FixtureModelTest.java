@@ -423,7 +423,8 @@ class FixtureModelTest {
         assertThat(data.analysis().dataCollectionResults().get("callback_time").name()).isNull();
         ConversationInitiationClientData client = data.conversationInitiationClientData();
         assertThat(client.procedureIds()).containsExactly("proc_renewal_v3");
-        assertThat(client.dynamicVariable("policy")).isEqualTo("{\"id\":\"BS-20-4471\",\"tier\":\"gold\",\"vehicles\":2}");
+        assertThat(client.dynamicVariable("policy"))
+                .isEqualTo("{\"id\":\"BS-20-4471\",\"tier\":\"gold\",\"vehicles\":2}");
         assertThat(client.dynamicVariables().get("policy").asJsonObject().getString("tier")).isEqualTo("gold");
         assertThat(client.dynamicVariable("products")).isEqualTo("[\"home\",\"auto\"]");
         assertThat(client.dynamicVariable("premium_usd")).isEqualTo("1240.5");

@@ -205,8 +205,8 @@ class ModelBindingTest {
     @Test
     void anUnknownDirectionLeavesCallerAndCalledUnknownAndStillNamesBothParties() throws Exception {
         // the sender's system variables do not say which way the call went either: who called whom stays unknown
-        CallReport report = transcription("{\"metadata\":{\"phone_call\":{\"type\":\"twilio\",\"direction\":\"sideways\","
-                + "\"agent_number\":\"+3333\",\"external_number\":\"+4444\"}},"
+        CallReport report = transcription("{\"metadata\":{\"phone_call\":{\"type\":\"twilio\","
+                + "\"direction\":\"sideways\",\"agent_number\":\"+3333\",\"external_number\":\"+4444\"}},"
                 + "\"conversation_initiation_client_data\":{\"dynamic_variables\":{\"system__caller_id\":\"+1111\","
                 + "\"system__called_number\":\"+2222\"}}}").report();
         assertThat(report.direction()).isEqualTo(Direction.UNKNOWN);
@@ -261,7 +261,8 @@ class ModelBindingTest {
         ConversationInitiationClientData client = dataFirst.data().conversationInitiationClientData();
         for (CallReport report : new CallReport[] {partsFirst.report(), dataFirst.report()}) {
             assertThat(report.dynamicVariables().keySet()).containsExactly("plan", "tags", "name", "n", "none");
-            assertThat(report.dynamicVariables().get("plan").toString()).isEqualTo("{\"tier\":\"gold\",\"seats\":[1,2]}");
+            assertThat(report.dynamicVariables().get("plan").toString())
+                    .isEqualTo("{\"tier\":\"gold\",\"seats\":[1,2]}");
             assertThat(report.dynamicVariables().get("tags").toString()).isEqualTo("[\"a\",{\"b\":null}]");
             assertThat(report.dynamicVariables()).containsEntry("name", "Ana").containsEntry("n", 3L)
                     .containsEntry("none", null);

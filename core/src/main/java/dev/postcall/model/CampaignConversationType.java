@@ -1,8 +1,8 @@
 package dev.postcall.model;
 
 /**
- * Which attempt of a batch-calling campaign a conversation was ({@code metadata.batch_call.campaign.conversation_type}).
- * Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
+ * Which attempt of a batch-calling campaign a conversation was
+ * ({@code metadata.batch_call.campaign.conversation_type}). Read through {@link OpenEnum}, so values added later read as {@link #UNKNOWN}.
  */
 public enum CampaignConversationType {
     /** {@code initial} */

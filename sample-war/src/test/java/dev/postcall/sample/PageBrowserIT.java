@@ -1,5 +1,6 @@
 package dev.postcall.sample;
 
+import dev.postcall.testsupport.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +34,10 @@ import static org.assertj.core.api.Assertions.within;
  * The page in a real browser: Debian's headless Chromium driven through its chromedriver (nothing downloaded), on
  * the Tomcat IT server. A signed call, its audio and an event of an unknown type are delivered; the page shows them
  * without a reload, plays the recording and unfolds the transcript turn by turn; the test call button adds one more;
- * at phone width (420 px) nothing is wider than the screen. Leaves {@code target/sample-page.png} (desktop) and
- * {@code target/sample-page-phone.png} to look at.
+ * at phone width (420 px) nothing is wider than the screen. A call whose webhook left the transcript out reads
+ * "Transcript not sent", a call of unknown direction names the customer and the agent, and an answering machine
+ * verdict is one of the other events. Leaves {@code target/sample-page.png} (desktop),
+ * {@code target/sample-page-phone.png} and {@code target/sample-page-newer-webhooks.png} to look at.
  */
 class PageBrowserIT {
 
@@ -197,6 +200,71 @@ class PageBrowserIT {
         browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", phone);
         shot("sample-page-phone.png");
         browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+
+    @Test
+    void aCallWithoutItsTranscriptOneOfUnknownDirectionAndAnAnsweringMachineVerdictShowWhatWasSent()
+            throws Exception {
+        browser.get(server.uri("").toString());
+        new WebDriverWait(browser, WAIT).until(d -> "true".equals(
+                d.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+        Instant now = Instant.now();
+        String notSent = TestCalls.newConversationId();
+        String unknownWay = TestCalls.newConversationId();
+        String verdict = TestCalls.newConversationId();
+        assertThat(server.deliver(TestCalls.payload("transcription-no-transcript", notSent, now)).statusCode())
+                .isEqualTo(200);
+        assertThat(server.deliver(TestCalls.rewrite(TestData.bytes("transcription-unknown-direction.json"),
+                unknownWay, now)).statusCode()).isEqualTo(200);
+        assertThat(server.deliver(TestCalls.rewrite(TestData.bytes("answering-machine-detection.json"), verdict,
+                now)).statusCode()).isEqualTo(200);
+
+        // the transcript was left out by the webhook's setting: "not sent", never "0 turns"
+        By notSentRow = By.cssSelector("article.call[data-conversation-id='" + notSent + "']");
+        WebElement call = new WebDriverWait(browser, WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(notSentRow));
+        assertThat(text(call.findElement(By.cssSelector(".transcript-not-sent")))).isEqualTo("Transcript not sent");
+        assertThat(call.findElements(By.cssSelector(".turn-count"))).isEmpty();
+        assertThat(text(call.findElement(By.cssSelector(".caller")))).isEqualTo("+442079460587");
+        assertThat(text(call.findElement(By.cssSelector(".customer-number")))).isEqualTo("+442079460587");
+        assertThat(text(call.findElement(By.cssSelector(".agent-number")))).isEqualTo("+442079460120");
+        assertThat(text(call.findElement(By.cssSelector(".queue-wait")))).isEqualTo("37s");
+        assertThat(text(call.findElement(By.cssSelector(".call-result")))).isEqualTo("answered");
+        assertThat(text(call.findElement(By.cssSelector(".summary"))))
+                .startsWith("The caller asked why their December bill was higher");
+        WebElement transcript = call.findElement(By.cssSelector("details.transcript"));
+        assertThat(text(transcript.findElement(By.cssSelector("summary .count")))).isEqualTo(" · not sent");
+        transcript.findElement(By.tagName("summary")).click();
+        String note = new WebDriverWait(browser, WAIT).until(d -> {
+            WebElement none = d.findElement(notSentRow).findElement(By.cssSelector("details.transcript p.none"));
+            return none.isDisplayed() ? text(none) : null;
+        });
+        assertThat(note).startsWith("Transcript not sent:").contains("exclude_transcript");
+
+        // who called whom is not known, both parties are
+        By unknownRow = By.cssSelector("article.call[data-conversation-id='" + unknownWay + "']");
+        WebElement unknown = new WebDriverWait(browser, WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(unknownRow));
+        assertThat(unknown.findElements(By.cssSelector(".caller"))).isEmpty();
+        assertThat(unknown.findElements(By.cssSelector(".called"))).isEmpty();
+        assertThat(text(unknown.findElement(By.cssSelector(".who .customer")))).isEqualTo("+13125550149");
+        assertThat(text(unknown.findElement(By.cssSelector(".who .agent")))).isEqualTo("+13125550100");
+        assertThat(text(unknown.findElement(By.cssSelector(".who .badge.UNKNOWN")))).isEqualTo("? Unknown");
+        assertThat(text(unknown.findElement(By.cssSelector(".customer-number")))).isEqualTo("+13125550149");
+        assertThat(text(unknown.findElement(By.cssSelector(".agent-number")))).isEqualTo("+13125550100");
+        assertThat(text(unknown.findElement(By.cssSelector(".turn-count")))).isEqualTo("3");
+
+        // the answering machine verdict is listed under Other events with its type
+        String verdictType = new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
+                "for (const li of document.querySelectorAll('#others li'))"
+                        + " if (li.querySelector('.conv').textContent === arguments[0])"
+                        + " return li.querySelector('.type').textContent;"
+                        + " return null;", verdict));
+        assertThat(verdictType).isEqualTo("answering_machine_detection");
+        assertThat(text(browser.findElement(By.id("others-title")))).isEqualTo("Other events");
+        assertThat(browser.findElements(By.cssSelector("article.call[data-conversation-id='" + verdict + "']")))
+                .isEmpty();
+        screenshot("sample-page-newer-webhooks.png", 1400);
     }
 
     private static void assertTurn(WebElement turn, String role, String at, String message) {

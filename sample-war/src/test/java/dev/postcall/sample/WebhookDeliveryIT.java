@@ -147,6 +147,44 @@ class WebhookDeliveryIT {
     }
 
     @Test
+    void whatTheVendorsNewerWebhooksCarryReachesThePagesData() throws Exception {
+        Instant now = Instant.now();
+        String notSent = TestCalls.newConversationId();
+        String unknownWay = TestCalls.newConversationId();
+        String verdict = TestCalls.newConversationId();
+        assertThat(server.deliver(TestCalls.payload("transcription-no-transcript", notSent, now)).statusCode())
+                .isEqualTo(200);
+        assertThat(server.deliver(TestCalls.rewrite(TestData.bytes("transcription-unknown-direction.json"),
+                unknownWay, now)).statusCode()).isEqualTo(200);
+        HttpResponse<String> amd = server.deliver(TestCalls.rewrite(
+                TestData.bytes("answering-machine-detection.json"), verdict, now));
+        assertThat(amd.statusCode()).as(amd.body()).isEqualTo(200);
+
+        JsonObject call = server.entry("calls", notSent).orElseThrow();
+        assertThat(call.getBoolean("transcriptSent")).isFalse();
+        assertThat(call).doesNotContainKey("turnCount");
+        assertThat(call.getJsonArray("transcript")).isEmpty();
+        assertThat(call.getString("summary")).startsWith("The caller asked why their December bill was higher");
+        assertThat(call.getString("customerNumber")).isEqualTo("+442079460587");
+        assertThat(call.getString("agentNumber")).isEqualTo("+442079460120");
+        assertThat(call.getJsonNumber("queueWaitSecs").doubleValue()).isEqualTo(37.4);
+        assertThat(call.getString("callResult")).isEqualTo("answered");
+
+        JsonObject unknown = server.entry("calls", unknownWay).orElseThrow();
+        assertThat(unknown.getString("direction")).isEqualTo("UNKNOWN");
+        assertThat(unknown).doesNotContainKeys("callerNumber", "calledNumber");
+        assertThat(unknown.getString("customerNumber")).isEqualTo("+13125550149");
+        assertThat(unknown.getString("agentNumber")).isEqualTo("+13125550100");
+        assertThat(unknown.getBoolean("transcriptSent")).isTrue();
+        assertThat(unknown.getInt("turnCount")).isEqualTo(3);
+
+        // the answering machine verdict, whose payload the vendor does not specify, is one of the other events
+        assertThat(server.entry("others", verdict)).hasValueSatisfying(
+                o -> assertThat(o.getString("type")).isEqualTo("answering_machine_detection"));
+        assertThat(server.entry("calls", verdict)).isEmpty();
+    }
+
+    @Test
     void theTestCallControlSignsAndPostsThroughTheWebhook() throws Exception {
         HttpResponse<String> response = server.post("api/test-call?sample=transcription");
 
