@@ -418,6 +418,7 @@ class FixtureModelTest {
         assertThat(analysis.lastRun().pricePerFeature())
                 .containsExactly(entry("evaluation_criteria", 0.0006), entry("data_collection", 0.0005));
         assertThat(analysis.lastRun().charge()).isEqualTo(3.0);
+        assertThat(analysis.lastRun().runs()).isNull();
 
         assertThat(data.analysis().dataCollectionResults().get("renewed").name()).isEqualTo("Policy renewed");
         assertThat(data.analysis().dataCollectionResults().get("callback_time").name()).isNull();

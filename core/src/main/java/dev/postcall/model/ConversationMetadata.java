@@ -147,46 +147,27 @@ public record ConversationMetadata(
      * @param total   {@code total}: every analysis pass so far
      * @param lastRun {@code last_run}: the most recent pass
      */
-    public record AnalysisCharging(AnalysisRunningTotal total, AnalysisRunSnapshot lastRun) {
+    public record AnalysisCharging(AnalysisCost total, AnalysisCost lastRun) {
     }
 
     /**
-     * The LLM cost of every post-call analysis pass of the conversation so far. Prices and charges are decimals,
-     * since the sender's type does not say they are whole; the maps keep payload order and are never {@code null}.
+     * The LLM cost of post-call analysis: of every pass so far ({@code total}) or of the most recent one
+     * ({@code last_run}), which the sender shapes alike but for {@code runs}. Prices and charges are decimals, since
+     * the sender's type does not say they are whole; the maps keep payload order and are never {@code null}.
      *
      * @param price            {@code price}
      * @param charge           {@code charge}
-     * @param runs             {@code runs}: how many passes ran
+     * @param runs             {@code runs}: how many passes ran; sent with the {@code total} only
      * @param pricePerFeature  {@code price_per_feature}: analysis feature to price
      * @param chargePerFeature {@code charge_per_feature}: analysis feature to charge
      */
-    public record AnalysisRunningTotal(Double price, Double charge, Integer runs,
-                                       @JsonbTypeDeserializer(OrderedMapDeserializer.class)
-                                       Map<String, Double> pricePerFeature,
-                                       @JsonbTypeDeserializer(OrderedMapDeserializer.class)
-                                       Map<String, Double> chargePerFeature) {
+    public record AnalysisCost(Double price, Double charge, Integer runs,
+                               @JsonbTypeDeserializer(OrderedMapDeserializer.class)
+                               Map<String, Double> pricePerFeature,
+                               @JsonbTypeDeserializer(OrderedMapDeserializer.class)
+                               Map<String, Double> chargePerFeature) {
         /** Replaces absent maps with empty ones. */
-        public AnalysisRunningTotal {
-            pricePerFeature = Immutable.map(pricePerFeature);
-            chargePerFeature = Immutable.map(chargePerFeature);
-        }
-    }
-
-    /**
-     * The LLM cost of the most recent post-call analysis pass, in the same terms as {@link AnalysisRunningTotal}.
-     *
-     * @param price            {@code price}
-     * @param charge           {@code charge}
-     * @param pricePerFeature  {@code price_per_feature}
-     * @param chargePerFeature {@code charge_per_feature}
-     */
-    public record AnalysisRunSnapshot(Double price, Double charge,
-                                      @JsonbTypeDeserializer(OrderedMapDeserializer.class)
-                                      Map<String, Double> pricePerFeature,
-                                      @JsonbTypeDeserializer(OrderedMapDeserializer.class)
-                                      Map<String, Double> chargePerFeature) {
-        /** Replaces absent maps with empty ones. */
-        public AnalysisRunSnapshot {
+        public AnalysisCost {
             pricePerFeature = Immutable.map(pricePerFeature);
             chargePerFeature = Immutable.map(chargePerFeature);
         }

@@ -1,6 +1,5 @@
 package dev.postcall.sample;
 
-import dev.postcall.testsupport.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,11 +103,29 @@ class PageBrowserIT {
         }
     }
 
-    @Test
-    void aDeliveredCallAndItsAudioAppearWithoutReloading() throws Exception {
+    /** Loads the page and waits for its first poll. */
+    private static void openPage() {
         browser.get(server.uri("").toString());
         new WebDriverWait(browser, WAIT).until(d -> "true".equals(
                 d.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+    }
+
+    private static By callRow(String conversationId) {
+        return By.cssSelector("article.call[data-conversation-id='" + conversationId + "']");
+    }
+
+    /** The type the page lists under Other events for a conversation, once it is listed. */
+    private static String otherEventType(String conversationId) {
+        return new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
+                "for (const li of document.querySelectorAll('#others li'))"
+                        + " if (li.querySelector('.conv').textContent === arguments[0])"
+                        + " return li.querySelector('.type').textContent;"
+                        + " return null;", conversationId));
+    }
+
+    @Test
+    void aDeliveredCallAndItsAudioAppearWithoutReloading() throws Exception {
+        openPage();
 
         // the other kinds first, so the screenshot shows every part of the page
         Instant now = Instant.now();
@@ -122,7 +139,7 @@ class PageBrowserIT {
         assertThat(server.deliver(TestCalls.payload("transcription", id, now)).statusCode()).isEqualTo(200);
         assertThat(server.deliver(TestCalls.payload("audio", id, now)).statusCode()).isEqualTo(200);
 
-        By row = By.cssSelector("article.call[data-conversation-id='" + id + "']");
+        By row = callRow(id);
         WebElement call = new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(row));
         // the audio may arrive one poll after the call
         new WebDriverWait(browser, WAIT).until(d -> !d.findElement(row).findElements(By.tagName("audio")).isEmpty());
@@ -169,12 +186,7 @@ class PageBrowserIT {
         assertThat(text(turns.get(7).findElement(By.cssSelector(".tool")))).isEqualTo("⚙ end_call");
 
         // an event of a type postcall does not model leaves a trace
-        String otherType = new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
-                "for (const li of document.querySelectorAll('#others li'))"
-                        + " if (li.querySelector('.conv').textContent === arguments[0])"
-                        + " return li.querySelector('.type').textContent;"
-                        + " return null;", other));
-        assertThat(otherType).isEqualTo("conversation_escalated");
+        assertThat(otherEventType(other)).isEqualTo("conversation_escalated");
 
         // the page's own button: one more call, signed and posted by the server to itself
         int before = browser.findElements(By.cssSelector("article.call")).size();
@@ -205,22 +217,11 @@ class PageBrowserIT {
     @Test
     void aCallWithoutItsTranscriptOneOfUnknownDirectionAndAnAnsweringMachineVerdictShowWhatWasSent()
             throws Exception {
-        browser.get(server.uri("").toString());
-        new WebDriverWait(browser, WAIT).until(d -> "true".equals(
-                d.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
-        Instant now = Instant.now();
-        String notSent = TestCalls.newConversationId();
-        String unknownWay = TestCalls.newConversationId();
-        String verdict = TestCalls.newConversationId();
-        assertThat(server.deliver(TestCalls.payload("transcription-no-transcript", notSent, now)).statusCode())
-                .isEqualTo(200);
-        assertThat(server.deliver(TestCalls.rewrite(TestData.bytes("transcription-unknown-direction.json"),
-                unknownWay, now)).statusCode()).isEqualTo(200);
-        assertThat(server.deliver(TestCalls.rewrite(TestData.bytes("answering-machine-detection.json"), verdict,
-                now)).statusCode()).isEqualTo(200);
+        openPage();
+        SampleServer.NewerWebhooks sent = server.deliverNewerWebhooks(Instant.now());
 
         // the transcript was left out by the webhook's setting: "not sent", never "0 turns"
-        By notSentRow = By.cssSelector("article.call[data-conversation-id='" + notSent + "']");
+        By notSentRow = callRow(sent.notSent());
         WebElement call = new WebDriverWait(browser, WAIT)
                 .until(ExpectedConditions.presenceOfElementLocated(notSentRow));
         assertThat(text(call.findElement(By.cssSelector(".transcript-not-sent")))).isEqualTo("Transcript not sent");
@@ -242,9 +243,8 @@ class PageBrowserIT {
         assertThat(note).startsWith("Transcript not sent:").contains("exclude_transcript");
 
         // who called whom is not known, both parties are
-        By unknownRow = By.cssSelector("article.call[data-conversation-id='" + unknownWay + "']");
         WebElement unknown = new WebDriverWait(browser, WAIT)
-                .until(ExpectedConditions.presenceOfElementLocated(unknownRow));
+                .until(ExpectedConditions.presenceOfElementLocated(callRow(sent.unknownDirection())));
         assertThat(unknown.findElements(By.cssSelector(".caller"))).isEmpty();
         assertThat(unknown.findElements(By.cssSelector(".called"))).isEmpty();
         assertThat(text(unknown.findElement(By.cssSelector(".who .customer")))).isEqualTo("+13125550149");
@@ -255,15 +255,9 @@ class PageBrowserIT {
         assertThat(text(unknown.findElement(By.cssSelector(".turn-count")))).isEqualTo("3");
 
         // the answering machine verdict is listed under Other events with its type
-        String verdictType = new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
-                "for (const li of document.querySelectorAll('#others li'))"
-                        + " if (li.querySelector('.conv').textContent === arguments[0])"
-                        + " return li.querySelector('.type').textContent;"
-                        + " return null;", verdict));
-        assertThat(verdictType).isEqualTo("answering_machine_detection");
+        assertThat(otherEventType(sent.verdict())).isEqualTo("answering_machine_detection");
         assertThat(text(browser.findElement(By.id("others-title")))).isEqualTo("Other events");
-        assertThat(browser.findElements(By.cssSelector("article.call[data-conversation-id='" + verdict + "']")))
-                .isEmpty();
+        assertThat(browser.findElements(callRow(sent.verdict()))).isEmpty();
         screenshot("sample-page-newer-webhooks.png", 1400);
     }
 

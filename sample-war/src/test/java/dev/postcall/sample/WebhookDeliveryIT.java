@@ -148,19 +148,9 @@ class WebhookDeliveryIT {
 
     @Test
     void whatTheVendorsNewerWebhooksCarryReachesThePagesData() throws Exception {
-        Instant now = Instant.now();
-        String notSent = TestCalls.newConversationId();
-        String unknownWay = TestCalls.newConversationId();
-        String verdict = TestCalls.newConversationId();
-        assertThat(server.deliver(TestCalls.payload("transcription-no-transcript", notSent, now)).statusCode())
-                .isEqualTo(200);
-        assertThat(server.deliver(TestCalls.rewrite(TestData.bytes("transcription-unknown-direction.json"),
-                unknownWay, now)).statusCode()).isEqualTo(200);
-        HttpResponse<String> amd = server.deliver(TestCalls.rewrite(
-                TestData.bytes("answering-machine-detection.json"), verdict, now));
-        assertThat(amd.statusCode()).as(amd.body()).isEqualTo(200);
+        SampleServer.NewerWebhooks sent = server.deliverNewerWebhooks(Instant.now());
 
-        JsonObject call = server.entry("calls", notSent).orElseThrow();
+        JsonObject call = server.entry("calls", sent.notSent()).orElseThrow();
         assertThat(call.getBoolean("transcriptSent")).isFalse();
         assertThat(call).doesNotContainKey("turnCount");
         assertThat(call.getJsonArray("transcript")).isEmpty();
@@ -170,7 +160,7 @@ class WebhookDeliveryIT {
         assertThat(call.getJsonNumber("queueWaitSecs").doubleValue()).isEqualTo(37.4);
         assertThat(call.getString("callResult")).isEqualTo("answered");
 
-        JsonObject unknown = server.entry("calls", unknownWay).orElseThrow();
+        JsonObject unknown = server.entry("calls", sent.unknownDirection()).orElseThrow();
         assertThat(unknown.getString("direction")).isEqualTo("UNKNOWN");
         assertThat(unknown).doesNotContainKeys("callerNumber", "calledNumber");
         assertThat(unknown.getString("customerNumber")).isEqualTo("+13125550149");
@@ -179,9 +169,9 @@ class WebhookDeliveryIT {
         assertThat(unknown.getInt("turnCount")).isEqualTo(3);
 
         // the answering machine verdict, whose payload the vendor does not specify, is one of the other events
-        assertThat(server.entry("others", verdict)).hasValueSatisfying(
+        assertThat(server.entry("others", sent.verdict())).hasValueSatisfying(
                 o -> assertThat(o.getString("type")).isEqualTo("answering_machine_detection"));
-        assertThat(server.entry("calls", verdict)).isEmpty();
+        assertThat(server.entry("calls", sent.verdict())).isEmpty();
     }
 
     @Test
