@@ -39,8 +39,8 @@ final class CallReports {
     }
 
     /**
-     * From the parts a report reads, each bound alone; any may be {@code null}, {@code turnCount} when no transcript
-     * was sent.
+     * From the parts a report reads, each bound alone; any may be {@code null}, and {@code turnCount} is when no
+     * transcript was sent.
      */
     static CallReport of(String agentId, String conversationId, String dataUserId, ConversationMetadata meta,
             ConversationAnalysis analysis, ConversationInitiationClientData client, Integer turnCount) {
