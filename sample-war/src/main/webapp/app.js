@@ -159,10 +159,15 @@
   // ---- calls ---------------------------------------------------------------------------------------------------
   function callCard(c) {
     const dir = c.direction || 'NONE';
+    // who called whom when the direction says so; a phone call whose direction is not known still names both parties
     const who = c.callerNumber || c.calledNumber
       ? [el('span', { class: 'num caller' }, c.callerNumber || 'unknown'), el('span', { class: 'arrow' }, '→'),
          el('span', { class: 'num called' }, c.calledNumber || 'unknown')]
-      : [el('span', {}, 'Web / app conversation')];
+      : c.customerNumber || c.agentNumber
+        ? [el('span', { class: 'num customer' }, c.customerNumber || 'unknown'),
+           el('span', { class: 'arrow', title: 'who called whom is not known' }, '↔'),
+           el('span', { class: 'num agent' }, c.agentNumber || 'unknown')]
+        : [el('span', {}, 'Web / app conversation')];
     const dirBadge = el('span', { class: 'badge ' + dir },
       dir === 'INBOUND' ? '↙ Inbound' : dir === 'OUTBOUND' ? '↗ Outbound' : dir === 'NONE' ? '◎ Web' : '? ' + label(dir));
     const outcome = c.outcome || 'UNKNOWN';
@@ -172,9 +177,15 @@
       el('div', { class: 'meta' },
         el('span', {}, c.startedAt ? 'Started ' : 'Received ', el('b', {}, when(c.startedAt || c.receivedAt))),
         el('span', {}, 'Duration ', el('b', { class: 'duration' }, duration(c.durationSecs))),
+        c.queueWaitSecs !== undefined && c.queueWaitSecs !== null
+          ? el('span', {}, 'Queued ', el('b', { class: 'queue-wait' }, duration(c.queueWaitSecs)), ' first') : null,
         el('span', {}, 'Cost ', el('b', { class: 'cost' }, number(c.cost)), ' credits',
           c.costUsd !== undefined && c.costUsd !== null ? ' (' + usd(c.costUsd) + ')' : ''),
-        c.turnCount ? el('span', {}, el('b', {}, c.turnCount), ' turns') : null,
+        c.customerNumber ? el('span', {}, 'Customer ', el('b', { class: 'customer-number' }, c.customerNumber)) : null,
+        c.agentNumber ? el('span', {}, 'Agent ', el('b', { class: 'agent-number' }, c.agentNumber)) : null,
+        c.callResult ? el('span', {}, 'Result ', el('b', { class: 'call-result' }, c.callResult.replace(/_/g, ' '))) : null,
+        c.transcriptSent === false ? el('span', { class: 'transcript-not-sent' }, 'Transcript not sent')
+          : c.turnCount ? el('span', {}, el('b', { class: 'turn-count' }, c.turnCount), ' turns') : null,
         c.language ? el('span', {}, 'Language ', el('b', {}, c.language.toUpperCase())) : null,
         c.terminationReason ? el('span', {}, 'Ended: ', el('b', {}, c.terminationReason)) : null),
       el('h3', { class: 'title' }, c.title || 'Untitled call'),
@@ -210,14 +221,17 @@
   function transcript(c) {
     const turns = c.transcript || [];
     const id = c.conversationId;
+    const notSent = c.transcriptSent === false;
     const box = el('details', { class: 'transcript', open: openTranscripts.has(id) ? '' : null },
-      el('summary', {}, 'Transcript', el('span', { class: 'count' },
-        turns.length ? ' · ' + turns.length + (turns.length === 1 ? ' turn' : ' turns') : '')));
+      el('summary', {}, 'Transcript', el('span', { class: 'count' }, notSent ? ' · not sent'
+        : turns.length ? ' · ' + turns.length + (turns.length === 1 ? ' turn' : ' turns') : '')));
     box.addEventListener('toggle', () => { if (box.open) openTranscripts.add(id); else openTranscripts.delete(id); });
     if (!turns.length) {
-      box.append(el('p', { class: 'none' }, c.turnCount
-        ? 'This call has ' + c.turnCount + ' turns, but its transcript does not fit the model.'
-        : 'No transcript was sent for this call.'));
+      box.append(el('p', { class: 'none' }, notSent
+        ? 'Transcript not sent: this webhook leaves it out (its exclude_transcript setting); the rest of the call arrived.'
+        : c.turnCount
+          ? 'This call has ' + c.turnCount + ' turns, but its transcript does not fit the model.'
+          : 'The transcript of this call has no turns.'));
       return box;
     }
     box.append(el('ol', { class: 'turns' }, turns.map((t) => {

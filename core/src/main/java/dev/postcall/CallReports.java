@@ -13,6 +13,8 @@ import dev.postcall.model.OpenEnum;
 import dev.postcall.model.PhoneCall;
 import dev.postcall.model.TranscriptionData;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -21,6 +23,10 @@ import java.util.Map;
 
 /** Flattens a transcription into a {@link CallReport}. */
 final class CallReports {
+    private static final BigDecimal MIN_SECONDS = BigDecimal.valueOf(Long.MIN_VALUE);
+    // a second short of Long's end, so that a fraction rounded up to a whole second cannot overflow
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(Long.MAX_VALUE - 1);
+
     private CallReports() {
     }
 
@@ -29,12 +35,15 @@ final class CallReports {
         return of(data.agentId() != null ? data.agentId() : envelopeAgentId,
                 data.conversationId() != null ? data.conversationId() : envelopeConversationId,
                 data.userId(), data.metadata(), data.analysis(), data.conversationInitiationClientData(),
-                data.transcript().size());
+                data.transcriptSent() ? data.transcript().size() : null);
     }
 
-    /** From the parts a report reads, each bound alone; any may be {@code null}. */
+    /**
+     * From the parts a report reads, each bound alone; any may be {@code null}, and {@code turnCount} is when no
+     * transcript was sent.
+     */
     static CallReport of(String agentId, String conversationId, String dataUserId, ConversationMetadata meta,
-            ConversationAnalysis analysis, ConversationInitiationClientData client, int turnCount) {
+            ConversationAnalysis analysis, ConversationInitiationClientData client, Integer turnCount) {
 
         PhoneCall call = meta == null ? null : meta.phoneCall();
         Direction direction = Direction.NONE;
@@ -51,10 +60,8 @@ final class CallReports {
                 caller = call.agentNumber();
                 called = call.externalNumber();
             } else {
-                // the sender's own system variables say who called whom when the direction does not
+                // who called whom is not known; the parties are (customerNumber, agentNumber)
                 direction = Direction.UNKNOWN;
-                caller = client == null ? null : client.dynamicVariable("system__caller_id");
-                called = client == null ? null : client.dynamicVariable("system__called_number");
             }
         }
 
@@ -95,12 +102,16 @@ final class CallReports {
                 userId,
                 caller,
                 called,
+                call == null ? null : call.externalNumber(),
+                call == null ? null : call.agentNumber(),
                 direction,
                 meta == null ? null : instant(meta.startTimeUnixSecs()),
                 meta == null || meta.callDurationSecs() == null ? null : Duration.ofSeconds(meta.callDurationSecs()),
+                meta == null ? null : duration(meta.queueWaitSecs()),
                 meta == null ? null : meta.cost(),
                 meta == null ? null : meta.costFiat(),
                 termination,
+                call == null ? null : call.callResult(),
                 analysis == null ? Outcome.UNKNOWN : outcome(analysis.callSuccessful()),
                 analysis == null ? null : analysis.callSuccessScore(),
                 analysis == null ? null : analysis.transcriptSummary(),
@@ -108,7 +119,25 @@ final class CallReports {
                 turnCount,
                 Collections.unmodifiableMap(collected),
                 Collections.unmodifiableMap(evaluations),
+                client == null ? Map.of() : client.dynamicVariableValues(),
                 meta == null ? null : meta.mainLanguage());
+    }
+
+    /**
+     * Seconds with a fraction as a {@link Duration} to the nanosecond; {@code null} when absent or beyond what a
+     * Duration holds (which would throw rather than report).
+     */
+    private static Duration duration(Double seconds) {
+        if (seconds == null || seconds.isNaN() || seconds.isInfinite()) {
+            return null;
+        }
+        BigDecimal exact = BigDecimal.valueOf(seconds);
+        BigDecimal whole = exact.setScale(0, RoundingMode.FLOOR);
+        if (whole.compareTo(MIN_SECONDS) < 0 || whole.compareTo(MAX_SECONDS) > 0) {
+            return null;
+        }
+        long nanos = exact.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        return Duration.ofSeconds(whole.longValueExact(), nanos);
     }
 
     /** {@code null} when absent or beyond the years Instant can hold (which would throw rather than report). */

@@ -23,7 +23,8 @@ import java.util.concurrent.CompletionStage;
  * <p>The typed content is bound with JSON-B the first time {@link #data()} or {@link #report()} is called, once,
  * and then shared by every caller (thread-safe), so an event nobody reads costs no binding. {@link #report()} binds
  * only what it reads ({@code metadata}, {@code analysis}, {@code conversation_initiation_client_data} and the ids)
- * and counts the transcript's turns without binding them, which on a long call is most of the work saved. When the
+ * and counts the transcript's turns without binding them, which on a long call is most of the work saved (a
+ * transcript the webhook left out is no count at all: {@link CallReport#transcriptSent()}). When the
  * part of {@code data} a method reads does not fit the model, it throws {@link MalformedDataException}, every time.
  */
 public final class TranscriptionEvent extends EnvelopeEvent implements PostCallEvent {
@@ -106,7 +107,7 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
                             read.metadata() == null ? null : read.metadata().toModel(), read.analysis(),
                             read.conversationInitiationClientData() == null
                                     ? null : read.conversationInitiationClientData().toModel(),
-                            parts.turnCount());
+                            parts.transcriptSent() ? parts.turnCount() : null);
                 }
             } catch (JsonFormatException e) {
                 // the whole binding below gives the answer the model gives, whatever it is

@@ -2,7 +2,15 @@ package dev.postcall;
 
 import dev.postcall.CallReport.Direction;
 import dev.postcall.CallReport.Outcome;
+import dev.postcall.model.AuthorizationMethod;
 import dev.postcall.model.CallDirection;
+import dev.postcall.model.CallResult;
+import dev.postcall.model.CampaignConversationType;
+import dev.postcall.model.ConversationInitiationClientData;
+import dev.postcall.model.ConversationMetadata;
+import dev.postcall.model.GuardrailType;
+import dev.postcall.model.OpenEnum;
+import dev.postcall.model.PlatformEvent;
 import dev.postcall.model.CallInitiationFailureData;
 import dev.postcall.model.ConversationAnalysis;
 import dev.postcall.model.ConversationStatus;
@@ -20,6 +28,7 @@ import dev.postcall.model.ToolResult;
 import dev.postcall.model.ToolType;
 import dev.postcall.model.TranscriptTurn;
 import dev.postcall.model.TranscriptionData;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
@@ -294,6 +303,189 @@ class FixtureModelTest {
     }
 
     @Test
+    void aTranscriptionWithoutATranscriptSaysItWasNotSentAndKeepsEverythingElse() throws Exception {
+        TranscriptionEvent event = transcription("transcription-no-transcript.json");
+        TranscriptionData data = event.data();
+        assertThat(data.transcriptSent()).isFalse();
+        assertThat(data.transcript()).isEmpty();
+        assertThat(data.metadata().queueWaitSecs()).isEqualTo(37.4);
+        assertThat(data.metadata().authorizationMethod().value()).isEqualTo(AuthorizationMethod.AVAYA_API_KEY);
+        assertThat(data.metadata().conversationInitiationSource().value()).isEqualTo(InitiationSource.AVAYA);
+        assertThat(data.conversationInitiationClientData().sourceInfo().source().value())
+                .isEqualTo(InitiationSource.AVAYA);
+        assertThat(data.metadata().phoneCall().callResult().value()).isEqualTo(CallResult.ANSWERED);
+        assertThat(data.analysis().dataCollectionResults().get("account_number").name()).isEqualTo("Account number");
+        assertThat(data.conversationInitiationClientData().procedureIds()).as("not sent").isNull();
+
+        CallReport report = event.report();
+        assertThat(report.transcriptSent()).isFalse();
+        assertThat(report.turnCount()).as("not 0 turns").isNull();
+        assertThat(report.direction()).isEqualTo(Direction.INBOUND);
+        assertThat(report.callerNumber()).isEqualTo("+442079460587");
+        assertThat(report.customerNumber()).isEqualTo("+442079460587");
+        assertThat(report.agentNumber()).isEqualTo("+442079460120");
+        assertThat(report.queueWait()).isEqualTo(Duration.ofMillis(37_400));
+        assertThat(report.duration()).isEqualTo(Duration.ofSeconds(104));
+        assertThat(report.callResult().value()).isEqualTo(CallResult.ANSWERED);
+        assertThat(report.summary()).startsWith("The caller asked why their December bill was higher");
+        assertThat(report.collected()).containsExactly(entry("account_number", "NW-5583-0192"),
+                entry("wants_payment_plan", false));
+    }
+
+    @Test
+    void aCallOfUnknownProviderAndDirectionNamesBothPartiesButNotWhoCalled() throws Exception {
+        TranscriptionEvent event = transcription("transcription-unknown-direction.json");
+        TranscriptionData data = event.data();
+        PhoneCall call = data.metadata().phoneCall();
+        assertThat(call).isInstanceOf(PhoneCall.Other.class);
+        assertThat(call.type()).isEqualTo("example_provider");
+        assertThat(call.direction().isUnknown()).isTrue();
+        assertThat(call.direction().raw()).isEqualTo("transferred");
+        assertThat(call.callResult().value()).isEqualTo(CallResult.ANSWERED);
+        assertThat(data.metadata().authorizationMethod().value()).isEqualTo(AuthorizationMethod.AUDIOCODES_API_KEY);
+        assertThat(data.metadata().conversationInitiationSource().value()).isEqualTo(InitiationSource.AUDIOCODES);
+        ToolResult.SystemOutcome transfer = ((ToolResult.SystemTool) data.transcript().get(2).toolResults().get(0))
+                .result();
+        assertThat(transfer.resultType()).isEqualTo("transfer_to_number_amazon_connect_success");
+        assertThat(transfer.isSuccess()).isTrue();
+        assertThat(transfer.reason()).isEqualTo("dose question");
+        assertThat(transfer.text("client_message")).isEqualTo("Connecting you to the pharmacist.");
+
+        CallReport report = event.report();
+        assertThat(report.direction()).isEqualTo(Direction.UNKNOWN);
+        assertThat(report.callerNumber()).isNull();
+        assertThat(report.calledNumber()).isNull();
+        assertThat(report.customerNumber()).isEqualTo("+13125550149");
+        assertThat(report.agentNumber()).isEqualTo("+13125550100");
+        assertThat(report.turnCount()).isEqualTo(3);
+        assertThat(report.transcriptSent()).isTrue();
+    }
+
+    @Test
+    void theNewerMembersAreReadWhereTheyBelong() throws Exception {
+        TranscriptionEvent event = transcription("transcription-newer-fields.json");
+        TranscriptionData data = event.data();
+        List<TranscriptTurn> turns = data.transcript();
+        assertThat(turns).hasSize(6);
+        assertThat(turns).extracting(TranscriptTurn::id).doesNotContainNull().doesNotHaveDuplicates();
+        TranscriptTurn greeting = turns.get(0);
+        assertThat(greeting.id()).isEqualTo("turn_01k9m3n5c0aa1bb2cc3dd4ee5f");
+        assertThat(greeting.producingLlm()).isEqualTo("gemini-2.5-flash");
+        assertThat(greeting.voiceId()).isEqualTo("voice_7k2m9q4x8w1n5r3t6y0b");
+        assertThat(greeting.latencies()).containsExactly(entry("convai_llm_service_ttfb", 0.344));
+        assertThat(greeting.platformEvent()).isNull();
+        assertThat(turns.get(1).sourceMedium().value()).isEqualTo(SourceMedium.DTMF);
+        assertThat(turns.get(1).message()).isEqualTo("1");
+        assertThat(turns.get(1).voiceId()).isNull();
+        assertThat(turns.get(2).platformEvent().value()).isEqualTo(PlatformEvent.USER_TURN_TIMEOUT);
+        assertThat(turns.get(2).message()).isNull();
+        assertThat(turns.get(3).triggeredGuardrails()).containsExactly(
+                new TranscriptTurn.TriggeredGuardrail(OpenEnum.of(GuardrailType.class, "medical_and_legal"), null),
+                new TranscriptTurn.TriggeredGuardrail(OpenEnum.of(GuardrailType.class, "custom"),
+                        "No premium promises"));
+        assertThat(turns.get(0).triggeredGuardrails()).isEmpty();
+        assertThat(turns.get(0).fileInputs()).isEmpty();
+
+        List<ToolResult.SystemOutcome> outcomes = turns.stream().flatMap(t -> t.toolResults().stream())
+                .map(r -> ((ToolResult.SystemTool) r).result()).toList();
+        assertThat(outcomes).extracting(ToolResult.SystemOutcome::resultType).containsExactly(
+                "start_procedure_success", "knowledge_base_success", "end_procedure_success",
+                "start_procedure_error", "end_procedure_error");
+        assertThat(outcomes).extracting(ToolResult.SystemOutcome::isSuccess)
+                .containsExactly(true, true, true, false, false);
+        assertThat(outcomes.get(0).procedureId()).isEqualTo("proc_renewal_v3");
+        assertThat(outcomes.get(0).procedureName()).isEqualTo("Policy renewal");
+        assertThat(outcomes.get(0).text("procedure_entry_workflow_node")).isEqualTo("node_renewal_start");
+        assertThat(outcomes.get(1).text("chunk_count")).isEqualTo("3");
+        assertThat(outcomes.get(3).procedureId()).isEqualTo("proc_claims_v1");
+        assertThat(outcomes.get(3).message()).isEqualTo("procedure not attached to this agent");
+        assertThat(outcomes.get(4).procedureId()).isNull();
+
+        ConversationMetadata meta = data.metadata();
+        assertThat(meta.queueWaitSecs()).as("null: never queued").isNull();
+        assertThat(meta.phoneCall().callResult().value()).isEqualTo(CallResult.ANSWERED);
+        ConversationMetadata.Campaign campaign = meta.batchCall().campaign();
+        assertThat(campaign.campaignId()).isEqualTo("cmpgn_9201k9k7z1xc3vb5nm7qw9er1tyu");
+        assertThat(campaign.campaignLeadId()).isEqualTo("lead_9201k9k7z4as6df8gh0jk2lz4xcv");
+        assertThat(campaign.coldAttempt()).isEqualTo(2);
+        assertThat(campaign.conversationType().value()).isEqualTo(CampaignConversationType.RETRY);
+        ConversationMetadata.AnalysisCharging analysis = meta.charging().analysis();
+        assertThat(analysis.total().runs()).isEqualTo(2);
+        assertThat(analysis.total().price()).isEqualTo(0.0021);
+        assertThat(analysis.total().charge()).isEqualTo(6.0);
+        assertThat(analysis.total().chargePerFeature())
+                .containsExactly(entry("evaluation_criteria", 4.0), entry("data_collection", 2.0));
+        assertThat(analysis.lastRun().pricePerFeature())
+                .containsExactly(entry("evaluation_criteria", 0.0006), entry("data_collection", 0.0005));
+        assertThat(analysis.lastRun().charge()).isEqualTo(3.0);
+        assertThat(analysis.lastRun().runs()).isNull();
+
+        assertThat(data.analysis().dataCollectionResults().get("renewed").name()).isEqualTo("Policy renewed");
+        assertThat(data.analysis().dataCollectionResults().get("callback_time").name()).isNull();
+        ConversationInitiationClientData client = data.conversationInitiationClientData();
+        assertThat(client.procedureIds()).containsExactly("proc_renewal_v3");
+        assertThat(client.dynamicVariable("policy"))
+                .isEqualTo("{\"id\":\"BS-20-4471\",\"tier\":\"gold\",\"vehicles\":2}");
+        assertThat(client.dynamicVariables().get("policy").asJsonObject().getString("tier")).isEqualTo("gold");
+        assertThat(client.dynamicVariable("products")).isEqualTo("[\"home\",\"auto\"]");
+        assertThat(client.dynamicVariable("premium_usd")).isEqualTo("1240.5");
+        assertThat(client.dynamicVariable("auto_renew")).isEqualTo("false");
+        assertThat(client.dynamicVariable("broker")).isNull();
+        assertThat(client.dynamicVariable("first_name")).isEqualTo("Dana");
+
+        CallReport report = event.report();
+        assertThat(report.callResult().value()).isEqualTo(CallResult.ANSWERED);
+        assertThat(report.queueWait()).isNull();
+        assertThat(report.turnCount()).isEqualTo(6);
+        assertThat(report.direction()).isEqualTo(Direction.OUTBOUND);
+        assertThat(report.customerNumber()).isEqualTo("+14155550176").isEqualTo(report.calledNumber());
+        assertThat(report.agentNumber()).isEqualTo("+14155550120").isEqualTo(report.callerNumber());
+        assertThat(report.dynamicVariables().get("policy").toString())
+                .isEqualTo("{\"id\":\"BS-20-4471\",\"tier\":\"gold\",\"vehicles\":2}");
+        assertThat(report.dynamicVariables().get("products")).isInstanceOf(JsonArray.class);
+        assertThat(report.dynamicVariables()).containsEntry("first_name", "Dana").containsEntry("premium_usd", 1240.5)
+                .containsEntry("auto_renew", false).containsEntry("broker", null)
+                .containsEntry("system__caller_id", "+14155550120");
+        assertThat(report.dynamicVariables().keySet()).startsWith("first_name", "policy", "products");
+        assertThat(report.collected()).containsExactly(entry("renewed", true), entry("callback_time", null));
+    }
+
+    @Test
+    void aWhatsappConversationGivesItsRecipientAndTheFilesOfATurn() throws Exception {
+        TranscriptionEvent event = transcription("transcription-whatsapp.json");
+        TranscriptionData data = event.data();
+        ConversationMetadata.Whatsapp whatsapp = data.metadata().whatsapp();
+        assertThat(whatsapp.recipient()).isEqualTo(
+                new ConversationMetadata.WhatsappRecipient("+447700900318", "bsuid_3401k9p5l7zx9cv1bn3mq5wr7e"));
+        assertThat(whatsapp.direction().value()).isEqualTo(CallDirection.INBOUND);
+        assertThat(data.metadata().authorizationMethod().value()).isEqualTo(AuthorizationMethod.WHATSAPP);
+        TranscriptTurn photos = data.transcript().get(0);
+        assertThat(photos.sourceMedium().value()).isEqualTo(SourceMedium.IMAGE);
+        assertThat(photos.fileInputs()).extracting(TranscriptTurn.FileInput::originalFilename)
+                .containsExactly("derailleur-side.jpg", "derailleur-rear.jpg", "receipt.pdf");
+        assertThat(photos.fileInputs().get(2).mimeType()).isEqualTo("application/pdf");
+        assertThat(photos.fileInput()).isEqualTo(photos.fileInputs().get(0));
+        assertThat(data.transcript().get(1).producingLlm()).isEqualTo("gpt-4.1-mini");
+
+        CallReport report = event.report();
+        assertThat(report.direction()).isEqualTo(Direction.NONE);
+        assertThat(report.customerNumber()).isNull();
+        assertThat(report.agentNumber()).isNull();
+        assertThat(report.callResult()).isNull();
+        assertThat(report.turnCount()).isEqualTo(2);
+    }
+
+    @Test
+    void anAnsweringMachineVerdictIsAnUnknownEventWithItsRawJson() throws Exception {
+        PostCallEvent event = Fixtures.parse("answering-machine-detection.json");
+        assertThat(event).isInstanceOf(UnknownEvent.class);
+        assertThat(event.type()).isEqualTo("answering_machine_detection");
+        assertThat(event.conversationId()).isEqualTo("conv_8301k9f2w5qn7ty0ur3ie6wo9pas");
+        assertThat(((UnknownEvent) event).json().getJsonObject("data").getString("agent_id"))
+                .isEqualTo("agent_8801k6yn4vq7cw2et5bz9hx3md0p");
+    }
+
+    @Test
     void twilioFailureGivesReasonProviderCallSidAndSipCode() throws Exception {
         CallInitiationFailureEvent event = (CallInitiationFailureEvent) Fixtures.parse("failure-twilio.json");
         assertThat(event.failureReason()).isEqualTo("no-answer");
@@ -340,7 +532,9 @@ class FixtureModelTest {
     void aBodyHeldInAFileGivesTheSameModelAsOneInMemory() throws Exception {
         for (String file : List.of("transcription-minimal.json", "transcription-phone-inbound.json",
                 "transcription-sip-outbound.json", "transcription-with-audio-flags.json",
-                "transcription-extra-fields.json")) {
+                "transcription-extra-fields.json", "transcription-no-transcript.json",
+                "transcription-unknown-direction.json", "transcription-newer-fields.json",
+                "transcription-whatsapp.json")) {
             TranscriptionEvent fromFile = (TranscriptionEvent) new EventParser()
                     .parse(BodySource.ofFile(Fixtures.path(file)));
             TranscriptionEvent inMemory = transcription(file);

@@ -2,7 +2,14 @@ package dev.postcall;
 
 import dev.postcall.CallReport.Direction;
 import dev.postcall.CallReport.Outcome;
+import dev.postcall.model.AuthorizationMethod;
 import dev.postcall.model.CallDirection;
+import dev.postcall.model.CallResult;
+import dev.postcall.model.ConversationInitiationClientData;
+import dev.postcall.model.GuardrailType;
+import dev.postcall.model.InitiationSource;
+import dev.postcall.model.PlatformEvent;
+import dev.postcall.model.SourceMedium;
 import dev.postcall.model.CallInitiationFailureData;
 import dev.postcall.model.ConversationStatus;
 import dev.postcall.model.FailureReason;
@@ -151,11 +158,15 @@ class ModelBindingTest {
         assertThat(data.analysis().scoped()).isEmpty();
         assertThat(data.conversationInitiationClientData().dynamicVariables()).isEmpty();
 
+        assertThat(data.transcriptSent()).as("a null transcript is one not sent").isFalse();
+
         TranscriptionData empty = transcription("{}").data();
         assertThat(empty.transcript()).isEmpty();
+        assertThat(empty.transcriptSent()).isFalse();
         assertThat(empty.metadata()).isNull();
         CallReport report = transcription("{}").report();
-        assertThat(report.turnCount()).isZero();
+        assertThat(report.turnCount()).as("no transcript is not 0 turns").isNull();
+        assertThat(report.transcriptSent()).isFalse();
         assertThat(report.outcome()).isEqualTo(Outcome.UNKNOWN);
         assertThat(report.direction()).isEqualTo(Direction.NONE);
         assertThat(report.duration()).isNull();
@@ -192,13 +203,77 @@ class ModelBindingTest {
     }
 
     @Test
-    void unknownDirectionFallsBackToTheSystemVariables() throws Exception {
-        CallReport report = transcription("{\"metadata\":{\"phone_call\":{\"type\":\"twilio\",\"direction\":\"sideways\"}},"
+    void anUnknownDirectionLeavesCallerAndCalledUnknownAndStillNamesBothParties() throws Exception {
+        // the sender's system variables do not say which way the call went either: who called whom stays unknown
+        CallReport report = transcription("{\"metadata\":{\"phone_call\":{\"type\":\"twilio\","
+                + "\"direction\":\"sideways\",\"agent_number\":\"+3333\",\"external_number\":\"+4444\"}},"
                 + "\"conversation_initiation_client_data\":{\"dynamic_variables\":{\"system__caller_id\":\"+1111\","
                 + "\"system__called_number\":\"+2222\"}}}").report();
         assertThat(report.direction()).isEqualTo(Direction.UNKNOWN);
-        assertThat(report.callerNumber()).isEqualTo("+1111");
-        assertThat(report.calledNumber()).isEqualTo("+2222");
+        assertThat(report.callerNumber()).isNull();
+        assertThat(report.calledNumber()).isNull();
+        assertThat(report.customerNumber()).isEqualTo("+4444");
+        assertThat(report.agentNumber()).isEqualTo("+3333");
+    }
+
+    @Test
+    void theWidenedEnumerationsKnowTheirNewValues() throws Exception {
+        TranscriptionData data = transcription("{\"metadata\":{\"authorization_method\":\"audiocodes_api_key\","
+                + "\"conversation_initiation_source\":\"avaya\",\"phone_call\":{\"type\":\"exotel\","
+                + "\"call_result\":\"busy\"}},\"conversation_initiation_client_data\":{\"source_info\":{"
+                + "\"source\":\"audiocodes\"}},\"transcript\":[{\"role\":\"user\",\"source_medium\":\"dtmf\","
+                + "\"platform_event\":\"skip_turn_wait_elapsed\",\"triggered_guardrails\":[{\"guardrail_type\":"
+                + "\"prompt_injection\"},{\"guardrail_type\":\"brand_new_guardrail\",\"guardrail_name\":\"x\"}]}]}")
+                .data();
+        assertThat(data.metadata().authorizationMethod().value()).isEqualTo(AuthorizationMethod.AUDIOCODES_API_KEY);
+        assertThat(data.metadata().conversationInitiationSource().value()).isEqualTo(InitiationSource.AVAYA);
+        assertThat(data.conversationInitiationClientData().sourceInfo().source().value())
+                .isEqualTo(InitiationSource.AUDIOCODES);
+        assertThat(data.metadata().phoneCall().callResult().value()).isEqualTo(CallResult.BUSY);
+        TranscriptTurn turn = data.transcript().get(0);
+        assertThat(turn.sourceMedium().value()).isEqualTo(SourceMedium.DTMF);
+        assertThat(turn.platformEvent().value()).isEqualTo(PlatformEvent.SKIP_TURN_WAIT_ELAPSED);
+        assertThat(turn.triggeredGuardrails().get(0).guardrailType().value()).isEqualTo(GuardrailType.PROMPT_INJECTION);
+        assertThat(turn.triggeredGuardrails().get(1).guardrailType().isUnknown()).isTrue();
+        assertThat(turn.triggeredGuardrails().get(1).guardrailType().raw()).isEqualTo("brand_new_guardrail");
+        assertThat(transcription("{\"metadata\":{\"authorization_method\":\"avaya_api_key\"}}").data().metadata()
+                .authorizationMethod().value()).isEqualTo(AuthorizationMethod.AVAYA_API_KEY);
+    }
+
+    @Test
+    void absentProcedureIdsAreNotAnEmptyList() throws Exception {
+        assertThat(transcription("{\"conversation_initiation_client_data\":{}}").data()
+                .conversationInitiationClientData().procedureIds()).as("absent: every procedure").isNull();
+        assertThat(transcription("{\"conversation_initiation_client_data\":{\"procedure_ids\":null}}").data()
+                .conversationInitiationClientData().procedureIds()).as("null: every procedure").isNull();
+        assertThat(transcription("{\"conversation_initiation_client_data\":{\"procedure_ids\":[]}}").data()
+                .conversationInitiationClientData().procedureIds()).as("empty: none").isEmpty();
+        assertThat(transcription("{\"conversation_initiation_client_data\":{\"procedure_ids\":[\"p1\",\"p2\"]}}")
+                .data().conversationInitiationClientData().procedureIds()).containsExactly("p1", "p2");
+    }
+
+    @Test
+    void objectAndArrayDynamicVariablesAreReadAsJsonByTheReportAndTheModel() throws Exception {
+        String data = "{\"conversation_initiation_client_data\":{\"dynamic_variables\":{\"plan\":{\"tier\":\"gold\","
+                + "\"seats\":[1,2]},\"tags\":[\"a\",{\"b\":null}],\"name\":\"Ana\",\"n\":3,\"none\":null}}}";
+        TranscriptionEvent partsFirst = transcription(data);
+        TranscriptionEvent dataFirst = transcription(data);
+        ConversationInitiationClientData client = dataFirst.data().conversationInitiationClientData();
+        for (CallReport report : new CallReport[] {partsFirst.report(), dataFirst.report()}) {
+            assertThat(report.dynamicVariables().keySet()).containsExactly("plan", "tags", "name", "n", "none");
+            assertThat(report.dynamicVariables().get("plan").toString())
+                    .isEqualTo("{\"tier\":\"gold\",\"seats\":[1,2]}");
+            assertThat(report.dynamicVariables().get("tags").toString()).isEqualTo("[\"a\",{\"b\":null}]");
+            assertThat(report.dynamicVariables()).containsEntry("name", "Ana").containsEntry("n", 3L)
+                    .containsEntry("none", null);
+        }
+        assertThat(partsFirst.report()).isEqualTo(dataFirst.report());
+        assertThat(client.dynamicVariable("plan")).isEqualTo("{\"tier\":\"gold\",\"seats\":[1,2]}");
+        assertThat(client.dynamicVariable("tags")).isEqualTo("[\"a\",{\"b\":null}]");
+        assertThat(client.dynamicVariable("n")).isEqualTo("3");
+        assertThat(client.dynamicVariable("none")).isNull();
+        assertThat(client.dynamicVariable("missing")).isNull();
+        assertThat(client.dynamicVariables().get("plan").asJsonObject().getJsonArray("seats").getInt(1)).isEqualTo(2);
     }
 
     @Test

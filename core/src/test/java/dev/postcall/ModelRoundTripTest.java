@@ -8,6 +8,7 @@ import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.config.PropertyNamingStrategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,7 +40,8 @@ class ModelRoundTripTest {
     @ParameterizedTest
     @ValueSource(strings = {"transcription-minimal.json", "transcription-phone-inbound.json",
             "transcription-sip-outbound.json", "transcription-with-audio-flags.json",
-            "transcription-extra-fields.json"})
+            "transcription-extra-fields.json", "transcription-no-transcript.json",
+            "transcription-unknown-direction.json", "transcription-newer-fields.json", "transcription-whatsapp.json"})
     void transcriptionDataSurvivesAWriteAndARead(String file) throws Exception {
         TranscriptionEvent original = (TranscriptionEvent) Fixtures.parse(file);
         String written = jsonb.toJson(original.data());
@@ -47,6 +49,16 @@ class ModelRoundTripTest {
         TranscriptionEvent again = (TranscriptionEvent) reparse(EventParser.TRANSCRIPTION, written);
         assertThat(again.data()).isEqualTo(original.data());
         assertThat(again.report()).isEqualTo(original.report());
+    }
+
+    @Test
+    void aTranscriptThatWasNotSentIsWrittenWithoutOneAndAnEmptyOneAsEmpty() throws Exception {
+        TranscriptionEvent notSent = (TranscriptionEvent) Fixtures.parse("transcription-no-transcript.json");
+        assertThat(jsonb.toJson(notSent.data())).doesNotContain("\"transcript\":");
+        TranscriptionEvent empty = (TranscriptionEvent) reparse(EventParser.TRANSCRIPTION, "{\"transcript\":[]}");
+        String written = jsonb.toJson(empty.data());
+        assertThat(written).contains("\"transcript\":[]");
+        assertThat(((TranscriptionEvent) reparse(EventParser.TRANSCRIPTION, written)).data().transcriptSent()).isTrue();
     }
 
     @ParameterizedTest

@@ -21,8 +21,10 @@ class MutatedBodiesTest {
 
     private static final List<String> FILES = List.of("transcription-minimal.json", "transcription-phone-inbound.json",
             "transcription-sip-outbound.json", "transcription-with-audio-flags.json",
-            "transcription-extra-fields.json", "audio.json", "failure-twilio.json", "failure-sip.json",
-            "unknown-type.json");
+            "transcription-extra-fields.json", "transcription-no-transcript.json",
+            "transcription-unknown-direction.json", "transcription-newer-fields.json", "transcription-whatsapp.json",
+            "audio.json", "failure-twilio.json", "failure-sip.json", "unknown-type.json",
+            "answering-machine-detection.json");
 
     private static final byte[] INTERESTING =
             "{}[]\":,\\ 0-e.tfnu\u00ff\u0080".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -5,6 +5,7 @@ import dev.postcall.CallReport.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
@@ -40,13 +41,43 @@ class ReportOnlyBindingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"transcription-minimal.json", "transcription-phone-inbound.json",
-            "transcription-sip-outbound.json", "transcription-with-audio-flags.json", "transcription-extra-fields.json"})
+            "transcription-sip-outbound.json", "transcription-with-audio-flags.json", "transcription-extra-fields.json",
+            "transcription-unknown-direction.json", "transcription-newer-fields.json", "transcription-whatsapp.json"})
     void everyFixtureGivesTheSameReportAsTheWholeBinding(String file) throws Exception {
         byte[] body = Fixtures.bytes(file);
         CallReport alone = parse(body).report();
         TranscriptionEvent whole = parse(body);
         assertThat(alone).isEqualTo(wholeBindingReport(whole));
         assertThat(alone.turnCount()).isEqualTo(whole.data().transcript().size()).isPositive();
+    }
+
+    @Test
+    void aFixtureWithoutATranscriptGivesTheSameReportAsTheWholeBinding() throws Exception {
+        byte[] body = Fixtures.bytes("transcription-no-transcript.json");
+        CallReport alone = parse(body).report();
+        assertThat(alone).isEqualTo(wholeBindingReport(parse(body)));
+        assertThat(alone.transcriptSent()).isFalse();
+        assertThat(alone.turnCount()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''                                        | false |",
+            "'\"transcript\":null,'                      | false |",
+            "'\"transcript\":[],'                        | true  | 0",
+            "'\"transcript\":[{},{}],'                   | true  | 2",
+            // a repeated member: the last one counts, as in the whole binding
+            "'\"transcript\":[{}],\"transcript\":null,'   | false |",
+            "'\"transcript\":null,\"transcript\":[],'     | true  | 0"})
+    void anAbsentTranscriptIsNotSentAndAnEmptyOneIsZeroTurnsOnBothPaths(String member, boolean sent,
+            Integer turns) throws Exception {
+        String data = "{" + member + "\"metadata\":{\"cost\":4}}";
+        CallReport alone = transcription(data).report();
+        TranscriptionEvent whole = transcription(data);
+        assertThat(alone).isEqualTo(wholeBindingReport(whole));
+        assertThat(whole.data().transcriptSent()).as(member).isEqualTo(sent);
+        assertThat(alone.transcriptSent()).as(member).isEqualTo(sent);
+        assertThat(alone.turnCount()).as(member).isEqualTo(turns);
     }
 
     @Test
@@ -123,7 +154,8 @@ class ReportOnlyBindingTest {
     void nullMembersReadAsAbsent() throws Exception {
         CallReport report = transcription("{\"metadata\":null,\"analysis\":null,"
                 + "\"conversation_initiation_client_data\":null,\"user_id\":null,\"transcript\":null}").report();
-        assertThat(report.turnCount()).isZero();
+        assertThat(report.turnCount()).as("a null transcript is one not sent").isNull();
+        assertThat(report.transcriptSent()).isFalse();
         assertThat(report.userId()).isNull();
         assertThat(report.duration()).isNull();
         assertThat(report.outcome()).isEqualTo(Outcome.UNKNOWN);

@@ -2,6 +2,7 @@ package dev.postcall.soak;
 
 import dev.postcall.AudioEvent;
 import dev.postcall.CallInitiationFailureEvent;
+import dev.postcall.CallReport;
 import dev.postcall.TranscriptionEvent;
 import dev.postcall.UnknownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,10 @@ public class SoakObserver {
 
     void onCall(@Observes TranscriptionEvent call) {
         calls.incrementAndGet();
-        turns.addAndGet(call.report().turnCount());
+        CallReport report = call.report();
+        if (report.transcriptSent()) {
+            turns.addAndGet(report.turnCount());
+        }
     }
 
     void onAudio(@Observes AudioEvent audio) throws IOException {

@@ -21,6 +21,10 @@ public enum AuthorizationMethod {
     LIVEKIT_TOKEN_WEBSITE,
     /** {@code genesys_api_key} */
     GENESYS_API_KEY,
+    /** {@code avaya_api_key} */
+    AVAYA_API_KEY,
+    /** {@code audiocodes_api_key} */
+    AUDIOCODES_API_KEY,
     /** {@code whatsapp} */
     WHATSAPP,
     /** {@code sms} */

@@ -65,12 +65,13 @@ public record ConversationAnalysis(
      * One collected data item.
      *
      * @param dataCollectionId {@code data_collection_id}
-     * @param value            {@code value} as raw JSON (a string, number or boolean); {@code null} when nothing was
-     *                         collected; {@link #javaValue()} gives it as a Java object
+     * @param name             {@code name}: the item's display name, when it has one
+     * @param value            {@code value} as raw JSON (usually a string, number or boolean); {@code null} when
+     *                         nothing was collected; {@link #javaValue()} gives it as a Java object
      * @param jsonSchema       {@code json_schema}: what the item asks for
      * @param rationale        {@code rationale}
      */
-    public record DataCollectionResult(String dataCollectionId, JsonValue value, DataSchema jsonSchema,
+    public record DataCollectionResult(String dataCollectionId, String name, JsonValue value, DataSchema jsonSchema,
                                        String rationale) {
 
         /** Reads a JSON null as an absent value. */

@@ -7,6 +7,7 @@ import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,9 +22,13 @@ import java.util.Map;
  * @param branchId                   {@code branch_id}
  * @param environment                {@code environment}
  * @param startingWorkflowNodeId     {@code starting_workflow_node_id}
- * @param dynamicVariables           {@code dynamic_variables}: name to raw JSON value (string, number, boolean;
- *                                   JSON null reads as {@code null}), in payload order, including
- *                                   {@code system__*} entries; never {@code null}
+ * @param procedureIds               {@code procedure_ids}: the only procedures the starting agent could use.
+ *                                   Unlike every other list of the model, {@code null} when not sent, because the
+ *                                   sender gives absent and empty different meanings: absent, every procedure of
+ *                                   the agent was available; empty, none was
+ * @param dynamicVariables           {@code dynamic_variables}: name to raw JSON value of any type (string, number,
+ *                                   boolean, object, array; JSON null reads as {@code null}), in payload order,
+ *                                   including {@code system__*} entries; never {@code null}
  */
 public record ConversationInitiationClientData(
         JsonObject conversationConfigOverride,
@@ -33,16 +38,22 @@ public record ConversationInitiationClientData(
         String branchId,
         String environment,
         String startingWorkflowNodeId,
+        List<String> procedureIds,
         @JsonbTypeDeserializer(OrderedMapDeserializer.class) Map<String, JsonValue> dynamicVariables) {
 
-    /** Replaces an absent map with an empty one; JSON null values read as {@code null}. */
+    /**
+     * Replaces an absent map with an empty one (JSON null values read as {@code null}) and keeps
+     * {@code procedureIds} absent when it is.
+     */
     public ConversationInitiationClientData {
+        procedureIds = procedureIds == null ? null : Immutable.list(procedureIds);
         dynamicVariables = Immutable.values(dynamicVariables);
     }
 
     /**
      * The dynamic variables as Java values ({@code String}, {@code Boolean}, {@code Long}, {@code Double}, or
-     * {@code null}), in payload order; unmodifiable.
+     * {@code null}; objects and arrays stay {@link JsonValue}, whose {@code toString()} is their JSON), in payload
+     * order; unmodifiable.
      */
     public Map<String, Object> dynamicVariableValues() {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -50,10 +61,19 @@ public record ConversationInitiationClientData(
         return Collections.unmodifiableMap(values);
     }
 
-    /** One dynamic variable as text (a string's value, another scalar's JSON form), or {@code null}. */
+    /**
+     * One dynamic variable as text: a string's value, the Java value of a number or boolean ({@code 42},
+     * {@code true}), the JSON of an object or array ({@code {"tier":"gold"}}, {@code [1,2]}); {@code null} when
+     * absent or JSON null.
+     *
+     * <pre>{@code
+     * String plan = client.dynamicVariable("plan");        // {"tier":"gold","seats":3}
+     * JsonObject parsed = client.dynamicVariables().get("plan").asJsonObject();
+     * }</pre>
+     */
     public String dynamicVariable(String name) {
         Object value = ConversationAnalysis.DataCollectionResult.toJava(dynamicVariables.get(name));
-        return value == null || value instanceof JsonValue ? null : value.toString();
+        return value == null ? null : value.toString();
     }
 
     /**

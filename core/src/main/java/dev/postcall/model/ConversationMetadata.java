@@ -1,8 +1,11 @@
 package dev.postcall.model;
 
+import dev.postcall.internal.json.OrderedMapDeserializer;
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code data.metadata} of a transcription: when, how long, what it cost, which phone call, how it ended. Numbers
@@ -12,6 +15,10 @@ import java.util.List;
  * @param startTimeUnixSecs                  {@code start_time_unix_secs}
  * @param acceptedTimeUnixSecs               {@code accepted_time_unix_secs}
  * @param callDurationSecs                   {@code call_duration_secs}
+ * @param queueWaitSecs                      {@code queue_wait_secs}: seconds the caller waited in the queue before
+ *                                           the agent took the call, not part of {@code call_duration_secs} nor of
+ *                                           the billed time; {@code null} when the call was never queued. A decimal,
+ *                                           since the sender's type does not say it is whole
  * @param cost                               {@code cost}, in credits
  * @param deletionSettings                   {@code deletion_settings}
  * @param feedback                           {@code feedback}: the conversation's overall feedback
@@ -43,6 +50,7 @@ public record ConversationMetadata(
         Long startTimeUnixSecs,
         Long acceptedTimeUnixSecs,
         Integer callDurationSecs,
+        Double queueWaitSecs,
         Long cost,
         DeletionSettings deletionSettings,
         Feedback feedback,
@@ -123,11 +131,46 @@ public record ConversationMetadata(
      * @param freeLlmDollarsConsumed  {@code free_llm_dollars_consumed}
      * @param ttsUsage                {@code tts_usage}, as raw JSON
      * @param asrUsage                {@code asr_usage}, as raw JSON
+     * @param analysis                {@code analysis}: what running the post-call analysis cost; present once an
+     *                                analysis pass has run, billed or not
      */
     public record Charging(Boolean devDiscount, Boolean isBurst, String tier, LlmCategoryUsage llmUsage,
                            Double llmPrice, Long llmCharge, Long callCharge, Long platformCharge,
                            JsonObject platformUsage, Double platformPrice, Double freeMinutesConsumed,
-                           Double freeLlmDollarsConsumed, JsonObject ttsUsage, JsonObject asrUsage) {
+                           Double freeLlmDollarsConsumed, JsonObject ttsUsage, JsonObject asrUsage,
+                           AnalysisCharging analysis) {
+    }
+
+    /**
+     * What the post-call analysis of the conversation cost ({@code charging.analysis}).
+     *
+     * @param total   {@code total}: every analysis pass so far
+     * @param lastRun {@code last_run}: the most recent pass
+     */
+    public record AnalysisCharging(AnalysisCost total, AnalysisCost lastRun) {
+    }
+
+    /**
+     * The LLM cost of post-call analysis: of every pass so far ({@code total}) or of the most recent one
+     * ({@code last_run}), which the sender shapes alike but for {@code runs}. Prices and charges are decimals, since
+     * the sender's type does not say they are whole; the maps keep payload order and are never {@code null}.
+     *
+     * @param price            {@code price}
+     * @param charge           {@code charge}
+     * @param runs             {@code runs}: how many passes ran; sent with the {@code total} only
+     * @param pricePerFeature  {@code price_per_feature}: analysis feature to price
+     * @param chargePerFeature {@code charge_per_feature}: analysis feature to charge
+     */
+    public record AnalysisCost(Double price, Double charge, Integer runs,
+                               @JsonbTypeDeserializer(OrderedMapDeserializer.class)
+                               Map<String, Double> pricePerFeature,
+                               @JsonbTypeDeserializer(OrderedMapDeserializer.class)
+                               Map<String, Double> chargePerFeature) {
+        /** Replaces absent maps with empty ones. */
+        public AnalysisCost {
+            pricePerFeature = Immutable.map(pricePerFeature);
+            chargePerFeature = Immutable.map(chargePerFeature);
+        }
     }
 
     /**
@@ -144,8 +187,22 @@ public record ConversationMetadata(
      *
      * @param batchCallId          {@code batch_call_id}
      * @param batchCallRecipientId {@code batch_call_recipient_id}
+     * @param campaign             {@code campaign}: the batch-calling campaign, when the batch belongs to one
      */
-    public record BatchCall(String batchCallId, String batchCallRecipientId) {
+    public record BatchCall(String batchCallId, String batchCallRecipientId, Campaign campaign) {
+    }
+
+    /**
+     * The batch-calling campaign a call was part of.
+     *
+     * @param campaignId       {@code campaign_id}
+     * @param campaignLeadId   {@code campaign_lead_id}: the lead (the person called) within the campaign
+     * @param coldAttempt      {@code cold_attempt}
+     * @param conversationType {@code conversation_type}: {@code initial}, {@code retry}, {@code callback} or
+     *                         {@code redirect}
+     */
+    public record Campaign(String campaignId, String campaignLeadId, Integer coldAttempt,
+                           OpenEnum<CampaignConversationType> conversationType) {
     }
 
     /**
@@ -173,9 +230,20 @@ public record ConversationMetadata(
      * @param whatsappPhoneNumberId    {@code whatsapp_phone_number_id}
      * @param whatsappUserId           {@code whatsapp_user_id}
      * @param awaitingFirstUserMessage {@code awaiting_first_user_message}
+     * @param recipient                {@code recipient}: the WhatsApp user by phone number and/or business-scoped
+     *                                 user id
      */
     public record Whatsapp(OpenEnum<CallDirection> direction, String whatsappPhoneNumberId, String whatsappUserId,
-                           Boolean awaitingFirstUserMessage) {
+                           Boolean awaitingFirstUserMessage, WhatsappRecipient recipient) {
+    }
+
+    /**
+     * A WhatsApp user, by phone number and/or BSUID; where one is needed the sender uses the phone number.
+     *
+     * @param phone {@code phone}
+     * @param bsuid {@code bsuid}: the business-scoped user id
+     */
+    public record WhatsappRecipient(String phone, String bsuid) {
     }
 
     /**

@@ -27,6 +27,10 @@ public enum InitiationSource {
     EXOTEL,
     /** {@code genesys} */
     GENESYS,
+    /** {@code avaya} */
+    AVAYA,
+    /** {@code audiocodes} */
+    AUDIOCODES,
     /** {@code swift_sdk} */
     SWIFT_SDK,
     /** {@code whatsapp} */

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The telephony side of a conversation ({@code metadata.phone_call}), one variant per {@code type}; a type postcall
  * does not know gives {@link Other} with the members all variants share. {@code agentNumber} is the ElevenLabs
- * side, {@code externalNumber} the caller on inbound calls and the callee on outbound ones.
+ * side, {@code externalNumber} the other party: the caller on inbound calls, the callee on outbound ones, and still
+ * the other party when the direction is one postcall does not know.
  */
 @JsonbTypeAdapter(PhoneCallAdapter.class)
 public sealed interface PhoneCall permits PhoneCall.Twilio, PhoneCall.SipTrunk, PhoneCall.Exotel, PhoneCall.Other {
@@ -27,6 +28,12 @@ public sealed interface PhoneCall permits PhoneCall.Twilio, PhoneCall.SipTrunk, 
     /** {@code external_number}: the other party's number. */
     String externalNumber();
 
+    /**
+     * {@code call_result}: whether the call was answered, reached voicemail, was busy, unanswered or failed;
+     * {@code null} when not sent.
+     */
+    OpenEnum<CallResult> callResult();
+
     /** {@code call_sid}: the provider's call id. */
     String callSid();
 
@@ -37,11 +44,12 @@ public sealed interface PhoneCall permits PhoneCall.Twilio, PhoneCall.SipTrunk, 
      * @param phoneNumberId  {@code phone_number_id}
      * @param agentNumber    {@code agent_number}
      * @param externalNumber {@code external_number}
+     * @param callResult     {@code call_result}
      * @param streamSid      {@code stream_sid}
      * @param callSid        {@code call_sid}
      */
     record Twilio(OpenEnum<CallDirection> direction, String phoneNumberId, String agentNumber, String externalNumber,
-                  String streamSid, String callSid) implements PhoneCall {
+                  OpenEnum<CallResult> callResult, String streamSid, String callSid) implements PhoneCall {
         @Override
         public String type() {
             return "twilio";
@@ -55,12 +63,13 @@ public sealed interface PhoneCall permits PhoneCall.Twilio, PhoneCall.SipTrunk, 
      * @param phoneNumberId             {@code phone_number_id}
      * @param agentNumber               {@code agent_number}
      * @param externalNumber            {@code external_number}
+     * @param callResult                {@code call_result}
      * @param callId                    {@code call_id}: the SIP Call-ID
      * @param callSid                   {@code call_sid}
      * @param sipHeaderDynamicVariables {@code sip_header_dynamic_variables}; never {@code null}
      */
     record SipTrunk(OpenEnum<CallDirection> direction, String phoneNumberId, String agentNumber,
-                    String externalNumber, String callId, String callSid,
+                    String externalNumber, OpenEnum<CallResult> callResult, String callId, String callSid,
                     Map<String, String> sipHeaderDynamicVariables) implements PhoneCall {
         /** Replaces an absent map with an empty one. */
         public SipTrunk {
@@ -80,11 +89,12 @@ public sealed interface PhoneCall permits PhoneCall.Twilio, PhoneCall.SipTrunk, 
      * @param phoneNumberId  {@code phone_number_id}
      * @param agentNumber    {@code agent_number}
      * @param externalNumber {@code external_number}
+     * @param callResult     {@code call_result}
      * @param streamSid      {@code stream_sid}
      * @param callSid        {@code call_sid}
      */
     record Exotel(OpenEnum<CallDirection> direction, String phoneNumberId, String agentNumber, String externalNumber,
-                  String streamSid, String callSid) implements PhoneCall {
+                  OpenEnum<CallResult> callResult, String streamSid, String callSid) implements PhoneCall {
         @Override
         public String type() {
             return "exotel";
@@ -99,9 +109,10 @@ public sealed interface PhoneCall permits PhoneCall.Twilio, PhoneCall.SipTrunk, 
      * @param phoneNumberId  {@code phone_number_id}
      * @param agentNumber    {@code agent_number}
      * @param externalNumber {@code external_number}
+     * @param callResult     {@code call_result}
      * @param callSid        {@code call_sid}
      */
     record Other(String type, OpenEnum<CallDirection> direction, String phoneNumberId, String agentNumber,
-                 String externalNumber, String callSid) implements PhoneCall {
+                 String externalNumber, OpenEnum<CallResult> callResult, String callSid) implements PhoneCall {
     }
 }

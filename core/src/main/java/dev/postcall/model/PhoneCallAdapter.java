@@ -31,6 +31,7 @@ public final class PhoneCallAdapter implements JsonbAdapter<PhoneCall, PhoneCall
      * @param phoneNumberId             all
      * @param agentNumber               all
      * @param externalNumber            all
+     * @param callResult                all
      * @param streamSid                 Twilio and Exotel
      * @param callSid                   all
      * @param callId                    SIP trunk
@@ -42,6 +43,7 @@ public final class PhoneCallAdapter implements JsonbAdapter<PhoneCall, PhoneCall
             String phoneNumberId,
             String agentNumber,
             String externalNumber,
+            OpenEnum<CallResult> callResult,
             String streamSid,
             String callSid,
             String callId,
@@ -65,7 +67,7 @@ public final class PhoneCallAdapter implements JsonbAdapter<PhoneCall, PhoneCall
             headers = JsonText.values(((PhoneCall.SipTrunk) call).sipHeaderDynamicVariables());
         }
         return new AnyPhoneCall(call.type(), call.direction(), call.phoneNumberId(), call.agentNumber(),
-                call.externalNumber(), streamSid, call.callSid(), callId, headers);
+                call.externalNumber(), call.callResult(), streamSid, call.callSid(), callId, headers);
     }
 
     @Override
@@ -75,17 +77,17 @@ public final class PhoneCallAdapter implements JsonbAdapter<PhoneCall, PhoneCall
         }
         if ("twilio".equals(c.type())) {
             return new PhoneCall.Twilio(c.direction(), c.phoneNumberId(), c.agentNumber(), c.externalNumber(),
-                    c.streamSid(), c.callSid());
+                    c.callResult(), c.streamSid(), c.callSid());
         }
         if ("sip_trunking".equals(c.type())) {
             return new PhoneCall.SipTrunk(c.direction(), c.phoneNumberId(), c.agentNumber(), c.externalNumber(),
-                    c.callId(), c.callSid(), JsonText.texts(c.sipHeaderDynamicVariables()));
+                    c.callResult(), c.callId(), c.callSid(), JsonText.texts(c.sipHeaderDynamicVariables()));
         }
         if ("exotel".equals(c.type())) {
             return new PhoneCall.Exotel(c.direction(), c.phoneNumberId(), c.agentNumber(), c.externalNumber(),
-                    c.streamSid(), c.callSid());
+                    c.callResult(), c.streamSid(), c.callSid());
         }
         return new PhoneCall.Other(c.type(), c.direction(), c.phoneNumberId(), c.agentNumber(), c.externalNumber(),
-                c.callSid());
+                c.callResult(), c.callSid());
     }
 }

@@ -4,6 +4,8 @@ package dev.postcall.model;
 public enum SourceMedium {
     /** {@code audio} */
     AUDIO,
+    /** {@code dtmf}: keys the caller pressed */
+    DTMF,
     /** {@code text} */
     TEXT,
     /** {@code image} */

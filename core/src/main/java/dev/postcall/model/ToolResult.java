@@ -144,9 +144,11 @@ public sealed interface ToolResult
 
     /**
      * What a system tool did, tagged by {@code result_type} ({@code end_call_success},
-     * {@code transfer_to_number_sip_success}, {@code transfer_to_agent_success}, {@code language_detection_success},
+     * {@code transfer_to_number_sip_success}, {@code transfer_to_number_amazon_connect_success},
+     * {@code transfer_to_agent_success}, {@code language_detection_success}, {@code knowledge_base_success},
+     * {@code start_procedure_success} / {@code _error}, {@code end_procedure_success} / {@code _error},
      * {@code play_dtmf_error}, ...). The members most variants share are read out; the whole object stays available
-     * as raw JSON for the rest.
+     * as raw JSON for the rest, and a {@code result_type} postcall has not seen reads the same way.
      *
      * @param resultType {@code result_type}
      * @param fields     the whole {@code result} object
@@ -181,6 +183,19 @@ public sealed interface ToolResult
         /** {@code to_agent} ({@code transfer_to_agent_success}), or {@code null}. */
         public String toAgent() {
             return text("to_agent");
+        }
+
+        /**
+         * {@code procedure_id} (the {@code start_procedure_*} and {@code end_procedure_*} variants), or
+         * {@code null}.
+         */
+        public String procedureId() {
+            return text("procedure_id");
+        }
+
+        /** {@code procedure_name} ({@code start_procedure_success}, {@code end_procedure_success}), or {@code null}. */
+        public String procedureName() {
+            return text("procedure_name");
         }
 
         /** {@code language} ({@code language_detection_success}), or {@code null}. */

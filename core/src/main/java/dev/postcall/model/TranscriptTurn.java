@@ -20,21 +20,28 @@ import java.util.Map;
  * @param toolResults              {@code tool_results}
  * @param feedback                 {@code feedback}: the user's like or dislike of this turn
  * @param llmOverride              {@code llm_override}
+ * @param producingLlm             {@code producing_llm}: the LLM that wrote this turn's message
  * @param timeInCallSecs           {@code time_in_call_secs}: seconds since the call started
  * @param conversationTurnMetrics  {@code conversation_turn_metrics} as raw JSON, because it arrives both as
- *                                 {@code {"metrics": {...}, "convai_asr_provider": ...}} and as the flat metrics map;
- *                                 {@link #latencies()} reads both
+ *                                 {@code {"metrics": {...}, "convai_asr_provider": ..., "voice_id": ...}} and as
+ *                                 the flat metrics map; {@link #latencies()} and {@link #voiceId()} read it
  * @param ragRetrievalInfo         {@code rag_retrieval_info}
  * @param llmUsage                 {@code llm_usage}
  * @param interrupted              {@code interrupted}
  * @param ignoredAsBackchannel     {@code ignored_as_backchannel}
+ * @param platformEvent            {@code platform_event}: what the platform did in this turn
+ *                                 ({@code user_turn_timeout}, {@code skip_turn_wait_elapsed}); {@code null} for a
+ *                                 turn the user or the agent took
  * @param originalMessage          {@code original_message}: the text before redaction or editing
  * @param reasoning                {@code reasoning}
  * @param sourceMedium             {@code source_medium}
  * @param sourceEventId            {@code source_event_id}
  * @param usedStaticKbDocumentIds  {@code used_static_kb_document_ids}
  * @param userIdentifier           {@code user_identifier}
- * @param fileInput                {@code file_input}
+ * @param id                       {@code id}: the turn's own id
+ * @param triggeredGuardrails      {@code triggered_guardrails}: the guardrails this turn set off
+ * @param fileInput                {@code file_input}: the first file the user attached to this turn
+ * @param fileInputs               {@code file_inputs}: every file the user attached to this turn, in order
  * @param contextualUpdateInfo     {@code contextual_update_info}
  * @param reasoned                 {@code reasoned}
  */
@@ -47,19 +54,24 @@ public record TranscriptTurn(
         List<ToolResult> toolResults,
         TurnFeedback feedback,
         String llmOverride,
+        String producingLlm,
         Integer timeInCallSecs,
         JsonObject conversationTurnMetrics,
         RagRetrievalInfo ragRetrievalInfo,
         LlmUsage llmUsage,
         Boolean interrupted,
         Boolean ignoredAsBackchannel,
+        OpenEnum<PlatformEvent> platformEvent,
         String originalMessage,
         List<Reasoning> reasoning,
         OpenEnum<SourceMedium> sourceMedium,
         Long sourceEventId,
         List<String> usedStaticKbDocumentIds,
         String userIdentifier,
+        String id,
+        List<TriggeredGuardrail> triggeredGuardrails,
         FileInput fileInput,
+        List<FileInput> fileInputs,
         ContextualUpdateInfo contextualUpdateInfo,
         Boolean reasoned) {
 
@@ -69,6 +81,8 @@ public record TranscriptTurn(
         toolResults = Immutable.list(toolResults);
         reasoning = Immutable.list(reasoning);
         usedStaticKbDocumentIds = Immutable.list(usedStaticKbDocumentIds);
+        triggeredGuardrails = Immutable.list(triggeredGuardrails);
+        fileInputs = Immutable.list(fileInputs);
     }
 
     /** Whether the user spoke this turn. */
@@ -103,6 +117,14 @@ public record TranscriptTurn(
             }
         });
         return Collections.unmodifiableMap(latencies);
+    }
+
+    /**
+     * The voice id the turn's metrics give ({@code conversation_turn_metrics.voice_id}, beside
+     * {@code convai_tts_model}), or {@code null} when they give none.
+     */
+    public String voiceId() {
+        return JsonText.text(conversationTurnMetrics, "voice_id");
     }
 
     /**
@@ -182,6 +204,15 @@ public record TranscriptTurn(
      * @param providerRedact {@code provider_redact}
      */
     public record Reasoning(String summary, Boolean providerRedact) {
+    }
+
+    /**
+     * A guardrail a turn set off.
+     *
+     * @param guardrailType {@code guardrail_type}: {@code custom}, {@code prompt_injection}, {@code hate}, ...
+     * @param guardrailName {@code guardrail_name}: a custom guardrail's name
+     */
+    public record TriggeredGuardrail(OpenEnum<GuardrailType> guardrailType, String guardrailName) {
     }
 
     /**

@@ -1,12 +1,23 @@
 package dev.postcall.model;
 
 import jakarta.json.JsonObject;
+import jakarta.json.bind.annotation.JsonbTypeAdapter;
 
 import java.util.List;
 
 /**
  * The {@code data} of a {@code post_call_transcription} webhook: the whole conversation. Every field may be
  * {@code null} (older payloads lack the newer ones); lists are never {@code null}.
+ *
+ * <p>A webhook whose {@code exclude_transcript} setting is on sends everything but the {@code transcript}; such a
+ * call reads as {@link #transcriptSent()} {@code false} with an empty {@link #transcript()}, which is not a call
+ * of no turns:
+ *
+ * <pre>{@code
+ * if (data.transcriptSent()) {
+ *     data.transcript().forEach(turn -> archive(turn.message()));
+ * }
+ * }</pre>
  *
  * @param agentId                          {@code agent_id}
  * @param agentName                        {@code agent_name}: the agent's name at call time
@@ -25,11 +36,14 @@ import java.util.List;
  * @param hasUserAudio                     {@code has_user_audio}
  * @param hasResponseAudio                 {@code has_response_audio}
  * @param hasAuxiliaryAudio                {@code has_auxiliary_audio}
- * @param transcript                       {@code transcript}: the turns, in order
+ * @param transcript                       {@code transcript}: the turns, in order; empty when not sent
+ * @param transcriptSent                   whether the payload had a {@code transcript} (absent and {@code null}
+ *                                         read as not sent); {@code false} only with an empty {@code transcript}
  * @param tagIds                           {@code tag_ids}
  * @param otlpTraces                       {@code otlp_traces}, sent with the OpenTelemetry transcript format, as
  *                                         raw JSON
  */
+@JsonbTypeAdapter(TranscriptionDataAdapter.class)
 public record TranscriptionData(
         String agentId,
         String agentName,
@@ -49,11 +63,19 @@ public record TranscriptionData(
         Boolean hasResponseAudio,
         Boolean hasAuxiliaryAudio,
         List<TranscriptTurn> transcript,
+        boolean transcriptSent,
         List<String> tagIds,
         JsonObject otlpTraces) {
 
-    /** Replaces absent lists with empty ones. */
+    /**
+     * Replaces absent lists with empty ones.
+     *
+     * @throws IllegalArgumentException when turns are given with {@code transcriptSent} {@code false}
+     */
     public TranscriptionData {
+        if (!transcriptSent && transcript != null && !transcript.isEmpty()) {
+            throw new IllegalArgumentException("a transcript that was not sent has no turns");
+        }
         visitedAgents = Immutable.list(visitedAgents);
         transcript = Immutable.list(transcript);
         tagIds = Immutable.list(tagIds);

@@ -2,7 +2,11 @@
  * The payloads of ElevenLabs post-call webhooks as records, one per object of the vendor's schema, bound with
  * JSON-B under these conventions: snake_case members map to camelCase components; unknown members are ignored
  * (the raw body stays available from the event); absent and {@code null} are the same and read as {@code null};
- * lists and maps are never {@code null}, unmodifiable, and maps keep payload order; enumerations the sender may
+ * lists and maps are never {@code null}, unmodifiable, and maps keep payload order, with one exception where the
+ * sender gives absent and empty different meanings
+ * ({@link dev.postcall.model.ConversationInitiationClientData#procedureIds()}), while a transcript the webhook left
+ * out reads as empty with {@link dev.postcall.model.TranscriptionData#transcriptSent()} {@code false}; enumerations
+ * the sender may
  * extend are {@link dev.postcall.model.OpenEnum}s (an unknown value reads as {@code UNKNOWN} with its raw string
  * kept); numbers follow one rule, everywhere postcall reads one (booleans likewise accept {@code "true"} and
  * {@code 1}); tagged unions

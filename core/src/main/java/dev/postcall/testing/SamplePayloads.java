@@ -22,6 +22,9 @@ import java.util.Map;
  *       <td>outbound SIP-trunk call in Spanish, from a batch call</td></tr>
  *   <tr><td>{@code transcription-web}</td><td>{@code post_call_transcription}</td>
  *       <td>web widget conversation with the audio flags set</td></tr>
+ *   <tr><td>{@code transcription-no-transcript}</td><td>{@code post_call_transcription}</td>
+ *       <td>inbound call whose webhook left the transcript out ({@code exclude_transcript}); it waited in a
+ *       queue first</td></tr>
  *   <tr><td>{@code audio}</td><td>{@code post_call_audio}</td><td>the recording of the same call: five seconds of
  *       speech, a playable MP3 (9,995 bytes)</td></tr>
  *   <tr><td>{@code failure-twilio}</td><td>{@code call_initiation_failure}</td><td>no answer, Twilio</td></tr>
@@ -40,6 +43,7 @@ public final class SamplePayloads {
             "transcription", "transcription-phone-inbound.json",
             "transcription-sip", "transcription-sip-outbound.json",
             "transcription-web", "transcription-with-audio-flags.json",
+            "transcription-no-transcript", "transcription-no-transcript.json",
             "audio", "audio-speech.json",
             "failure-twilio", "failure-twilio.json",
             "failure-sip", "failure-sip.json",

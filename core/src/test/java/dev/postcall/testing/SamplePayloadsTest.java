@@ -24,6 +24,7 @@ class SamplePayloadsTest {
             "transcription", "transcription-phone-inbound.json",
             "transcription-sip", "transcription-sip-outbound.json",
             "transcription-web", "transcription-with-audio-flags.json",
+            "transcription-no-transcript", "transcription-no-transcript.json",
             "audio", "audio-speech.json",
             "failure-twilio", "failure-twilio.json",
             "failure-sip", "failure-sip.json",
@@ -40,9 +41,9 @@ class SamplePayloadsTest {
     }
 
     @Test
-    void listsTheSevenSamples() {
+    void listsTheEightSamples() {
         assertThat(SamplePayloads.names()).containsExactly("transcription", "transcription-sip", "transcription-web",
-                "audio", "failure-twilio", "failure-sip", "unknown");
+                "transcription-no-transcript", "audio", "failure-twilio", "failure-sip", "unknown");
     }
 
     @ParameterizedTest

@@ -60,7 +60,10 @@ public class CallRecorder {
         deleteAll(calls.addCall(call.report(), transcript(call), clock.instant()));
     }
 
-    /** The call's turns; none when the transcript does not fit the model (the report still shows the call). */
+    /**
+     * The call's turns; none when the webhook sent no transcript, or when it does not fit the model (the report
+     * still shows the call).
+     */
     static List<ReceivedCalls.Turn> transcript(TranscriptionEvent call) {
         try {
             return call.data().transcript().stream().map(ReceivedCalls.Turn::of).toList();

@@ -4,6 +4,7 @@ import dev.postcall.CallReport;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,33 +48,41 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
      *
      * @param conversationId    the conversation id
      * @param agentId           the agent id
-     * @param callerNumber      who called
-     * @param calledNumber      who was called
+     * @param callerNumber      who called (left out when the direction is unknown)
+     * @param calledNumber      who was called (likewise)
+     * @param customerNumber    the other party's number, whatever the direction
+     * @param agentNumber       the agent's number, whatever the direction
      * @param direction         {@code INBOUND}, {@code OUTBOUND}, {@code NONE} (web or app) or {@code UNKNOWN}
      * @param startedAt         when the call started
      * @param receivedAt        when the webhook arrived here
      * @param durationSecs      how long it lasted
+     * @param queueWaitSecs     how long the caller waited in the queue first, when queued
      * @param cost              what it cost, in credits
      * @param costUsd           what it cost in US dollars, when sent
+     * @param callResult        the phone call's result as the sender named it ({@code answered}, {@code voicemail},
+     *                          {@code busy}, {@code no_answer}, {@code failed} or a newer value), when sent
      * @param outcome           {@code SUCCESS}, {@code FAILURE} or {@code UNKNOWN}
      * @param successScore      the sender's success score, when sent
      * @param title             the summary's title
      * @param summary           the summary
      * @param terminationReason why the call ended
-     * @param turnCount         transcript turns, as the sender counted them
+     * @param transcriptSent    whether the webhook sent the transcript (its {@code exclude_transcript} setting may
+     *                          leave it out)
+     * @param turnCount         transcript turns, as the sender counted them; left out when no transcript was sent
      * @param transcript        the turns, in order: who spoke, when, what, which tools were called (empty when the
-     *                          transcript did not fit the model)
+     *                          transcript was not sent or did not fit the model)
      * @param language          the main language
      * @param collected         data collection results, id to value
      * @param evaluations       evaluation results, id to outcome
      * @param audioUrl          the MP3's address relative to the application, once the audio arrived
      */
     public record CallView(String conversationId, String agentId, String callerNumber, String calledNumber,
-                           String direction, String startedAt, String receivedAt, Long durationSecs, Long cost,
-                           Double costUsd, String outcome, Double successScore, String title, String summary,
-                           String terminationReason, int turnCount, List<ReceivedCalls.Turn> transcript,
-                           String language, Map<String, Object> collected, Map<String, String> evaluations,
-                           String audioUrl) {
+                           String customerNumber, String agentNumber, String direction, String startedAt,
+                           String receivedAt, Long durationSecs, Double queueWaitSecs, Long cost, Double costUsd,
+                           String callResult, String outcome, Double successScore, String title, String summary,
+                           String terminationReason, boolean transcriptSent, Integer turnCount,
+                           List<ReceivedCalls.Turn> transcript, String language, Map<String, Object> collected,
+                           Map<String, String> evaluations, String audioUrl) {
     }
 
     /**
@@ -153,13 +162,19 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
         CallReport r = call.report();
         Map<String, String> evaluations = new LinkedHashMap<>();
         r.evaluations().forEach((id, outcome) -> evaluations.put(id, outcome == null ? null : outcome.name()));
-        return new CallView(r.conversationId(), r.agentId(), r.callerNumber(), r.calledNumber(),
-                r.direction() == null ? null : r.direction().name(),
+        return new CallView(r.conversationId(), r.agentId(), r.callerNumber(), r.calledNumber(), r.customerNumber(),
+                r.agentNumber(), r.direction() == null ? null : r.direction().name(),
                 r.startTime() == null ? null : r.startTime().toString(), call.receivedAt().toString(),
-                r.duration() == null ? null : r.duration().toSeconds(), r.cost(), r.costUsd(),
+                r.duration() == null ? null : r.duration().toSeconds(), seconds(r.queueWait()), r.cost(), r.costUsd(),
+                r.callResult() == null ? null : r.callResult().raw(),
                 r.outcome() == null ? null : r.outcome().name(), r.successScore(), r.title(), r.summary(),
-                r.terminationReason(), r.turnCount(), call.transcript(), r.language(), r.collected(), evaluations,
-                call.audio() == null ? null : audioPath(r.conversationId()));
+                r.terminationReason(), r.transcriptSent(), r.turnCount(), call.transcript(), r.language(),
+                r.collected(), evaluations, call.audio() == null ? null : audioPath(r.conversationId()));
+    }
+
+    /** Seconds with their fraction; {@code null} for none. */
+    private static Double seconds(Duration duration) {
+        return duration == null ? null : duration.toSeconds() + duration.toNanosPart() / 1e9;
     }
 
     /** The audio's address relative to the application root, as the page and the API use it. */

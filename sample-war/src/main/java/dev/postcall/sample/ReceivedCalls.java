@@ -32,8 +32,9 @@ public final class ReceivedCalls {
     public static final int LIMIT = 500;
 
     /**
-     * One received call: its report, its transcript (empty when the sender's transcript did not fit the model), when
-     * the webhook arrived, and its audio file when that arrived too.
+     * One received call: its report, its transcript (empty when the sender's transcript was not sent or did not fit
+     * the model; {@link CallReport#transcriptSent()} tells which), when the webhook arrived, and its audio file when
+     * that arrived too.
      */
     public record Call(CallReport report, List<Turn> transcript, Instant receivedAt, Path audio) {
         /** Keeps an unmodifiable copy of the transcript. */

@@ -50,8 +50,13 @@ final class TestCalls {
      * @throws IllegalArgumentException for a name not in {@link #NAMES}
      */
     static byte[] payload(String name, String conversationId, Instant now) {
+        return rewrite(SamplePayloads.bytes(name), conversationId, now);
+    }
+
+    /** Any webhook body (one JSON object with a {@code data} object), rewritten as {@link #payload} does. */
+    static byte[] rewrite(byte[] body, String conversationId, Instant now) {
         JsonObject sample;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(SamplePayloads.bytes(name)))) {
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
             sample = reader.readObject();
         }
         JsonObject data = sample.getJsonObject("data");

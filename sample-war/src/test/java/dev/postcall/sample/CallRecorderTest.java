@@ -63,6 +63,29 @@ class CallRecorderTest {
     }
 
     @Test
+    void aCallWhoseWebhookLeftTheTranscriptOutIsKeptWithoutTurnsAndSaysSo() throws Exception {
+        recorder.onCall((TranscriptionEvent) parse(TestData.bytes("transcription-no-transcript.json")));
+
+        ReceivedCalls.Call call = recorder.received().calls().get(0);
+        assertThat(call.transcript()).isEmpty();
+        assertThat(call.report().transcriptSent()).isFalse();
+        assertThat(call.report().turnCount()).isNull();
+        assertThat(call.report().summary()).startsWith("The caller asked why their December bill was higher");
+    }
+
+    @Test
+    void anAnsweringMachineVerdictIsListedAmongTheOtherEvents() throws Exception {
+        recorder.onOther((UnknownEvent) parse(TestData.bytes("answering-machine-detection.json")));
+
+        assertThat(recorder.received().others()).singleElement().satisfies(other -> {
+            assertThat(other.type()).isEqualTo("answering_machine_detection");
+            assertThat(other.conversationId()).isEqualTo("conv_8301k9f2w5qn7ty0ur3ie6wo9pas");
+            assertThat(other.eventTime()).isEqualTo(Instant.ofEpochSecond(1765286430));
+        });
+        assertThat(recorder.received().calls()).isEmpty();
+    }
+
+    @Test
     void anEventOfAnUnknownTypeIsListedWithItsTypeTimeAndConversation() throws Exception {
         recorder.onOther((UnknownEvent) parse(TestData.bytes("unknown-type.json")));
         recorder.onOther((UnknownEvent) parse("{\"type\":\"agent_updated\",\"data\":{}}".getBytes(StandardCharsets.UTF_8)));

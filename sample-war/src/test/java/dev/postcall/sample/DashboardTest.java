@@ -1,5 +1,9 @@
 package dev.postcall.sample;
 
+import dev.postcall.BodySource;
+import dev.postcall.EventParser;
+import dev.postcall.TranscriptionEvent;
+import dev.postcall.testsupport.TestData;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
@@ -67,6 +71,45 @@ class DashboardTest {
         assertThat(view.direction()).isEqualTo("INBOUND");
         assertThat(view.startedAt()).isEqualTo("2026-11-22T10:00:00Z");
         assertThat(view.evaluations()).containsEntry("booked", "SUCCESS");
+    }
+
+    private static CallRecorder recorded(String... fixtures) throws Exception {
+        CallRecorder recorder = new CallRecorder();
+        for (String fixture : fixtures) {
+            recorder.onCall((TranscriptionEvent) new EventParser().parse(BodySource.ofBytes(TestData.bytes(fixture))));
+        }
+        return recorder;
+    }
+
+    @Test
+    void aCallWithoutATranscriptIsShownAsNotSentRatherThanAsNoTurns() throws Exception {
+        Dashboard.CallView view = Dashboard.of(recorded("transcription-no-transcript.json").received()).calls().get(0);
+        assertThat(view.transcriptSent()).isFalse();
+        assertThat(view.turnCount()).isNull();
+        assertThat(view.transcript()).isEmpty();
+        assertThat(view.customerNumber()).isEqualTo("+442079460587");
+        assertThat(view.agentNumber()).isEqualTo("+442079460120");
+        assertThat(view.queueWaitSecs()).isEqualTo(37.4);
+        assertThat(view.callResult()).isEqualTo("answered");
+
+        Jsonb jsonb = JsonbBuilder.create();
+        String json = jsonb.toJson(view);
+        jsonb.close();
+        assertThat(json).contains("\"transcriptSent\":false").doesNotContain("turnCount");
+    }
+
+    @Test
+    void aCallOfUnknownDirectionShowsBothPartiesButNeitherCallerNorCalled() throws Exception {
+        Dashboard.CallView view = Dashboard.of(recorded("transcription-unknown-direction.json").received())
+                .calls().get(0);
+        assertThat(view.direction()).isEqualTo("UNKNOWN");
+        assertThat(view.callerNumber()).isNull();
+        assertThat(view.calledNumber()).isNull();
+        assertThat(view.customerNumber()).isEqualTo("+13125550149");
+        assertThat(view.agentNumber()).isEqualTo("+13125550100");
+        assertThat(view.transcriptSent()).isTrue();
+        assertThat(view.turnCount()).isEqualTo(3);
+        assertThat(view.transcript()).hasSize(3);
     }
 
     @Test

@@ -33,8 +33,10 @@ import static org.assertj.core.api.Assertions.within;
  * The page in a real browser: Debian's headless Chromium driven through its chromedriver (nothing downloaded), on
  * the Tomcat IT server. A signed call, its audio and an event of an unknown type are delivered; the page shows them
  * without a reload, plays the recording and unfolds the transcript turn by turn; the test call button adds one more;
- * at phone width (420 px) nothing is wider than the screen. Leaves {@code target/sample-page.png} (desktop) and
- * {@code target/sample-page-phone.png} to look at.
+ * at phone width (420 px) nothing is wider than the screen. A call whose webhook left the transcript out reads
+ * "Transcript not sent", a call of unknown direction names the customer and the agent, and an answering machine
+ * verdict is one of the other events. Leaves {@code target/sample-page.png} (desktop),
+ * {@code target/sample-page-phone.png} and {@code target/sample-page-newer-webhooks.png} to look at.
  */
 class PageBrowserIT {
 
@@ -101,11 +103,29 @@ class PageBrowserIT {
         }
     }
 
-    @Test
-    void aDeliveredCallAndItsAudioAppearWithoutReloading() throws Exception {
+    /** Loads the page and waits for its first poll. */
+    private static void openPage() {
         browser.get(server.uri("").toString());
         new WebDriverWait(browser, WAIT).until(d -> "true".equals(
                 d.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
+    }
+
+    private static By callRow(String conversationId) {
+        return By.cssSelector("article.call[data-conversation-id='" + conversationId + "']");
+    }
+
+    /** The type the page lists under Other events for a conversation, once it is listed. */
+    private static String otherEventType(String conversationId) {
+        return new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
+                "for (const li of document.querySelectorAll('#others li'))"
+                        + " if (li.querySelector('.conv').textContent === arguments[0])"
+                        + " return li.querySelector('.type').textContent;"
+                        + " return null;", conversationId));
+    }
+
+    @Test
+    void aDeliveredCallAndItsAudioAppearWithoutReloading() throws Exception {
+        openPage();
 
         // the other kinds first, so the screenshot shows every part of the page
         Instant now = Instant.now();
@@ -119,7 +139,7 @@ class PageBrowserIT {
         assertThat(server.deliver(TestCalls.payload("transcription", id, now)).statusCode()).isEqualTo(200);
         assertThat(server.deliver(TestCalls.payload("audio", id, now)).statusCode()).isEqualTo(200);
 
-        By row = By.cssSelector("article.call[data-conversation-id='" + id + "']");
+        By row = callRow(id);
         WebElement call = new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(row));
         // the audio may arrive one poll after the call
         new WebDriverWait(browser, WAIT).until(d -> !d.findElement(row).findElements(By.tagName("audio")).isEmpty());
@@ -166,12 +186,7 @@ class PageBrowserIT {
         assertThat(text(turns.get(7).findElement(By.cssSelector(".tool")))).isEqualTo("⚙ end_call");
 
         // an event of a type postcall does not model leaves a trace
-        String otherType = new WebDriverWait(browser, WAIT).until(d -> (String) browser.executeScript(
-                "for (const li of document.querySelectorAll('#others li'))"
-                        + " if (li.querySelector('.conv').textContent === arguments[0])"
-                        + " return li.querySelector('.type').textContent;"
-                        + " return null;", other));
-        assertThat(otherType).isEqualTo("conversation_escalated");
+        assertThat(otherEventType(other)).isEqualTo("conversation_escalated");
 
         // the page's own button: one more call, signed and posted by the server to itself
         int before = browser.findElements(By.cssSelector("article.call")).size();
@@ -197,6 +212,53 @@ class PageBrowserIT {
         browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", phone);
         shot("sample-page-phone.png");
         browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+
+    @Test
+    void aCallWithoutItsTranscriptOneOfUnknownDirectionAndAnAnsweringMachineVerdictShowWhatWasSent()
+            throws Exception {
+        openPage();
+        SampleServer.NewerWebhooks sent = server.deliverNewerWebhooks(Instant.now());
+
+        // the transcript was left out by the webhook's setting: "not sent", never "0 turns"
+        By notSentRow = callRow(sent.notSent());
+        WebElement call = new WebDriverWait(browser, WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(notSentRow));
+        assertThat(text(call.findElement(By.cssSelector(".transcript-not-sent")))).isEqualTo("Transcript not sent");
+        assertThat(call.findElements(By.cssSelector(".turn-count"))).isEmpty();
+        assertThat(text(call.findElement(By.cssSelector(".caller")))).isEqualTo("+442079460587");
+        assertThat(text(call.findElement(By.cssSelector(".customer-number")))).isEqualTo("+442079460587");
+        assertThat(text(call.findElement(By.cssSelector(".agent-number")))).isEqualTo("+442079460120");
+        assertThat(text(call.findElement(By.cssSelector(".queue-wait")))).isEqualTo("37s");
+        assertThat(text(call.findElement(By.cssSelector(".call-result")))).isEqualTo("answered");
+        assertThat(text(call.findElement(By.cssSelector(".summary"))))
+                .startsWith("The caller asked why their December bill was higher");
+        WebElement transcript = call.findElement(By.cssSelector("details.transcript"));
+        assertThat(text(transcript.findElement(By.cssSelector("summary .count")))).isEqualTo(" · not sent");
+        transcript.findElement(By.tagName("summary")).click();
+        String note = new WebDriverWait(browser, WAIT).until(d -> {
+            WebElement none = d.findElement(notSentRow).findElement(By.cssSelector("details.transcript p.none"));
+            return none.isDisplayed() ? text(none) : null;
+        });
+        assertThat(note).startsWith("Transcript not sent:").contains("exclude_transcript");
+
+        // who called whom is not known, both parties are
+        WebElement unknown = new WebDriverWait(browser, WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(callRow(sent.unknownDirection())));
+        assertThat(unknown.findElements(By.cssSelector(".caller"))).isEmpty();
+        assertThat(unknown.findElements(By.cssSelector(".called"))).isEmpty();
+        assertThat(text(unknown.findElement(By.cssSelector(".who .customer")))).isEqualTo("+13125550149");
+        assertThat(text(unknown.findElement(By.cssSelector(".who .agent")))).isEqualTo("+13125550100");
+        assertThat(text(unknown.findElement(By.cssSelector(".who .badge.UNKNOWN")))).isEqualTo("? Unknown");
+        assertThat(text(unknown.findElement(By.cssSelector(".customer-number")))).isEqualTo("+13125550149");
+        assertThat(text(unknown.findElement(By.cssSelector(".agent-number")))).isEqualTo("+13125550100");
+        assertThat(text(unknown.findElement(By.cssSelector(".turn-count")))).isEqualTo("3");
+
+        // the answering machine verdict is listed under Other events with its type
+        assertThat(otherEventType(sent.verdict())).isEqualTo("answering_machine_detection");
+        assertThat(text(browser.findElement(By.id("others-title")))).isEqualTo("Other events");
+        assertThat(browser.findElements(callRow(sent.verdict()))).isEmpty();
+        screenshot("sample-page-newer-webhooks.png", 1400);
     }
 
     private static void assertTurn(WebElement turn, String role, String at, String message) {

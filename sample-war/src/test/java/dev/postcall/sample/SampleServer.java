@@ -1,6 +1,7 @@
 package dev.postcall.sample;
 
 import dev.postcall.signature.WebhookSigner;
+import dev.postcall.testsupport.TestData;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -122,6 +123,32 @@ final class SampleServer {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The conversation ids of three deliveries of the vendor's newer webhooks: a call whose webhook left the
+     * transcript out, a call of unknown provider and direction, and an answering machine verdict.
+     */
+    record NewerWebhooks(String notSent, String unknownDirection, String verdict) {
+    }
+
+    /** Delivers the three fixtures of {@link NewerWebhooks}, each as a new conversation at {@code now}; each 200. */
+    NewerWebhooks deliverNewerWebhooks(Instant now) throws IOException, InterruptedException {
+        NewerWebhooks ids = new NewerWebhooks(TestCalls.newConversationId(), TestCalls.newConversationId(),
+                TestCalls.newConversationId());
+        deliverFixture("transcription-no-transcript.json", ids.notSent(), now);
+        deliverFixture("transcription-unknown-direction.json", ids.unknownDirection(), now);
+        deliverFixture("answering-machine-detection.json", ids.verdict(), now);
+        return ids;
+    }
+
+    private void deliverFixture(String file, String conversationId, Instant now)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = deliver(TestCalls.rewrite(TestData.bytes(file), conversationId, now));
+        if (response.statusCode() != 200) {
+            throw new AssertionError(file + " answered " + response.statusCode() + " on " + name + ": "
+                    + response.body());
+        }
     }
 
     HttpResponse<String> post(String path) throws IOException, InterruptedException {

@@ -147,6 +147,34 @@ class WebhookDeliveryIT {
     }
 
     @Test
+    void whatTheVendorsNewerWebhooksCarryReachesThePagesData() throws Exception {
+        SampleServer.NewerWebhooks sent = server.deliverNewerWebhooks(Instant.now());
+
+        JsonObject call = server.entry("calls", sent.notSent()).orElseThrow();
+        assertThat(call.getBoolean("transcriptSent")).isFalse();
+        assertThat(call).doesNotContainKey("turnCount");
+        assertThat(call.getJsonArray("transcript")).isEmpty();
+        assertThat(call.getString("summary")).startsWith("The caller asked why their December bill was higher");
+        assertThat(call.getString("customerNumber")).isEqualTo("+442079460587");
+        assertThat(call.getString("agentNumber")).isEqualTo("+442079460120");
+        assertThat(call.getJsonNumber("queueWaitSecs").doubleValue()).isEqualTo(37.4);
+        assertThat(call.getString("callResult")).isEqualTo("answered");
+
+        JsonObject unknown = server.entry("calls", sent.unknownDirection()).orElseThrow();
+        assertThat(unknown.getString("direction")).isEqualTo("UNKNOWN");
+        assertThat(unknown).doesNotContainKeys("callerNumber", "calledNumber");
+        assertThat(unknown.getString("customerNumber")).isEqualTo("+13125550149");
+        assertThat(unknown.getString("agentNumber")).isEqualTo("+13125550100");
+        assertThat(unknown.getBoolean("transcriptSent")).isTrue();
+        assertThat(unknown.getInt("turnCount")).isEqualTo(3);
+
+        // the answering machine verdict, whose payload the vendor does not specify, is one of the other events
+        assertThat(server.entry("others", sent.verdict())).hasValueSatisfying(
+                o -> assertThat(o.getString("type")).isEqualTo("answering_machine_detection"));
+        assertThat(server.entry("calls", sent.verdict())).isEmpty();
+    }
+
+    @Test
     void theTestCallControlSignsAndPostsThroughTheWebhook() throws Exception {
         HttpResponse<String> response = server.post("api/test-call?sample=transcription");
 

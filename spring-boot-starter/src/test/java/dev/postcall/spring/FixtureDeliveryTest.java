@@ -113,8 +113,15 @@ class FixtureDeliveryTest {
             default -> {
                 assertThat(typed.listener()).isEqualTo("unknown");
                 assertThat(typed.event()).isInstanceOf(UnknownEvent.class);
-                assertThat(((JsonObject) typed.read()).getJsonObject("data").getJsonObject("escalation")
-                        .getString("queue")).isEqualTo("billing");
+                if (file.equals("answering-machine-detection.json")) {
+                    // a payload the vendor does not specify: kept whole, raw
+                    assertThat(typed.event().type()).isEqualTo("answering_machine_detection");
+                    assertThat(((JsonObject) typed.read()).getJsonObject("data").getString("conversation_id"))
+                            .isEqualTo("conv_8301k9f2w5qn7ty0ur3ie6wo9pas");
+                } else {
+                    assertThat(((JsonObject) typed.read()).getJsonObject("data").getJsonObject("escalation")
+                            .getString("queue")).isEqualTo("billing");
+                }
             }
         }
     }
@@ -159,6 +166,28 @@ class FixtureDeliveryTest {
             case "transcription-extra-fields.json" -> {
                 assertThat(report.callerNumber()).isEqualTo("+13125550117");
                 assertThat(report.turnCount()).isEqualTo(3);
+            }
+            case "transcription-no-transcript.json" -> {
+                assertThat(report.transcriptSent()).isFalse();
+                assertThat(report.turnCount()).isNull();
+                assertThat(report.customerNumber()).isEqualTo("+442079460587");
+                assertThat(report.queueWait()).isEqualTo(Duration.ofMillis(37_400));
+            }
+            case "transcription-unknown-direction.json" -> {
+                assertThat(report.direction()).isEqualTo(CallReport.Direction.UNKNOWN);
+                assertThat(report.callerNumber()).isNull();
+                assertThat(report.customerNumber()).isEqualTo("+13125550149");
+                assertThat(report.agentNumber()).isEqualTo("+13125550100");
+            }
+            case "transcription-newer-fields.json" -> {
+                assertThat(report.turnCount()).isEqualTo(6);
+                assertThat(report.callResult().raw()).isEqualTo("answered");
+                assertThat(report.dynamicVariables().get("policy").toString())
+                        .isEqualTo("{\"id\":\"BS-20-4471\",\"tier\":\"gold\",\"vehicles\":2}");
+            }
+            case "transcription-whatsapp.json" -> {
+                assertThat(report.direction()).isEqualTo(CallReport.Direction.NONE);
+                assertThat(report.turnCount()).isEqualTo(2);
             }
             default -> throw new AssertionError("a new transcription fixture needs its expected values here: " + file);
         }

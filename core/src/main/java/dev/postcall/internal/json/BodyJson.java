@@ -95,7 +95,8 @@ public final class BodyJson {
         }
         return new Envelope(type, timestamp, data.agentId, data.conversationId, data.start, data.end, data.audioStart,
                 new Envelope.DataParts(data.metadata[0], data.metadata[1], data.analysis[0], data.analysis[1],
-                        data.clientData[0], data.clientData[1], data.userIdStart, data.turnCount, data.plain));
+                        data.clientData[0], data.clientData[1], data.userIdStart, data.turnCount, data.transcriptSent,
+                        data.plain));
     }
 
     private static final class Data {
@@ -109,6 +110,7 @@ public final class BodyJson {
         final long[] clientData = {-1, -1};
         long userIdStart = -1;
         int turnCount;
+        boolean transcriptSent;
         boolean plain = true;
     }
 
@@ -149,7 +151,8 @@ public final class BodyJson {
                         break;
                     case "transcript":
                         data.plain &= plainKind(s, '[');
-                        if (s.peek() == '[') {
+                        data.transcriptSent = s.peek() == '[';
+                        if (data.transcriptSent) {
                             countTurns(s, data);
                         } else {
                             data.turnCount = 0;

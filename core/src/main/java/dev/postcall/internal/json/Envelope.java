@@ -39,6 +39,8 @@ public record Envelope(
      * @param clientDataEnd   offset just past its closing brace
      * @param userIdStart     offset of the opening quote of the {@code user_id} string
      * @param turnCount       the number of elements of the {@code transcript} array (0 when absent or null)
+     * @param transcriptSent  whether {@code transcript} is an array (the last one, when the member is repeated):
+     *                        absent and {@code null} are not sent
      * @param plain           true when every member above is absent, null, or of the type the model has for it
      */
     public record DataParts(
@@ -50,6 +52,7 @@ public record Envelope(
             long clientDataEnd,
             long userIdStart,
             int turnCount,
+            boolean transcriptSent,
             boolean plain) {
     }
 }

@@ -39,20 +39,21 @@ public record ReportParts(
      *
      * @param startTimeUnixSecs  {@code start_time_unix_secs}
      * @param callDurationSecs   {@code call_duration_secs}
+     * @param queueWaitSecs      {@code queue_wait_secs}
      * @param cost               {@code cost}
      * @param costFiat           {@code cost_fiat}
      * @param terminationReason  {@code termination_reason}
      * @param phoneCall          {@code phone_call}
      * @param mainLanguage       {@code main_language}
      */
-    public record MetadataPart(Long startTimeUnixSecs, Integer callDurationSecs, Long cost, Double costFiat,
-                               String terminationReason, PhoneCall phoneCall, String mainLanguage) {
+    public record MetadataPart(Long startTimeUnixSecs, Integer callDurationSecs, Double queueWaitSecs, Long cost,
+                               Double costFiat, String terminationReason, PhoneCall phoneCall, String mainLanguage) {
 
         /** The model's record holding these members, every other member absent. */
         public ConversationMetadata toModel() {
-            return new ConversationMetadata(startTimeUnixSecs, null, callDurationSecs, cost, null, null, null, null,
-                    phoneCall, null, terminationReason, null, null, mainLanguage, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, costFiat);
+            return new ConversationMetadata(startTimeUnixSecs, null, callDurationSecs, queueWaitSecs, cost, null, null,
+                    null, null, phoneCall, null, terminationReason, null, null, mainLanguage, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, costFiat);
         }
     }
 
@@ -68,7 +69,8 @@ public record ReportParts(
 
         /** The model's record holding these members, every other member absent. */
         public ConversationInitiationClientData toModel() {
-            return new ConversationInitiationClientData(null, null, userId, null, null, null, null, dynamicVariables);
+            return new ConversationInitiationClientData(null, null, userId, null, null, null, null, null,
+                    dynamicVariables);
         }
     }
 

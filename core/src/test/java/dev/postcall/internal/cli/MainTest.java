@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.postcall.BodySource;
+import dev.postcall.CallReport;
+import dev.postcall.EventParser;
+import dev.postcall.TranscriptionEvent;
 import dev.postcall.signature.SignatureException;
 import dev.postcall.signature.SignatureVerifier;
 import dev.postcall.testing.SamplePayloads;
@@ -20,6 +24,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -129,6 +134,22 @@ class MainTest {
         assertThat(r.contentLength()).isEqualTo(Integer.toString(r.body().length));
         assertThat(r.transferEncoding()).isNull();
         assertThat(out()).contains("HTTP 200").contains("{\"received\":true}").doesNotContain(SECRET);
+    }
+
+    @Test
+    void sendsTheSampleOfACallWhoseWebhookLeftTheTranscriptOut() throws Exception {
+        assertThat(run("send", "--secret", SECRET, "--url", url, "transcription-no-transcript")).isEqualTo(Main.OK);
+
+        Received r = received.get(0);
+        assertThat(r.verifiedTimestamp()).isPositive();
+        CallReport report = ((TranscriptionEvent) new EventParser().parse(BodySource.ofBytes(r.body()))).report();
+        assertThat(report.transcriptSent()).isFalse();
+        assertThat(report.turnCount()).isNull();
+        assertThat(report.queueWait()).isEqualTo(Duration.ofMillis(37_400));
+        assertThat(report.customerNumber()).isEqualTo("+442079460587");
+        assertThat(out()).contains("HTTP 200");
+        assertThat(run("send", "--help")).isEqualTo(Main.OK);
+        assertThat(out()).contains("transcription-no-transcript");
     }
 
     @Test

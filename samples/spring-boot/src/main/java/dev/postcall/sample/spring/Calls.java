@@ -28,8 +28,9 @@ public class Calls {
     @EventListener
     void onCall(TranscriptionEvent call) {
         CallReport r = call.report();
-        LOG.log(Level.INFO, "call {0}: {1}, {2} turns, {3} s, cost {4}, {5}", r.conversationId(), r.direction(),
-                r.turnCount(), r.duration() == null ? "?" : r.duration().toSeconds(), r.cost(), r.outcome());
+        LOG.log(Level.INFO, "call {0}: {1}, {2}, {3} s, cost {4}, {5}", r.conversationId(), r.direction(),
+                r.transcriptSent() ? r.turnCount() + " turns" : "transcript not sent",
+                r.duration() == null ? "?" : r.duration().toSeconds(), r.cost(), r.outcome());
     }
 
     @EventListener

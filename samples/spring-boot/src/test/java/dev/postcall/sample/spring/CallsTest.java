@@ -68,7 +68,7 @@ class CallsTest {
             fixtures = files.filter(f -> f.toString().endsWith(".json"))
                     .filter(f -> !f.getFileName().toString().equals("signature-vectors.json")).sorted().toList();
         }
-        assertThat(fixtures).hasSize(10);
+        assertThat(fixtures).hasSize(15);
         for (Path fixture : fixtures) {
             byte[] body = Files.readAllBytes(fixture);
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(
@@ -78,8 +78,9 @@ class CallsTest {
             assertThat(response.statusCode()).as(fixture.getFileName().toString()).isEqualTo(200);
         }
 
-        assertThat(output.getOut().lines().filter(line -> line.contains(" received for "))).hasSize(10);
+        assertThat(output.getOut().lines().filter(line -> line.contains(" received for "))).hasSize(15);
         assertThat(output).contains("call conv_7401k7j2d9fq3wz8hy6vts0a1cmb: NONE, 3 turns, 31 s, cost 187, SUCCESS")
+                .contains("call conv_4201k9d7h3fw6ps9kq2zt5xv8cmb: INBOUND, transcript not sent, 104 s, cost 596,")
                 .contains("not placed: busy, SIP 486")
                 .contains("conversation_escalated received for");
         assertThat(output.getOut().lines().filter(line -> line.contains(" bytes saved to "))).hasSize(2);
@@ -96,6 +97,6 @@ class CallsTest {
                 + "/actuator/metrics/postcall.deliveries?tag=outcome:handled")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(handled.statusCode()).isEqualTo(200);
-        assertThat(handled.body()).contains("{\"statistic\":\"COUNT\",\"value\":10.0}");
+        assertThat(handled.body()).contains("{\"statistic\":\"COUNT\",\"value\":15.0}");
     }
 }
