@@ -6,6 +6,7 @@ import dev.postcall.cdi.e2e.WebhookStack;
 import dev.postcall.signature.WebhookSigner;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
+import jakarta.enterprise.context.Dependent;
 import jakarta.json.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,9 +38,16 @@ class ReadinessCheckTest {
     static final String SECRET = "wsec_health_2d9c7a1e5b3f4a6d8c0e2b4f6a8d0c2e4b6f8a0d2c4e6b8f0a2d4c6";
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /**
+     * Weld SE starts only with a bean of some kind; the check itself must come from the build compatible extension
+     * Weld finds in {@code META-INF/services}, as a server's Weld does.
+     */
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld().addExtension(new HealthCheckRegistration()))
-            .build();
+    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld().addBeanClass(Anchor.class)).build();
+
+    @Dependent
+    static final class Anchor {
+    }
 
     @TempDir Path dir;
 
