@@ -87,37 +87,18 @@ class WebhookIT {
 
     @Test
     void aBadSignatureIsRefusedWith401AndReachesNoObserver() throws Exception {
-        String id = newConversationId();
-        byte[] body = transcription(id);
-        long mark = AppLog.mark();
-
-        HttpResponse<String> response = post(body, WebhookSigner.header(body, SECRET + "-wrong", Instant.now()));
-
-        assertRefused(response, "signature-mismatch", id, mark);
+        assertRefusedWhenSigned(SECRET + "-wrong", Instant.now(), "signature-mismatch");
     }
 
     @Test
     void theSecretIsTheEnvironmentsNotTheTextOfTheReferenceInWebXml() throws Exception {
         // what Quarkus's own expansion of ${mp:postcall.secret} in web.xml would have made the secret
-        String id = newConversationId();
-        byte[] body = transcription(id);
-        long mark = AppLog.mark();
-
-        HttpResponse<String> response = post(body, WebhookSigner.header(body, "postcall.secret", Instant.now()));
-
-        assertRefused(response, "signature-mismatch", id, mark);
+        assertRefusedWhenSigned("postcall.secret", Instant.now(), "signature-mismatch");
     }
 
     @Test
     void aTimestampOlderThanTheToleranceIsRefusedWith401AndReachesNoObserver() throws Exception {
-        String id = newConversationId();
-        byte[] body = transcription(id);
-        long mark = AppLog.mark();
-
-        HttpResponse<String> response = post(body,
-                WebhookSigner.header(body, SECRET, Instant.now().minus(Duration.ofMinutes(31))));
-
-        assertRefused(response, "timestamp-too-old", id, mark);
+        assertRefusedWhenSigned(SECRET, Instant.now().minus(Duration.ofMinutes(31)), "timestamp-too-old");
     }
 
     @Test
@@ -217,6 +198,17 @@ class WebhookIT {
         Path saved = calls.resolve(id + ".mp3");
         assertThat(Files.size(saved)).isEqualTo(9995);
         assertThat(Files.readAllBytes(saved)).startsWith('I', 'D', '3');
+    }
+
+    /** A fresh transcription signed with {@code secret} at {@code at} is 401 {@code problem} and observed by none. */
+    private void assertRefusedWhenSigned(String secret, Instant at, String problem) throws Exception {
+        String id = newConversationId();
+        byte[] body = transcription(id);
+        long mark = AppLog.mark();
+
+        HttpResponse<String> response = post(body, WebhookSigner.header(body, secret, at));
+
+        assertRefused(response, problem, id, mark);
     }
 
     private void assertRefused(HttpResponse<String> response, String problem, String id, long mark)
