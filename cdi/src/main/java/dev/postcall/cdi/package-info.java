@@ -57,7 +57,8 @@
  *
  * <h2>Health</h2>
  * Where MicroProfile Health is present (Open Liberty with {@code mpHealth}, Payara, WildFly's MicroProfile
- * configurations), a portable extension adds a readiness check named {@code postcall} to {@code /health/ready}:
+ * configurations, Quarkus with {@code quarkus-smallrye-health}), a build compatible extension (CDI Lite, run by Weld
+ * and by Quarkus's ArC alike) adds a readiness check named {@code postcall} to {@code /health/ready}:
  * {@code UP} while every webhook of the application is ready (its filter started with a secret, its inbox can be
  * written), {@code DOWN} otherwise, with each webhook's facts as data; entries waiting in {@code failed/} are a
  * warning. Where the API is absent the extension adds nothing and loads no MicroProfile type.

@@ -34,7 +34,7 @@ final class ServerMatrix {
     /** The servers a README may name, by the family a row belongs to; the last ones the build never runs. */
     private static final Pattern MENTION = Pattern.compile(
             "\\b(Apache Tomcat|Tomcat|WildFly|Open Liberty|WebSphere Liberty|Liberty|Payara(?: Micro| Server)?"
-                    + "|GlassFish|Jetty|TomEE|JBoss(?: EAP)?|WebLogic|WebSphere|Undertow|Resin)\\b"
+                    + "|GlassFish|Jetty|Quarkus|TomEE|JBoss(?: EAP)?|WebLogic|WebSphere|Undertow|Resin)\\b"
                     + "((?:\\s*/\\s*|\\s+)\\d+(?:\\.\\d+)*(?:(?:\\s*/\\s*|\\s+and\\s+)\\d+(?:\\.\\d+)*)*)?");
     private static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+)*");
     private static final Pattern SENTENCE_END = Pattern.compile("[.;](?=\\s|$)");
@@ -45,7 +45,8 @@ final class ServerMatrix {
     }
 
     /**
-     * One server as sample-war/pom.xml lists it for the matrix.
+     * One server as sample-war/pom.xml lists it for the matrix. A runtime whose ITs another module runs (Quarkus:
+     * samples/quarkus) names that module's failsafe reports folder in a tenth field.
      *
      * @param id         the failsafe execution's name, also its report folder
      * @param name       the product, e.g. {@code Payara Micro}
@@ -56,22 +57,27 @@ final class ServerMatrix {
      * @param war        the WAR flavour
      * @param log        its log, where it reports its start-up time
      * @param skipped    switched off for this build ({@code -Dpostcall.skip.<id>=true})
+     * @param reports    the folder of its {@code failsafe-summary.xml} when another module runs its ITs, else
+     *                   {@code null}: the folder {@code <id>} of this module's reports
      */
     record Server(String id, String name, String version, String jakartaEe, Path jdkHome, String secretFrom,
-                  String war, Path log, boolean skipped) {
+                  String war, Path log, boolean skipped, Path reports) {
 
-        /** The pom's line {@code id; name; version; Jakarta EE; JDK home; secret from; WAR; log; skipped}. */
+        /**
+         * The pom's line {@code id; name; version; Jakarta EE; JDK home; secret from; WAR; log; skipped}, and for a
+         * runtime another module tests {@code ; reports folder}.
+         */
         static Server parse(String line) {
             String[] f = line.split(";", -1);
-            if (f.length != 9) {
-                throw new IllegalArgumentException("a server line has 9 fields separated by ';', not " + f.length
-                        + ": " + line.strip());
+            if (f.length != 9 && f.length != 10) {
+                throw new IllegalArgumentException("a server line has 9 fields separated by ';' (10 with another"
+                        + " module's reports folder), not " + f.length + ": " + line.strip());
             }
             for (int i = 0; i < f.length; i++) {
                 f[i] = f[i].strip();
             }
             return new Server(f[0], f[1], f[2], f[3], Path.of(f[4]), f[5], f[6], Path.of(f[7]),
-                    Boolean.parseBoolean(f[8]));
+                    Boolean.parseBoolean(f[8]), f.length == 10 ? Path.of(f[9]) : null);
         }
 
         /** The product family the README names it by: {@code tomcat}, {@code payara}, {@code liberty}, … */
@@ -123,13 +129,17 @@ final class ServerMatrix {
         return servers;
     }
 
-    /** The row for one server, from {@code reports/<id>/failsafe-summary.xml}, its JDK and its log. */
+    /**
+     * The row for one server, from {@code reports/<id>/failsafe-summary.xml} (or the summary in the server's own
+     * reports folder), its JDK and its log.
+     */
     static Row row(Server server, Path reports) {
         Outcome outcome;
         if (server.skipped()) {
             outcome = new Outcome.Skipped();
         } else {
-            Path summary = reports.resolve(server.id()).resolve("failsafe-summary.xml");
+            Path folder = server.reports() != null ? server.reports() : reports.resolve(server.id());
+            Path summary = folder.resolve("failsafe-summary.xml");
             outcome = Files.isRegularFile(summary) ? summary(summary) : new Outcome.NoReport();
         }
         OptionalDouble startup = OptionalDouble.empty();
@@ -186,6 +196,8 @@ final class ServerMatrix {
                     .mapToDouble(Double::parseDouble).findFirst();
             case "payara" -> lastMillis(log, "ready in ([\\d,.]+) \\(ms\\)");
             case "jetty" -> lastMillis(log, "Started oejs\\.Server@\\S+.*? @(\\d+)ms");
+            case "quarkus" -> last(log, "\\(powered by Quarkus [^)]*\\) started in ([\\d.]+)s").stream()
+                    .mapToDouble(Double::parseDouble).findFirst();
             case "glassfish" -> {
                 OptionalDouble started = lastMillis(log, "startup time ?: .*?total ?\\(([\\d,.]+) ?ms\\)");
                 OptionalDouble deployed = lastMillis(log, "was successfully deployed in ([\\d,.]+) milliseconds");
@@ -219,7 +231,8 @@ final class ServerMatrix {
                 .append(at.truncatedTo(ChronoUnit.SECONDS)).append(". A server passes when it ran its ITs")
                 .append(" (`WebhookDeliveryIT`; `PageBrowserIT` on Tomcat 10.1; `SecretSourceIT` where the secret")
                 .append(" comes from JNDI or MicroProfile Config; `ReadinessIT`, the MicroProfile Health check, on")
-                .append(" Open Liberty) without a failure or error. The README calls")
+                .append(" Open Liberty; on Quarkus, samples/quarkus's `WebhookIT` and `ReadinessIT` against the packaged")
+                .append(" application) without a failure or error. The README calls")
                 .append(" supported only servers that pass here.\n\n")
                 .append("| server | version | Jakarta EE | JDK | WAR | secret from | tests | failed | skipped")
                 .append(" | start-up s | result |\n")
@@ -249,7 +262,8 @@ final class ServerMatrix {
         }
         md.append("\nstart-up s: the server's own report of its start, the sample deployed (Tomcat, WildFly, Jetty,")
                 .append(" Payara Micro: JVM start to ready; GlassFish: domain start plus the sample's deployment;")
-                .append(" Open Liberty: the server's start, the sample may finish starting just after).\n");
+                .append(" Open Liberty: the server's start, the sample may finish starting just after; Quarkus: its own")
+                .append(" \"started in\", the webhook started).\n");
         return md.toString();
     }
 

@@ -141,6 +141,9 @@ class ServerMatrixTest {
                         + " (2,000 ms), total (3,234 ms)]]\n"
                         + "postcall-sample was successfully deployed in 1,766 milliseconds."))
                 .isEqualTo(OptionalDouble.of(5.0));
+        assertThat(ServerMatrix.startupSeconds("quarkus", "INFO  [io.quarkus] (main) postcall-sample-quarkus"
+                + " 0.1.0-SNAPSHOT on JVM (powered by Quarkus 3.33.2) started in 1.419s. Listening on:"
+                + " http://0.0.0.0:38371")).isEqualTo(OptionalDouble.of(1.419));
         assertThat(ServerMatrix.startupSeconds("tomcat", "nothing")).isEmpty();
     }
 
@@ -169,8 +172,41 @@ class ServerMatrixTest {
     @Test
     void aServerLineNeedsNineFields() {
         assertThat(ServerMatrix.servers("\n  a; B; 1; 10; /j; env; plain; /l; false\n\n")).singleElement()
-                .satisfies(s -> assertThat(s.name()).isEqualTo("B"));
+                .satisfies(s -> assertThat(s.name()).isEqualTo("B"))
+                .satisfies(s -> assertThat(s.reports()).isNull());
         assertThatThrownBy(() -> ServerMatrix.Server.parse("a; b")).hasMessageContaining("9 fields");
+    }
+
+    @Test
+    void aRuntimeAnotherModuleTestsIsReadFromThatModulesReports() throws IOException {
+        Path other = dir.resolve("samples-quarkus-reports");
+        Files.createDirectories(other);
+        summary("elsewhere", 8, 0, 0, 0);
+        Files.move(dir.resolve("elsewhere/failsafe-summary.xml"), other.resolve("failsafe-summary.xml"));
+        ServerMatrix.Server quarkus = ServerMatrix.Server.parse("quarkus; Quarkus; 3.33.2; none; /j; mp; jar; /l;"
+                + " false; " + other);
+
+        ServerMatrix.Row row = ServerMatrix.row(quarkus, dir);
+
+        assertThat(quarkus.reports()).isEqualTo(other);
+        assertThat(row.outcome()).isEqualTo(new ServerMatrix.Outcome.Ran(8, 0, 0, 0));
+        assertThat(ServerMatrix.row(ServerMatrix.Server.parse("quarkus; Quarkus; 3.33.2; none; /j; mp; jar; /l;"
+                + " false; " + dir.resolve("nothing-ran")), dir).outcome())
+                .isInstanceOf(ServerMatrix.Outcome.NoReport.class);
+    }
+
+    @Test
+    void aReadmeNamingQuarkusNeedsAPassingQuarkusRow() throws IOException {
+        String readme = README.replace("| Tomcat 10.1 / 11, Jetty 12.1 | b | c |",
+                "| Tomcat 10.1 / 11, Jetty 12.1 | b | c |\n| Quarkus 3.33 (JVM mode) | d | e |");
+        List<ServerMatrix.Row> servers = passing("Tomcat 10.1.59", "Tomcat 11.0.24", "Open Liberty 26.0.0.3",
+                "WildFly 39.0.1.Final", "Payara Micro 6.2025.10", "Payara Micro 7.2025.1", "Jetty 12.1.12");
+
+        assertThat(ServerMatrix.checkReadme(readme, servers).problems()).singleElement().asString()
+                .contains("names Quarkus 3.33").contains("the build runs no such server");
+        List<ServerMatrix.Row> withQuarkus = new java.util.ArrayList<>(servers);
+        withQuarkus.addAll(passing("Quarkus 3.33.2"));
+        assertThat(ServerMatrix.checkReadme(readme, withQuarkus).problems()).isEmpty();
     }
 
     private List<ServerMatrix.Row> passing(String... servers) throws IOException {
@@ -186,7 +222,7 @@ class ServerMatrixTest {
 
     private ServerMatrix.Row row(String id, String name, String version, boolean skipped) {
         ServerMatrix.Server server = new ServerMatrix.Server(id, name, version, "10", dir.resolve("no-jdk"), "env",
-                "plain", dir.resolve("no.log"), skipped);
+                "plain", dir.resolve("no.log"), skipped, null);
         return ServerMatrix.row(server, dir);
     }
 

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.health.Readiness;
  * ({@code <webhook>.status}, {@code .secrets}, {@code .inbox}, {@code .inboxFailed}, {@code .consecutiveFailures},
  * {@code .problem}, {@code .warning}). Entries waiting in {@code failed/} are a warning, not {@code DOWN}.
  *
- * <p>Never discovered: {@link HealthCheckRegistration} adds it only where the MicroProfile Health API can be loaded,
+ * <p>Never discovered: {@link PostCallExtension} adds it only where the MicroProfile Health API can be loaded,
  * so this class, which names its types, is never touched elsewhere.
  */
 @Readiness

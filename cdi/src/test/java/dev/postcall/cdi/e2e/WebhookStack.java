@@ -4,6 +4,7 @@ import dev.postcall.servlet.PostCallWebhookFilter;
 import dev.postcall.servlet.PostCallWebhookServlet;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.servlet.DispatcherType;
+import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,11 +105,11 @@ public final class WebhookStack implements AutoCloseable {
         return ipv6Uri;
     }
 
-    /** A contextual reference to a bean of the web application's CDI container. */
-    public <T> T bean(Class<T> type) {
+    /** A contextual reference to a bean of the web application's CDI container, with these qualifiers. */
+    public <T> T bean(Class<T> type, Annotation... qualifiers) {
         BeanManager manager = (BeanManager) context.getServletContext()
                 .getAttribute(WeldServletLifecycle.BEAN_MANAGER_ATTRIBUTE_NAME);
-        return manager.createInstance().select(type).get();
+        return manager.createInstance().select(type, qualifiers).get();
     }
 
     /** Requests Jetty has started and not yet completed (the filter's {@code finally} included). */

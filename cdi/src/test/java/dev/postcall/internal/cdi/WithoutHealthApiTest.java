@@ -25,7 +25,7 @@ class WithoutHealthApiTest {
 
     @Test
     void theApplicationStartsAndAnswersWithoutTheHealthApi() throws Exception {
-        assertThatThrownBy(() -> Class.forName(HealthCheckRegistration.HEALTH_CHECK))
+        assertThatThrownBy(() -> Class.forName(PostCallExtension.HEALTH_CHECK))
                 .as("this execution's class path").isInstanceOf(ClassNotFoundException.class);
         try (LogCapture logs = LogCapture.install();
              WebhookStack stack = WebhookStack.builder().filterParam("secret", SECRET).start()) {
