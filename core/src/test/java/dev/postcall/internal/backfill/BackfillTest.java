@@ -497,6 +497,51 @@ class BackfillTest {
     }
 
     @Test
+    void aTempFileThatCannotBeWrittenStopsTheRunAndLeavesTheConversation() throws Exception {
+        standIn.conversation("conv_phone", "agent_1", T - 3600, 39).body("conversation-phone-inbound.json")
+                .audio(new byte[300 * 1024]);
+        Files.delete(temp);
+
+        BackfillReport report = backfill(true).run();
+
+        assertThat(report.ending()).isEqualTo(BackfillReport.Ending.STOPPED);
+        assertThat(report.stoppedBy()).startsWith("could not write a backfilled body: ");
+        assertThat(sink.dispatched).isEmpty();
+        assertThat(sink.advances).isEmpty();
+        assertThat(standIn.requests(Endpoint.AUDIO)).as("a local failure is not the API's: not tried again")
+                .hasSize(1);
+    }
+
+    @Test
+    void aWatermarkTheStoreCannotKeepIsReportedAndTheNextRunStartsFromTheOldOne() {
+        standIn.conversation("conv_a", "agent_1", T - 3000, 10);
+        sink.watermark = NOW.minusSeconds(3600);
+        sink.failAdvance = new IllegalStateException("read-only database");
+        Backfill backfill = backfill(false);
+
+        BackfillReport report = backfill.run();
+
+        assertThat(report.ending()).isEqualTo(BackfillReport.Ending.STOPPED);
+        assertThat(report.stoppedBy()).contains("could not keep the watermark " + NOW).contains("read-only database");
+        assertThat(report.dispatched()).isEqualTo(1);
+        assertThat(report.watermark()).isEqualTo(NOW.minusSeconds(3600));
+    }
+
+    @Test
+    void aStoreThatCannotSayWhetherThisNodeLeadsSkipsTheRun() {
+        standIn.conversation("conv_a", "agent_1", T - 3000, 10);
+        sink.onTryLead = () -> {
+            throw new IllegalStateException("lease table missing");
+        };
+
+        BackfillReport report = backfill(false).run();
+
+        assertThat(report.ending()).isEqualTo(BackfillReport.Ending.STOPPED);
+        assertThat(report.stoppedBy()).contains("lease table missing");
+        assertThat(standIn.requests()).isEmpty();
+    }
+
+    @Test
     void aNodeThatDoesNotLeadDoesNothing() {
         standIn.conversation("conv_a", "agent_1", T - 3000, 10);
         sink.leading = false;

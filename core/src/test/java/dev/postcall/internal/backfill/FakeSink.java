@@ -48,6 +48,8 @@ final class FakeSink implements BackfillSink {
     Function<PostCallEvent, Outcome> handlers = e -> Outcome.HANDLED;
     /** Throws in {@code received}, when set. */
     RuntimeException failReceived;
+    /** Throws in {@code advance}, when set. */
+    RuntimeException failAdvance;
     /** Runs first in each {@code tryLead} (and may throw). */
     Runnable onTryLead = () -> { };
 
@@ -110,6 +112,9 @@ final class FakeSink implements BackfillSink {
 
     @Override
     public synchronized void advance(Instant next) {
+        if (failAdvance != null) {
+            throw failAdvance;
+        }
         advances.add(next);
         watermark = next;
     }
