@@ -98,6 +98,9 @@ public record BackfillReport(Ending ending, Instant from, Instant to, int found,
         if (ending == Ending.NOT_LEADING) {
             return "backfill: another node runs it";
         }
+        if (from == null) {
+            return "backfill did not start: " + stoppedBy;
+        }
         StringBuilder line = new StringBuilder("backfill ").append(from).append(" to ").append(to)
                 .append(": found ").append(found).append(", dispatched ").append(dispatched);
         if (audioDispatched > 0) {

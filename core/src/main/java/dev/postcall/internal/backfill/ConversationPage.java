@@ -1,8 +1,6 @@
 package dev.postcall.internal.backfill;
 
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,16 +20,9 @@ public record ConversationPage(List<ConversationSummary> conversations, String n
     }
 
     static ConversationPage of(JsonObject json) {
-        JsonValue list = json.get("conversations");
-        if (!(list instanceof JsonArray)) {
-            throw new IllegalArgumentException("'conversations' is missing or not an array");
-        }
         List<ConversationSummary> conversations = new ArrayList<>();
-        for (JsonValue item : (JsonArray) list) {
-            if (!(item instanceof JsonObject)) {
-                throw new IllegalArgumentException("an element of 'conversations' is not an object");
-            }
-            conversations.add(ConversationSummary.of((JsonObject) item));
+        for (JsonObject summary : Wire.objects(json, "conversations")) {
+            conversations.add(ConversationSummary.of(summary));
         }
         if (!json.containsKey("has_more")) {
             throw new IllegalArgumentException("'has_more' is missing");

@@ -1,6 +1,7 @@
 package dev.postcall.internal.backfill;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -10,6 +11,8 @@ import jakarta.json.JsonValue;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the members of the API's answers with JSON-P: the one place that decides what a missing, null or
@@ -30,6 +33,22 @@ final class Wire {
             // Parsson lets BigDecimal's own exceptions out for numbers it cannot represent
             throw new IllegalArgumentException("the answer has a number JSON-P cannot represent");
         }
+    }
+
+    /** A required array member whose elements are all objects. */
+    static List<JsonObject> objects(JsonObject object, String name) {
+        JsonValue list = object.get(name);
+        if (!(list instanceof JsonArray)) {
+            throw new IllegalArgumentException("'" + name + "' is missing or not an array");
+        }
+        List<JsonObject> objects = new ArrayList<>();
+        for (JsonValue item : (JsonArray) list) {
+            if (!(item instanceof JsonObject)) {
+                throw new IllegalArgumentException("an element of '" + name + "' is not an object");
+            }
+            objects.add((JsonObject) item);
+        }
+        return objects;
     }
 
     /** A required string member. */

@@ -39,16 +39,9 @@ public record WorkspaceWebhook(String webhookId, String name, boolean disabled, 
     }
 
     static List<WorkspaceWebhook> listOf(JsonObject json) {
-        JsonValue list = json.get("webhooks");
-        if (!(list instanceof JsonArray)) {
-            throw new IllegalArgumentException("'webhooks' is missing or not an array");
-        }
         List<WorkspaceWebhook> webhooks = new ArrayList<>();
-        for (JsonValue item : (JsonArray) list) {
-            if (!(item instanceof JsonObject)) {
-                throw new IllegalArgumentException("an element of 'webhooks' is not an object");
-            }
-            webhooks.add(of((JsonObject) item));
+        for (JsonObject webhook : Wire.objects(json, "webhooks")) {
+            webhooks.add(of(webhook));
         }
         return webhooks;
     }

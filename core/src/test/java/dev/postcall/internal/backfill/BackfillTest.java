@@ -538,6 +538,7 @@ class BackfillTest {
 
         assertThat(report.ending()).isEqualTo(BackfillReport.Ending.STOPPED);
         assertThat(report.stoppedBy()).contains("lease table missing");
+        assertThat(report.summary()).startsWith("backfill did not start: the store failed: ");
         assertThat(standIn.requests()).isEmpty();
     }
 
