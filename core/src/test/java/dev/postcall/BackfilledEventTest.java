@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link PostCallEvent#backfilled()}: false for what {@code parse} reads, true for what {@code parseBackfilled} reads. */
+/**
+ * {@link PostCallEvent#backfilled()}: false for what {@code parse} reads, true for what {@code parseBackfilled} reads.
+ */
 class BackfilledEventTest {
 
     private final EventParser parser = new EventParser();

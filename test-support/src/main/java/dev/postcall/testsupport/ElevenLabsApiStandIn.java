@@ -190,7 +190,9 @@ public final class ElevenLabsApiStandIn implements AutoCloseable {
                 .add(new Fault(status, retryAfter, vendorCode, null, -1));
     }
 
-    /** The next request to {@code endpoint} gets no answer at all until the hold is released (or the stand-in closed). */
+    /**
+     * The next request to {@code endpoint} gets no answer at all until the hold is released (or the stand-in closed).
+     */
     public synchronized Hold hold(Endpoint endpoint) {
         Hold hold = new Hold();
         holds.add(hold);
@@ -562,7 +564,10 @@ public final class ElevenLabsApiStandIn implements AutoCloseable {
             this.duration = duration;
         }
 
-        /** Its {@code status}: {@code initiated}, {@code in-progress}, {@code processing}, {@code done}, {@code failed}. */
+        /**
+         * Its {@code status}: {@code initiated}, {@code in-progress}, {@code processing}, {@code done} or
+         * {@code failed}.
+         */
         public Conversation status(String status) {
             synchronized (ElevenLabsApiStandIn.this) {
                 this.status = status;
@@ -629,7 +634,8 @@ public final class ElevenLabsApiStandIn implements AutoCloseable {
             return "{\"agent_id\":\"" + agentId + "\",\"agent_name\":\"Stand-in agent\",\"conversation_id\":\"" + id
                     + "\",\"start_time_unix_secs\":" + start + ",\"call_duration_secs\":" + duration
                     + ",\"message_count\":" + (finished() ? 3 : 0) + ",\"status\":\"" + listed()
-                    + "\",\"call_successful\":\"" + (finished() ? "success" : "unknown") + "\",\"direction\":\"inbound\"}";
+                    + "\",\"call_successful\":\"" + (finished() ? "success" : "unknown")
+                    + "\",\"direction\":\"inbound\"}";
         }
 
         private byte[] detail() {

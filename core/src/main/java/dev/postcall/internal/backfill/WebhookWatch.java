@@ -76,7 +76,8 @@ public final class WebhookWatch {
         for (WebhookWatchState.Webhook now : after.webhooks()) {
             WebhookWatchState.Webhook then = before.webhooks().stream().filter(w -> w.id().equals(now.id()))
                     .findFirst().orElse(null);
-            boolean switchedOff = now.off() && (then == null || !then.off() || then.autoDisabled() != now.autoDisabled());
+            boolean switchedOff = now.off()
+                    && (then == null || !then.off() || then.autoDisabled() != now.autoDisabled());
             boolean newFailure = now.lastFailureAt() != null && (then == null
                     || !now.lastFailureAt().equals(then.lastFailureAt()));
             // an old failure of an enabled webhook is no news at start-up; it is in the state all the same

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The scheduler's thread: a daemon, each interval the watch then the backfill, a failure survived, stopped on close. */
+/**
+ * The scheduler's thread: a daemon, each interval the watch then the backfill, a failure survived, stopped on close.
+ */
 class BackfillSchedulerTest {
 
     private static final String KEY = ElevenLabsApiTest.KEY;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -133,9 +134,27 @@ class ElevenLabsApiTest {
         assertThatThrownBy(() -> api(KEY).conversations(null, null, null, null, 10))
                 .isInstanceOfSatisfying(ApiException.Unavailable.class, e -> assertThat(e.status()).isEqualTo(500))
                 .hasMessageContaining("GET /v1/convai/conversations answered 500")
-                .hasMessageContaining("5 tries");
+                .hasMessageContaining("5 tries")
+                .message().doesNotContain(KEY);
         assertThat(standIn.requests(Endpoint.LIST)).hasSize(5);
         assertThat(pauses).hasSize(4);
+    }
+
+    @Test
+    void aRefusedConnectionIsTriedAgainThenUnavailable() throws Exception {
+        URI nobody;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            nobody = URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+        ElevenLabsApi api = new ElevenLabsApi(nobody, KEY, ElevenLabsApi.Policy.DEFAULT, clock, pauses::add);
+
+        assertThatThrownBy(api::webhooks)
+                .isInstanceOfSatisfying(ApiException.Unavailable.class, e -> assertThat(e.status()).isZero())
+                .hasMessageContaining("GET /v1/workspace/webhooks failed: ConnectException, 5 tries")
+                .message().doesNotContain(KEY);
+        assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofSeconds(8));
     }
 
     @Test
@@ -170,7 +189,8 @@ class ElevenLabsApiTest {
         List<String> sinks = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
         try {
-            byte[] body = api(KEY, Duration.ofMillis(500)).conversation("conv_a", () -> new ElevenLabsApi.Sink<byte[]>() {
+            ElevenLabsApi api = api(KEY, Duration.ofMillis(500));
+            byte[] body = api.conversation("conv_a", () -> new ElevenLabsApi.Sink<byte[]>() {
                 private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 private final int number = opened.incrementAndGet();
 

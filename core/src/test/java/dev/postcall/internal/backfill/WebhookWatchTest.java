@@ -105,8 +105,8 @@ class WebhookWatchTest {
             support.failed(502, 1795367000);
             WebhookWatchState state = watch.poll();
 
-            assertThat(logs.records("WARNING", "webhook 'Support line' (wh_support) is enabled; last failure: HTTP 502"))
-                    .hasSize(1);
+            assertThat(logs.records("WARNING",
+                    "webhook 'Support line' (wh_support) is enabled; last failure: HTTP 502")).hasSize(1);
             assertThat(state.warnings()).isEmpty();
             assertThat(state.webhooks().get(0).lastFailureStatus()).isEqualTo(502);
         }
