@@ -6,8 +6,8 @@
 module dev.postcall.core {
     requires transitive jakarta.json;
     requires transitive jakarta.json.bind;
-    // the CLI (postcall-cli.jar) posts with the JDK's HTTP client
-    requires static java.net.http;
+    // backfill reads ElevenLabs' API with the JDK's HTTP client (the CLI posts with it too)
+    requires java.net.http;
     // the database store (dev.postcall.jdbc) works over any javax.sql.DataSource
     requires transitive java.sql;
     // the webhooks' MBeans; Micrometer's meters only where an application has Micrometer
@@ -28,6 +28,7 @@ module dev.postcall.core {
     exports dev.postcall.internal.inbox to dev.postcall.servlet;
     exports dev.postcall.internal.net to dev.postcall.servlet;
     exports dev.postcall.internal.monitoring to dev.postcall.servlet;
+    exports dev.postcall.internal.backfill to dev.postcall.servlet;
 
     // JSON-B creates the adapters and deserializers and binds the records reflectively
     opens dev.postcall.model;

@@ -29,8 +29,9 @@ public final class AudioEvent extends EnvelopeEvent implements PostCallEvent {
     /** The read size of {@link #saveTo} for a body over this size. */
     private static final int SAVE_BUFFER = 192 * 1024;
 
-    AudioEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
-        super(envelope, bytes, body, answered);
+    AudioEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
+            boolean backfilled) {
+        super(envelope, bytes, body, answered, backfilled);
     }
 
     /**

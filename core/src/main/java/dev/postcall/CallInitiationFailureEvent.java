@@ -27,8 +27,8 @@ public final class CallInitiationFailureEvent extends EnvelopeEvent implements P
     private final CallInitiationFailureData data;
 
     CallInitiationFailureEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
-            CallInitiationFailureData data) {
-        super(envelope, bytes, body, answered);
+            boolean backfilled, CallInitiationFailureData data) {
+        super(envelope, bytes, body, answered, backfilled);
         this.data = data;
     }
 

@@ -15,12 +15,15 @@ abstract class EnvelopeEvent {
     /** The body as the JSON internals read it. */
     final BodyBytes bytes;
     private final CompletionStage<Void> answered;
+    private final boolean backfilled;
 
-    EnvelopeEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
+    EnvelopeEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
+            boolean backfilled) {
         this.envelope = envelope;
         this.bytes = bytes;
         this.body = body;
         this.answered = answered;
+        this.backfilled = backfilled;
     }
 
     /** The envelope's {@code type}, exactly as sent. */
@@ -58,10 +61,15 @@ abstract class EnvelopeEvent {
         return answered;
     }
 
-    /** The class, type, conversation and timestamp; never payload content. */
+    /** Whether backfill fetched it from the Conversations API; see {@link PostCallEvent#backfilled()}. */
+    public boolean backfilled() {
+        return backfilled;
+    }
+
+    /** The class, type, conversation and timestamp (and whether it was backfilled); never payload content. */
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[type=" + type() + ", conversationId=" + conversationId()
-                + ", eventTimestamp=" + eventTimestamp() + "]";
+                + ", eventTimestamp=" + eventTimestamp() + (backfilled ? ", backfilled" : "") + "]";
     }
 }

@@ -62,8 +62,29 @@ public final class EventParser {
      * @throws MalformedEventException as {@link #parse(BodySource)} does
      */
     public PostCallEvent parse(BodySource body, CompletionStage<Void> answered) throws MalformedEventException {
-        Objects.requireNonNull(body, "body");
         Objects.requireNonNull(answered, "answered");
+        return parse(body, answered, false);
+    }
+
+    /**
+     * {@link #parse(BodySource)} for a body that postcall's backfill built from ElevenLabs' Conversations API (a
+     * conversation no webhook delivered): the event's {@link PostCallEvent#backfilled()} is {@code true} and its
+     * {@link PostCallEvent#answered()} is complete, since no sender waits for an answer. A store that kept such a
+     * delivery parses it with this method again when it replays it, so the replay says {@code backfilled()} too.
+     *
+     * <pre>{@code
+     * PostCallEvent event = parser.parseBackfilled(BodySource.ofFile(keptBody));
+     * }</pre>
+     *
+     * @throws MalformedEventException as {@link #parse(BodySource)} does
+     */
+    public PostCallEvent parseBackfilled(BodySource body) throws MalformedEventException {
+        return parse(body, NO_ANSWER, true);
+    }
+
+    private PostCallEvent parse(BodySource body, CompletionStage<Void> answered, boolean backfilled)
+            throws MalformedEventException {
+        Objects.requireNonNull(body, "body");
         BodyBytes bytes = new BodyBytes(body);
         Envelope envelope;
         try {
@@ -75,21 +96,22 @@ public final class EventParser {
         }
         switch (envelope.type()) {
             case TRANSCRIPTION:
-                return new TranscriptionEvent(envelope, bytes, body, answered, json);
+                return new TranscriptionEvent(envelope, bytes, body, answered, backfilled, json);
             case AUDIO:
                 if (envelope.audioStart() < 0) {
                     throw new MalformedEventException("a post_call_audio event without a 'data.full_audio' string");
                 }
-                return new AudioEvent(envelope, bytes, body, answered);
+                return new AudioEvent(envelope, bytes, body, answered, backfilled);
             case CALL_INITIATION_FAILURE:
                 try {
-                    return new CallInitiationFailureEvent(envelope, bytes, body, answered, json.read(bytes,
-                            envelope.dataStart(), envelope.dataEnd(), CallInitiationFailureData.class));
+                    return new CallInitiationFailureEvent(envelope, bytes, body, answered, backfilled,
+                            json.read(bytes, envelope.dataStart(), envelope.dataEnd(),
+                                    CallInitiationFailureData.class));
                 } catch (JsonFormatException e) {
                     throw BodyBytes.malformed(e);
                 }
             default:
-                return new UnknownEvent(envelope, bytes, body, answered);
+                return new UnknownEvent(envelope, bytes, body, answered, backfilled);
         }
     }
 }

@@ -32,6 +32,26 @@ public sealed interface PostCallEvent
     BodySource body();
 
     /**
+     * Whether postcall fetched this conversation from ElevenLabs' Conversations API because no webhook for it had
+     * arrived ("backfill"), instead of receiving it as a webhook. {@code false} for every webhook and every replay
+     * of one; {@code true} for an event that backfill fetched.
+     *
+     * <p>A backfilled event's body is {@code {"type":…,"event_timestamp":…,"data":…}} around the conversation
+     * exactly as the API returned it (for an {@link AudioEvent}, the recording in {@code data.full_audio}), so it
+     * reads like the webhook would have. Two things differ: {@link #eventTimestamp()} is the call's end
+     * ({@code start_time_unix_secs + call_duration_secs} of the API's conversation summary), not a time the sender
+     * chose, and the same for every fetch of that conversation; {@link #answered()} is complete already, since no
+     * sender waits for an answer.
+     *
+     * <pre>{@code
+     * void onCall(@Observes TranscriptionEvent call) {
+     *     crm.save(call.report(), call.backfilled() ? "recovered from the API" : "webhook");
+     * }
+     * }</pre>
+     */
+    boolean backfilled();
+
+    /**
      * Keeps this event's body readable until the returned lease is closed, for work that goes on after the handler
      * returned (another thread, after the answer). A body postcall's servlet buffered in a temp file is otherwise
      * deleted when the request ends. Call it while the event is being handled, on that thread; then close the lease

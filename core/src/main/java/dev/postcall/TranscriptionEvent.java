@@ -39,8 +39,8 @@ public final class TranscriptionEvent extends EnvelopeEvent implements PostCallE
     private volatile Object report;
 
     TranscriptionEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
-            ModelJson json) {
-        super(envelope, bytes, body, answered);
+            boolean backfilled, ModelJson json) {
+        super(envelope, bytes, body, answered, backfilled);
         this.json = json;
     }
 

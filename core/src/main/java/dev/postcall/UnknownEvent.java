@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionStage;
 public final class UnknownEvent extends EnvelopeEvent implements PostCallEvent {
 
 
-    UnknownEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered) {
-        super(envelope, bytes, body, answered);
+    UnknownEvent(Envelope envelope, BodyBytes bytes, BodySource body, CompletionStage<Void> answered,
+            boolean backfilled) {
+        super(envelope, bytes, body, answered, backfilled);
     }
 
     /**

@@ -21,6 +21,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void backfillReachesTheDeliveryPipelineOnlyThroughItsSink() {
+        Architecture.knowsNone(core.that(com.tngtech.archunit.core.domain.JavaClass.Predicates
+                        .resideInAPackage("dev.postcall.internal.backfill")),
+                "dev.postcall.spi..", "dev.postcall.internal.delivery..", "dev.postcall.internal.inbox..",
+                "dev.postcall.inbox..", "dev.postcall.jdbc..");
+    }
+
+    @Test
     void theJsonInternalsKnowNeitherTheEventsNorTheModel() {
         Architecture.knowsNone(core.that(com.tngtech.archunit.core.domain.JavaClass.Predicates
                         .resideInAPackage("dev.postcall.internal.json")),

@@ -6,7 +6,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -19,9 +18,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import dev.postcall.testsupport.VendorSdk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VendorSdkCrossCheckTest {
 
-    /** The SDK version checked; {@code -Dpostcall.vendorSdkVersion=…} tries another. */
-    private static final String SDK_VERSION = System.getProperty("postcall.vendorSdkVersion", "2.73.0");
+    private static final String SDK_VERSION = VendorSdk.VERSION;
     private static final String SECRET = "wsec_5e1f0c2d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d";
     private static final int RANDOM_BODIES = 200;
     private static final String[] TYPES = {"post_call_transcription", "post_call_audio", "call_initiation_failure"};
@@ -45,18 +42,7 @@ class VendorSdkCrossCheckTest {
 
     @Test
     void vendorSdkAcceptsOurSignaturesAndRejectsTamperedBodies() throws Exception {
-        String npm = onPath("npm", "npm.cmd");
-        String node = onPath("node", "node.exe");
-        if (npm == null || node == null) {
-            skipLoudly("npm or node is not on the PATH");
-        }
-        Path log = dir.resolve("npm.log");
-        int npmExit = run(dir, log, 240, npm, "install", "--no-audit", "--no-fund", "--prefix", dir.toString(),
-                "@elevenlabs/elevenlabs-js@" + SDK_VERSION);
-        if (npmExit != 0 || !Files.isDirectory(dir.resolve("node_modules/@elevenlabs/elevenlabs-js"))) {
-            skipLoudly("npm install @elevenlabs/elevenlabs-js@" + SDK_VERSION + " failed (exit " + npmExit
-                    + "); last output:\n" + tail(log));
-        }
+        String node = VendorSdk.install(dir, "signatures were NOT checked against @elevenlabs/elevenlabs-js");
 
         List<Delivery> deliveries = deliveries();
         Path input = dir.resolve("deliveries.jsonl");
@@ -79,8 +65,9 @@ class VendorSdkCrossCheckTest {
         }
         Path output = dir.resolve("summary.json");
         Path nodeLog = dir.resolve("node.log");
-        int nodeExit = run(dir, nodeLog, 120, node, script.toString(), input.toString(), output.toString(), SECRET);
-        assertThat(nodeExit).as("node exit; output:\n%s", tail(nodeLog)).isZero();
+        int nodeExit = VendorSdk.run(dir, nodeLog, 120, node, script.toString(), input.toString(), output.toString(),
+                SECRET);
+        assertThat(nodeExit).as("node exit; output:\n%s", VendorSdk.tail(nodeLog)).isZero();
 
         JsonObject summary;
         try (JsonReader r = Json.createReader(new StringReader(Files.readString(output)))) {
@@ -147,59 +134,5 @@ class VendorSdkCrossCheckTest {
         byte[] tampered = body.clone();
         tampered[at] = (byte) (body[at] == 'x' ? 'y' : 'x');
         return tampered;
-    }
-
-    private static int run(Path workDir, Path log, int timeoutSeconds, String... command)
-            throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
-    }
-
-    private static String onPath(String... names) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            for (String name : names) {
-                File f = new File(entry, name);
-                if (f.isFile() && f.canExecute()) {
-                    return f.getAbsolutePath();
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no output)";
-        }
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    }
-
-    /**
-     * Skips with a banner naming the fix, or fails when the build requires the check ({@code -Dpostcall.requireNpm=true},
-     * which {@code .ci/run} sets).
-     */
-    private static void skipLoudly(String why) {
-        String fix = "install Node.js and npm (Debian: apt-get install nodejs npm) and let npm reach its registry";
-        if (Boolean.getBoolean("postcall.requireNpm")) {
-            throw new AssertionError("vendor SDK cross-check required (-Dpostcall.requireNpm=true) but " + why
-                    + "; " + fix);
-        }
-        String banner = "!".repeat(100);
-        System.err.println(banner);
-        System.err.println("!!! [WARNING] VENDOR SDK CROSS-CHECK SKIPPED: signatures were NOT checked against @elevenlabs/elevenlabs-js");
-        System.err.println("!!! " + why.replace("\n", "\n!!! "));
-        System.err.println("!!! to run it: " + fix);
-        System.err.println(banner);
-        Assumptions.abort("vendor SDK cross-check skipped: " + why + "; " + fix);
     }
 }

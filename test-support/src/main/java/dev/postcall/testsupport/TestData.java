@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The repository's {@code testdata/} folder: the webhook fixtures and signature vectors ({@code fixtures/}) and the
- * vendor-page excerpts tests check against ({@code spec/}). The build names it in the system property
+ * The repository's {@code testdata/} folder: the webhook fixtures and signature vectors ({@code fixtures/}), the
+ * Conversations API's bodies ({@code conversations-api/}) and the vendor-page excerpts tests check against
+ * ({@code spec/}). The build names it in the system property
  * {@code postcall.testdata}; run from an IDE without it, the folder is found by walking up from the working
  * directory. Nothing outside the checkout is ever read.
  */
@@ -54,6 +55,14 @@ public final class TestData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A body of ElevenLabs' Conversations API under {@code testdata/conversations-api}, e.g.
+     * {@code conversation-phone-inbound.json}.
+     */
+    public static Path conversation(String name) {
+        return existing(dir().resolve("conversations-api").resolve(name));
     }
 
     /** A file under {@code testdata/spec}, e.g. {@code egress-ips.md}. */
