@@ -79,12 +79,14 @@ final class TestServer implements AutoCloseable {
         servlet.setInitOrder(b.lazyServlet ? -1 : 1);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
-        context.addEventListener(new ServletContextListener() {
-            @Override
-            public void contextInitialized(ServletContextEvent sce) {
-                PostCallHandlers.register(sce.getServletContext(), handler);
-            }
-        });
+        if (b.handler) {
+            context.addEventListener(new ServletContextListener() {
+                @Override
+                public void contextInitialized(ServletContextEvent sce) {
+                    PostCallHandlers.register(sce.getServletContext(), handler);
+                }
+            });
+        }
         server.setHandler(context);
         try {
             server.start();
@@ -107,6 +109,11 @@ final class TestServer implements AutoCloseable {
 
     URI uri() {
         return uri;
+    }
+
+    /** Registers the recording handler now, as an application that registers its handler late would. */
+    void registerHandler() {
+        PostCallHandlers.register(context.getServletContext(), handler);
     }
 
     /** The webhook of the filter and servlet named {@code postcall} in this server's application. */
@@ -174,7 +181,14 @@ final class TestServer implements AutoCloseable {
         private final Map<String, Object> attributes = new LinkedHashMap<>();
         private String contextPath = "/";
         private boolean lazyServlet;
+        private boolean handler = true;
         private Duration idleTimeout;
+
+        /** No handler registered at start (none service-loaded either): the cdi jar left out, say. */
+        Builder withoutHandler() {
+            this.handler = false;
+            return this;
+        }
 
         /** How long the connector lets a connection sit without traffic (Jetty's default: 30 s). */
         Builder idleTimeout(Duration timeout) {
