@@ -145,8 +145,11 @@ final class TestServer implements AutoCloseable {
         return send(request);
     }
 
+    /** Sends {@code request}; a server that never answers fails the test after two minutes instead of hanging it. */
     static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpRequest bounded = request.timeout().isPresent() ? request
+                : HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofMinutes(2)).build();
+        return CLIENT.send(bounded, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     static HttpResponse<String> sendChunkedBytes(URI uri, byte[] body, String signature)
