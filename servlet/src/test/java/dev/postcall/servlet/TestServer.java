@@ -79,12 +79,14 @@ final class TestServer implements AutoCloseable {
         servlet.setInitOrder(b.lazyServlet ? -1 : 1);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, PATH);
-        context.addEventListener(new ServletContextListener() {
-            @Override
-            public void contextInitialized(ServletContextEvent sce) {
-                PostCallHandlers.register(sce.getServletContext(), handler);
-            }
-        });
+        if (b.handler) {
+            context.addEventListener(new ServletContextListener() {
+                @Override
+                public void contextInitialized(ServletContextEvent sce) {
+                    PostCallHandlers.register(sce.getServletContext(), handler);
+                }
+            });
+        }
         server.setHandler(context);
         try {
             server.start();
@@ -107,6 +109,11 @@ final class TestServer implements AutoCloseable {
 
     URI uri() {
         return uri;
+    }
+
+    /** Registers the recording handler now, as an application that registers its handler late would. */
+    void registerHandler() {
+        PostCallHandlers.register(context.getServletContext(), handler);
     }
 
     /** The webhook of the filter and servlet named {@code postcall} in this server's application. */
@@ -138,8 +145,11 @@ final class TestServer implements AutoCloseable {
         return send(request);
     }
 
+    /** Sends {@code request}; a server that never answers fails the test after two minutes instead of hanging it. */
     static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpRequest bounded = request.timeout().isPresent() ? request
+                : HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofMinutes(2)).build();
+        return CLIENT.send(bounded, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     static HttpResponse<String> sendChunkedBytes(URI uri, byte[] body, String signature)
@@ -174,7 +184,14 @@ final class TestServer implements AutoCloseable {
         private final Map<String, Object> attributes = new LinkedHashMap<>();
         private String contextPath = "/";
         private boolean lazyServlet;
+        private boolean handler = true;
         private Duration idleTimeout;
+
+        /** No handler registered at start (none service-loaded either): the cdi jar left out, say. */
+        Builder withoutHandler() {
+            this.handler = false;
+            return this;
+        }
 
         /** How long the connector lets a connection sit without traffic (Jetty's default: 30 s). */
         Builder idleTimeout(Duration timeout) {

@@ -107,6 +107,35 @@ class HeldBodyTest {
     }
 
     @Test
+    void theCreatorsSecondReleaseNeverTakesAnotherHoldersHold() throws IOException {
+        // an asynchronous request that times out and then completes ends the request's hold twice
+        byte[] bytes = random(50_000);
+        HeldBody body = spilled(bytes);
+        BodySource.Lease observer = body.retain();
+
+        body.release(); // onTimeout
+        body.release(); // onComplete
+        assertThat(tempFiles()).as("the observer still holds it").isOne();
+        assertThat(read(body, 0, bytes.length)).isEqualTo(bytes);
+
+        observer.close();
+        assertThat(tempFiles()).isZero();
+    }
+
+    @Test
+    void aTempFileCreatedButNotOpenedIsDeleted() throws IOException {
+        BodyWriter writer = new BodyWriter(16, dir, file -> {
+            throw new IOException("too many open files");
+        });
+
+        assertThatThrownBy(() -> writer.write(random(1000), 0, 1000)).isInstanceOf(IOException.class)
+                .hasMessageContaining("too many open files");
+        assertThat(tempFiles()).as("the file createTempFile made").isZero();
+        writer.close();
+        assertThat(tempFiles()).isZero();
+    }
+
+    @Test
     void aMovedFileBelongsToItsNewPlaceAndStaysReadable() throws IOException {
         byte[] bytes = random(40_000);
         HeldBody body = spilled(bytes);
