@@ -18,8 +18,11 @@ class StartWithoutSecretIT {
     void withoutTheSecretTheApplicationExitsNamingTheSetting() throws Exception {
         Path runner = Path.of("target", "quarkus-app", "quarkus-run.jar");
         assertThat(runner).as("the packaged application (mvn verify builds it)").isRegularFile();
+        // an inbox of its own: the one of the application the other ITs run is locked by it (one node per directory)
+        Path inbox = java.nio.file.Files.createTempDirectory("postcall-no-secret-");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=0", "-jar", runner.toString()).redirectErrorStream(true);
+                "-Dquarkus.http.port=0", "-Dpostcall.inbox-dir=" + inbox, "-jar", runner.toString())
+                .redirectErrorStream(true);
         builder.environment().remove("ELEVENLABS_WEBHOOK_SECRET");
         builder.environment().remove("POSTCALL_SECRET");
         Process app = builder.start();
