@@ -30,7 +30,7 @@ module dev.postcall.core {
     exports dev.postcall.internal.delivery to dev.postcall.servlet, dev.postcall.spring;
     exports dev.postcall.internal.inbox to dev.postcall.servlet;
     exports dev.postcall.internal.net to dev.postcall.servlet;
-    exports dev.postcall.internal.monitoring to dev.postcall.servlet, dev.postcall.cdi;
+    exports dev.postcall.internal.monitoring to dev.postcall.servlet, dev.postcall.cdi, dev.postcall.spring;
     exports dev.postcall.internal.backfill to dev.postcall.servlet;
 
     // postcall-cdi lists the CDI container's OpenTelemetry here
