@@ -88,6 +88,11 @@ import dev.postcall.spi.PostCallEventHandler;
  * endpoint after 10. The numbers and the health (inbox writable, entries in {@code failed/}) are the webhook's of
  * the filter of the same name: see {@link PostCallWebhookFilter} and {@link dev.postcall.monitoring.Webhooks}.
  *
+ * <p>Where OpenTelemetry's API is on the class path, each delivery (and each replay) is also a CONSUMER span
+ * {@code process <event type>}, a child of the container's HTTP span and current while the handlers run, sent to the
+ * OpenTelemetry under {@link #OPEN_TELEMETRY}, else the CDI container's bean ({@code postcall-cdi}), else
+ * {@code GlobalOpenTelemetry} once something set it; the start-up line says which ({@code traces=…}).
+ *
  * <table>
  *   <caption>Answers</caption>
  *   <tr><th>case</th><th>status</th><th>body</th></tr>
