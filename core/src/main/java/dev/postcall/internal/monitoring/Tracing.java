@@ -12,6 +12,7 @@ import dev.postcall.internal.delivery.DeliveryTracer;
  */
 public final class Tracing {
 
+    private static final System.Logger LOG = System.getLogger("dev.postcall.monitoring");
     private static final boolean OPEN_TELEMETRY = present("io.opentelemetry.api.OpenTelemetry");
 
     private Tracing() {
@@ -37,6 +38,12 @@ public final class Tracing {
     public static Choice choose(Object tracer, Object openTelemetry, String attribute, ClassLoader loader) {
         if (tracer instanceof DeliveryTracer own) {
             return new Choice(own, own.toString());
+        }
+        if (tracer != null) {
+            // only postcall's own integrations set it; another class loader's copy of the type would land here
+            LOG.log(System.Logger.Level.WARNING, "the servlet-context attribute " + DeliveryTracer.ATTRIBUTE
+                    + " holds a " + tracer.getClass().getName() + " that is not a DeliveryTracer of this postcall;"
+                    + " it is ignored");
         }
         if (!OPEN_TELEMETRY) {
             if (openTelemetry != null) {
