@@ -21,7 +21,9 @@ import java.util.Optional;
  * {@link DeliveryStore}: admit (claim and keep), run the handlers, finish the claim. Every way out of it, an
  * {@code Error} thrown by a handler and an exception thrown by the store included, finishes the claim and ends in one
  * {@link Result}; the caller answers, logs and counts that once. A replay ({@link #replayFailed}) takes the same
- * path after claiming the kept delivery. The servlet layer turns each {@link Outcome} into an HTTP answer.
+ * path after claiming the kept delivery. The servlet layer turns each {@link Outcome} into an HTTP answer. With a
+ * {@link DeliveryTracer}, each delivery, replayed delivery and backfilled event is one span, current while the
+ * handlers run; without one, each path compares one field with {@code null} and nothing more.
  *
  * <pre>{@code
  * Dispatcher dispatcher = new Dispatcher(store, Duration.ofSeconds(30));
