@@ -8,6 +8,8 @@
 # RUNS=inbox: postcall with no inbox, the file inbox and the database inbox on a local PostgreSQL (INBOX_MODES, with
 # bare as the driver's ceiling), each request a distinct delivery (load/post-unique.lua over UNIQUE=300000 pre-signed
 # ones), so every one is stored: `RUNS=inbox benchmarks/load.sh`.
+# Tracing on and off (issue 26): postcall-traced is postcall with an OpenTelemetry SDK handed to the servlet, a span per
+# delivery batched to an exporter that drops them: `SIZES=5k MODES="postcall postcall-traced" RUNS=load benchmarks/load.sh`.
 # Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=45
 # REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
 # each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>

@@ -10,6 +10,8 @@ module dev.postcall.cdi {
     exports dev.postcall.cdi;
 
     provides dev.postcall.spi.PostCallEventHandler with dev.postcall.internal.cdi.CdiEventHandler;
+    // the container's OpenTelemetry bean (MicroProfile Telemetry, Quarkus) for the deliveries' spans
+    provides dev.postcall.internal.monitoring.OpenTelemetrySource with dev.postcall.internal.cdi.CdiOpenTelemetry;
     // the readiness check's registration, run by Weld (through its Lite extension translator) and by Quarkus's ArC
     provides jakarta.enterprise.inject.build.compatible.spi.BuildCompatibleExtension
             with dev.postcall.internal.cdi.PostCallExtension;

@@ -13,6 +13,9 @@ module dev.postcall.core {
     // the webhooks' MBeans; Micrometer's meters only where an application has Micrometer
     requires java.management;
     requires static micrometer.core;
+    // a span per delivery only where an application has OpenTelemetry's API
+    requires static io.opentelemetry.api;
+    requires static io.opentelemetry.context;
 
     exports dev.postcall;
     exports dev.postcall.model;
@@ -24,11 +27,14 @@ module dev.postcall.core {
 
     exports dev.postcall.internal.body to dev.postcall.servlet;
     exports dev.postcall.internal.config to dev.postcall.servlet;
-    exports dev.postcall.internal.delivery to dev.postcall.servlet;
+    exports dev.postcall.internal.delivery to dev.postcall.servlet, dev.postcall.spring;
     exports dev.postcall.internal.inbox to dev.postcall.servlet;
     exports dev.postcall.internal.net to dev.postcall.servlet;
-    exports dev.postcall.internal.monitoring to dev.postcall.servlet;
+    exports dev.postcall.internal.monitoring to dev.postcall.servlet, dev.postcall.cdi, dev.postcall.spring;
     exports dev.postcall.internal.backfill to dev.postcall.servlet;
+
+    // postcall-cdi lists the CDI container's OpenTelemetry here
+    uses dev.postcall.internal.monitoring.OpenTelemetrySource;
 
     // JSON-B creates the adapters and deserializers and binds the records reflectively
     opens dev.postcall.model;

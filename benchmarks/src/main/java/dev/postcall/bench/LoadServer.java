@@ -39,6 +39,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.Collection;
+
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 /**
  * The receivers of the load test, each on the same embedded Jetty 12 (ee10), {@code POST /webhook} on
@@ -52,6 +61,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       with {@link CallObserver} calling {@code report()}; {@code delivery-ledger=off} so the one repeated body is
  *       dispatched every time;</li>
  *   <li>{@code postcall-noreport}: the same, the observer reading only the conversation id.</li>
+ *   <li>{@code postcall-traced}: {@code postcall} with a span per delivery: an OpenTelemetry SDK handed to the servlet
+ *       ({@link PostCallWebhookServlet#OPEN_TELEMETRY}), its spans batched ({@code BatchSpanProcessor}, the SDK's
+ *       defaults) to an exporter that counts and drops them; {@code postcall} has the same API on its class path and
+ *       no OpenTelemetry, so its servlet traces nothing.</li>
  * </ul>
  * The {@code postcall} receiver's store: {@code -Dpostcall.bench.inboxDir=<dir>} the file inbox ({@code inbox-dir});
  * {@code -Dpostcall.bench.jdbcUrl=<url>} the database inbox ({@code inbox=datasource}, a HikariCP pool of 8 over the
@@ -96,10 +109,11 @@ public final class LoadServer {
             case "naive":
             case "postcall":
             case "postcall-noreport":
+            case "postcall-traced":
                 serve(mode, Integer.getInteger("port", 8089));
                 return;
             default:
-                System.err.println("usage: LoadServer bare|bare-weld|naive|postcall|postcall-noreport | payloads <dir>"
+                System.err.println("usage: LoadServer bare|bare-weld|naive|postcall|postcall-noreport|postcall-traced | payloads <dir>"
                         + " | sign <file> [unix-seconds] | series <file> <count> <dir> | postgres <port file>");
                 System.exit(2);
         }
@@ -156,6 +170,17 @@ public final class LoadServer {
                     // (post-unique.lua sends distinct ones, for a ledger that is on)
                     servlet.setInitParameter("delivery-ledger", System.getProperty("postcall.bench.ledger", "off"));
                 }
+                if ("postcall-traced".equals(mode)) {
+                    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                            .addSpanProcessor(BatchSpanProcessor.builder(new CountingExporter()).build()).build())
+                            .build();
+                    context.addEventListener(new ServletContextListener() {
+                        @Override
+                        public void contextInitialized(ServletContextEvent event) {
+                            event.getServletContext().setAttribute(PostCallWebhookServlet.OPEN_TELEMETRY, sdk);
+                        }
+                    });
+                }
                 servlet.setInitOrder(1);
                 context.addServlet(servlet, PATH);
                 break;
@@ -203,6 +228,27 @@ public final class LoadServer {
     }
 
     /** Reads the body to its end into a reused buffer, nothing else. */
+    /** The spans of {@code postcall-traced}: counted (on {@code /stats}) and dropped, as a fast collector would. */
+    static final class CountingExporter implements SpanExporter {
+        static final LongAdder SPANS = new LongAdder();
+
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            SPANS.add(spans.size());
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+
     static final class BareServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -319,6 +365,7 @@ public final class LoadServer {
                     .append(" heapUsed=").append(MEMORY.getHeapMemoryUsage().getUsed())
                     .append(" heapMax=").append(MEMORY.getHeapMemoryUsage().getMax())
                     .append(" calls=").append(CallObserver.CALLS.sum())
+                    .append(" spans=").append(CountingExporter.SPANS.sum())
                     .append(" asyncAudioBytes=").append(CallObserver.ASYNC_AUDIO_BYTES.sum());
             try {
                 // bytes this process wrote (wchar: every write call, sockets included), sent to storage

@@ -29,11 +29,13 @@ import dev.postcall.BodySource;
 import dev.postcall.EventParser;
 import dev.postcall.MalformedEventException;
 import dev.postcall.PostCallEvent;
+import dev.postcall.internal.delivery.DeliveryTracer;
 import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.delivery.HandlerRunner;
 import dev.postcall.internal.delivery.KeyClaims;
 import dev.postcall.internal.delivery.MemoryStore;
 import dev.postcall.internal.inbox.DirectoryStore;
+import dev.postcall.internal.monitoring.Tracing;
 import dev.postcall.internal.monitoring.Webhook;
 import dev.postcall.jdbc.JdbcDeliveryStore;
 import dev.postcall.monitoring.ReplayReport;
@@ -86,6 +88,11 @@ import dev.postcall.spi.PostCallEventHandler;
  * endpoint after 10. The numbers and the health (inbox writable, entries in {@code failed/}) are the webhook's of
  * the filter of the same name: see {@link PostCallWebhookFilter} and {@link dev.postcall.monitoring.Webhooks}.
  *
+ * <p>Where OpenTelemetry's API is on the class path, each delivery (and each replay) is also a CONSUMER span
+ * {@code process <event type>}, a child of the container's HTTP span and current while the handlers run, sent to the
+ * OpenTelemetry under {@link #OPEN_TELEMETRY}, else the CDI container's bean ({@code postcall-cdi}), else
+ * {@code GlobalOpenTelemetry} once something set it; the start-up line says which ({@code traces=…}).
+ *
  * <table>
  *   <caption>Answers</caption>
  *   <tr><th>case</th><th>status</th><th>body</th></tr>
@@ -131,6 +138,15 @@ public final class PostCallWebhookServlet extends HttpServlet {
      */
     public static final String DELIVERY_STORE = "dev.postcall.servlet.DeliveryStore";
 
+    /**
+     * The servlet-context attribute an application sets to the {@code io.opentelemetry.api.OpenTelemetry} its
+     * deliveries' spans go to, before the servlet starts. Without it the servlet takes the CDI container's
+     * {@code OpenTelemetry} bean where {@code postcall-cdi} is deployed (MicroProfile Telemetry, Quarkus), else
+     * {@code GlobalOpenTelemetry} when something set it (the OpenTelemetry Java agent); with none of them, or without
+     * OpenTelemetry's API on the class path, there are no spans. See the README's "Traces".
+     */
+    public static final String OPEN_TELEMETRY = "dev.postcall.servlet.OpenTelemetry";
+
     private static final long serialVersionUID = 1L;
     /** {@code password=…}, {@code pwd=…} and {@code user:password@} in a driver's message. */
     private static final Pattern PASSWORD = Pattern.compile(
@@ -168,8 +184,10 @@ public final class PostCallWebhookServlet extends HttpServlet {
         parser = new EventParser();
         settings = settings(context);
         DeliveryStore store = store(context);
+        Tracing.Choice traces;
         try {
-            dispatcher = new Dispatcher(store, settings.duplicateWait());
+            traces = tracing(context);
+            dispatcher = new Dispatcher(store, settings.duplicateWait(), traces.tracer());
             handlers = new HandlerRunner(List.of(List.copyOf(serviceLoaded(context)), PostCallHandlers.of(context)));
         } catch (ServletException | RuntimeException e) {
             closeOpened();
@@ -190,8 +208,18 @@ public final class PostCallWebhookServlet extends HttpServlet {
                 + registered + " registered)";
         String waiting = store.keepsBodies() ? ", waiting as failed=" + webhook.inboxFailed() : "";
         webhook.servletStarted(store, this::replayFailed, settings + ", store=" + store.description() + waiting
-                + handlerCount);
+                + handlerCount + ", traces=" + traces.description());
         MonitoredWebhook.servletStarted(webhook, context);
+    }
+
+    /** The application's or integration's tracer, else OpenTelemetry's where it is, else none. */
+    private static Tracing.Choice tracing(ServletContext context) throws ServletException {
+        try {
+            return Tracing.choose(context.getAttribute(DeliveryTracer.ATTRIBUTE), context.getAttribute(OPEN_TELEMETRY),
+                    "the servlet-context attribute " + OPEN_TELEMETRY, InitParams.classLoader(context));
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(unusable(e.getMessage()));
+        }
     }
 
     private static List<PostCallEventHandler> serviceLoaded(ServletContext context) throws ServletException {

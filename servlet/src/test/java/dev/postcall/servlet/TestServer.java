@@ -19,6 +19,7 @@ import java.util.Map;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServlet;
@@ -64,6 +65,9 @@ final class TestServer implements AutoCloseable {
         b.attributes.forEach(context::setAttribute);
         if (b.tempDir != null) {
             context.setTempDirectory(b.tempDir.toFile());
+        }
+        if (b.outerFilter != null) {
+            context.addFilter(new FilterHolder(b.outerFilter), PATH, EnumSet.of(DispatcherType.REQUEST));
         }
         if (b.filter) {
             FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
@@ -186,6 +190,13 @@ final class TestServer implements AutoCloseable {
         private boolean lazyServlet;
         private boolean handler = true;
         private Duration idleTimeout;
+        private Filter outerFilter;
+
+        /** A filter of the container's in front of postcall's (its HTTP instrumentation, say). */
+        Builder outerFilter(Filter filter) {
+            this.outerFilter = filter;
+            return this;
+        }
 
         /** No handler registered at start (none service-loaded either): the cdi jar left out, say. */
         Builder withoutHandler() {

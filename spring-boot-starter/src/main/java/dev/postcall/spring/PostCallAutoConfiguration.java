@@ -31,6 +31,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.boot.origin.Origin;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import dev.postcall.servlet.PostCallWebhookFilter;
 import dev.postcall.spi.DeliveryStore;
 
@@ -42,7 +44,10 @@ import dev.postcall.spi.DeliveryStore;
  *
  * <p>Where Spring Boot Actuator is present, the webhook's readiness is the health indicator {@code postcall}
  * ({@link PostCallHealth}); where the application has a Micrometer {@code MeterRegistry} bean, the webhook's meters
- * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it. Neither is needed.
+ * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it; where it has an
+ * {@code ObservationRegistry} bean (Actuator's), each delivery is an observation {@code postcall.delivery}: a timer,
+ * and a CONSUMER span with Micrometer Tracing, named by a {@link PostCallObservationConvention} bean (an application's
+ * own wins over {@link DefaultPostCallObservationConvention}). None of them is needed.
  *
  * <p>{@code postcall.inbox.store=jdbc} keeps deliveries in the application's {@code DataSource} bean (see
  * {@link InboxDataSource}); this configuration runs after Spring Boot's {@code DataSourceAutoConfiguration} (its
@@ -115,13 +120,44 @@ public final class PostCallAutoConfiguration {
     PostCallRegistration postCallRegistration(PostCallProperties properties, Environment environment,
             ApplicationEventPublisher publisher, ConfigurableListableBeanFactory beanFactory,
             BodyLeases leases, ObjectProvider<PostCallMeterRegistry> meterRegistry,
-            ObjectProvider<DataSource> dataSources, ObjectProvider<DeliveryStore> stores) {
+            ObjectProvider<PostCallObservations> observations, ObjectProvider<DataSource> dataSources,
+            ObjectProvider<DeliveryStore> stores) {
         SpringEventDispatcher dispatcher = new SpringEventDispatcher(publisher, new AsyncListeners(beanFactory),
                 leases);
         return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher, () -> {
             PostCallMeterRegistry registry = meterRegistry.getIfAvailable();
             return registry == null ? null : registry.get();
+        }, () -> {
+            PostCallObservations tracer = observations.getIfAvailable();
+            return tracer == null ? null : tracer.get();
         }, new InboxDataSource(dataSources, beanFactory), stores::getIfUnique);
+    }
+
+    /** Only where Micrometer Observation is: these beans name its types. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+    static class Observations {
+        /** Created by Spring. */
+        Observations() {
+        }
+
+        /** The observations' names and key values; an application's own bean of the type wins. */
+        @Bean
+        @ConditionalOnMissingBean
+        PostCallObservationConvention postCallObservationConvention() {
+            return new DefaultPostCallObservationConvention();
+        }
+
+        /** An observation per delivery in the application's {@code ObservationRegistry} bean, when it has one. */
+        @Bean
+        @ConditionalOnMissingBean
+        PostCallObservations postCallObservations(ObjectProvider<ObservationRegistry> registries,
+                PostCallObservationConvention convention) {
+            return new PostCallObservations(() -> {
+                ObservationRegistry registry = registries.getIfUnique();
+                return registry == null ? null : new ObservedDeliveries(registry, convention);
+            });
+        }
     }
 
     /** Only where Micrometer is: this class names its types. */

@@ -29,6 +29,7 @@ import jakarta.servlet.ServletResponse;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.core.Ordered;
 
+import dev.postcall.internal.delivery.DeliveryTracer;
 import dev.postcall.servlet.PostCallHandlers;
 import dev.postcall.servlet.PostCallWebhookFilter;
 import dev.postcall.servlet.PostCallWebhookServlet;
@@ -60,6 +61,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
     private final List<String> springProblems;
     private final PostCallEventHandler handler;
     private final Supplier<Object> meterRegistry;
+    private final Supplier<Object> tracer;
     private final InboxDataSource dataSource;
     private final Supplier<DeliveryStore> store;
     private volatile WebhookMonitor monitor;
@@ -69,15 +71,18 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
      * @param springProblems problems found in the Spring configuration itself, reported with the others
      * @param handler        receives every verified event
      * @param meterRegistry  the application's Micrometer {@code MeterRegistry}, or {@code null} for none
+     * @param tracer         the deliveries' observations ({@link ObservedDeliveries}), or {@code null} for none
      * @param dataSource     the application's DataSource, looked up for {@code postcall.inbox.store=jdbc} only
      * @param store          the application's own {@link DeliveryStore} bean, or {@code null} for none
      */
     PostCallRegistration(PostCallProperties properties, List<String> springProblems, PostCallEventHandler handler,
-            Supplier<Object> meterRegistry, InboxDataSource dataSource, Supplier<DeliveryStore> store) {
+            Supplier<Object> meterRegistry, Supplier<Object> tracer, InboxDataSource dataSource,
+            Supplier<DeliveryStore> store) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.springProblems = List.copyOf(springProblems);
         this.handler = Objects.requireNonNull(handler, "handler");
         this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.store = Objects.requireNonNull(store, "store");
     }
@@ -110,6 +115,10 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
         Object registry = meterRegistry.get();
         if (registry != null && context.getAttribute(PostCallWebhookFilter.METER_REGISTRY) == null) {
             context.setAttribute(PostCallWebhookFilter.METER_REGISTRY, registry);
+        }
+        Object observations = tracer.get();
+        if (observations != null && context.getAttribute(DeliveryTracer.ATTRIBUTE) == null) {
+            context.setAttribute(DeliveryTracer.ATTRIBUTE, observations);
         }
         // the webhook is this application's: the one of our name that the filter's start adds. Webhooks of other
         // applications in this class loader (one JVM running several, as tests do) may share the name and path

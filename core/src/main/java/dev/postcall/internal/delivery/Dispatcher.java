@@ -21,7 +21,9 @@ import java.util.Optional;
  * {@link DeliveryStore}: admit (claim and keep), run the handlers, finish the claim. Every way out of it, an
  * {@code Error} thrown by a handler and an exception thrown by the store included, finishes the claim and ends in one
  * {@link Result}; the caller answers, logs and counts that once. A replay ({@link #replayFailed}) takes the same
- * path after claiming the kept delivery. The servlet layer turns each {@link Outcome} into an HTTP answer.
+ * path after claiming the kept delivery. The servlet layer turns each {@link Outcome} into an HTTP answer. With a
+ * {@link DeliveryTracer}, each delivery, replayed delivery and backfilled event is one span, current while the
+ * handlers run; without one, each path compares one field with {@code null} and nothing more.
  *
  * <pre>{@code
  * Dispatcher dispatcher = new Dispatcher(store, Duration.ofSeconds(30));
@@ -103,14 +105,26 @@ public final class Dispatcher {
 
     private final DeliveryStore store;
     private final Duration maxWait;
+    /** {@code null} without tracing: each path then costs one comparison. */
+    private final DeliveryTracer tracer;
 
     /**
      * @param store   claims and keeps deliveries
      * @param maxWait how long a delivery waits for a concurrent one of the same event to finish
      */
     public Dispatcher(DeliveryStore store, Duration maxWait) {
+        this(store, maxWait, null);
+    }
+
+    /**
+     * @param store   claims and keeps deliveries
+     * @param maxWait how long a delivery waits for a concurrent one of the same event to finish
+     * @param tracer  opens a span for each delivery, replay and backfilled event; {@code null} for none
+     */
+    public Dispatcher(DeliveryStore store, Duration maxWait, DeliveryTracer tracer) {
         this.store = Objects.requireNonNull(store, "store");
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+        this.tracer = tracer;
     }
 
     /** The store. */
@@ -126,6 +140,22 @@ public final class Dispatcher {
      * @param contentType        the request's content type, kept with the delivery; may be {@code null}
      */
     public Result deliver(PostCallEvent event, long signatureTimestamp, String contentType, HandlerRunner handlers) {
+        if (tracer != null) {
+            DeliveryTracer.OpenSpan span = tracer.start(event.type(), event.conversationId(), event.body().length(),
+                    event.backfilled() ? DeliveryTracer.Origin.BACKFILL : DeliveryTracer.Origin.WEBHOOK);
+            Result result = null;
+            try {
+                result = admitAndRun(event, signatureTimestamp, contentType, handlers);
+                return result;
+            } finally {
+                span.end(result);
+            }
+        }
+        return admitAndRun(event, signatureTimestamp, contentType, handlers);
+    }
+
+    private Result admitAndRun(PostCallEvent event, long signatureTimestamp, String contentType,
+            HandlerRunner handlers) {
         if (handlers.isEmpty() && !store.keepsBodies()) {
             return Result.of(Outcome.NO_HANDLER);
         }
@@ -154,6 +184,20 @@ public final class Dispatcher {
      * {@link Outcome#MALFORMED_KEPT} when the store keeps bodies, else {@link Outcome#MALFORMED}. Never throws.
      */
     public Result keepUnreadable(BodySource body, long signatureTimestamp, String contentType, Throwable cause) {
+        if (tracer != null) {
+            DeliveryTracer.OpenSpan span = tracer.start(null, null, body.length(), DeliveryTracer.Origin.WEBHOOK);
+            Result result = null;
+            try {
+                result = keepBody(body, signatureTimestamp, contentType, cause);
+                return result;
+            } finally {
+                span.end(result);
+            }
+        }
+        return keepBody(body, signatureTimestamp, contentType, cause);
+    }
+
+    private Result keepBody(BodySource body, long signatureTimestamp, String contentType, Throwable cause) {
         if (!store.keepsBodies()) {
             return new Result(Outcome.MALFORMED, cause, null);
         }
@@ -239,8 +283,11 @@ public final class Dispatcher {
                 continue;
             }
             Claim claim = claimed.get();
+            DeliveryTracer.OpenSpan span = tracer == null ? null : tracer.start(
+                    Delivery.UNREADABLE.equals(kept.type()) ? null : kept.type(), kept.conversationId(),
+                    kept.bodyLength(), DeliveryTracer.Origin.REPLAY);
             PostCallEvent event = null;
-            Result result;
+            Result result = null;
             try {
                 event = parser.parse(claim.body());
                 result = run(event, claim, handlers);
@@ -248,6 +295,10 @@ public final class Dispatcher {
                 result = failed(claim, HandlerRunner.Result.MALFORMED, e);
             } catch (RuntimeException | Error e) {
                 result = failed(claim, HandlerRunner.Result.FAILED, e);
+            } finally {
+                if (span != null) {
+                    span.end(result);
+                }
             }
             listener.replayed(kept, event, result, System.nanoTime() - started);
             if (result.outcome() == Outcome.HANDLED || result.outcome() == Outcome.HANDLED_UNRECORDED) {
