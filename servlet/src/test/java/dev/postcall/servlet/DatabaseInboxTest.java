@@ -245,4 +245,47 @@ class DatabaseInboxTest {
             assertThat(db.rows("done")).isEqualTo(1);
         }
     }
+
+    @ParameterizedTest
+    @ArgumentsSource(OnDatabases.Each.class)
+    void aHandlerThreeTimesSlowerThanTheTakeoverAgeIsNotTakenOverWhileAnotherNodeAnswersTheRetriesInProgress(
+            TestDatabase database) throws Exception {
+        try (TestDatabase.Fixture db = database.fresh();
+             TestServer slow = db.server().servletParam(DeliverySettings.INBOX_NODE_ID, "node-slow")
+                     .servletParam(DeliverySettings.INBOX_TAKEOVER_AFTER, "1s").start();
+             TestServer other = db.server().servletParam(DeliverySettings.INBOX_NODE_ID, "node-other")
+                     .servletParam(DeliverySettings.INBOX_TAKEOVER_AFTER, "1s")
+                     .servletParam(DeliverySettings.DUPLICATE_WAIT, "100ms").start()) {
+            CountDownLatch release = new CountDownLatch(1);
+            slow.handler.onEvent(event -> release.await(60, TimeUnit.SECONDS));
+            byte[] body = transcription("conv_slow");
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            List<Integer> retries = new ArrayList<>();
+            try {
+                Future<Integer> onTheSlowNode = pool.submit(() -> slow.postSigned(body).statusCode());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (slow.handler.events().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(slow.handler.events()).as("the slow node is handling it").hasSize(1);
+                // three take-over ages of handling, the sender's retries reaching the other node meanwhile
+                long started = System.nanoTime();
+                while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(3)) {
+                    retries.add(other.postSigned(body).statusCode());
+                }
+                release.countDown();
+                assertThat(onTheSlowNode.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+
+            assertThat(retries).hasSizeGreaterThan(5).containsOnly(503);
+            assertThat(other.handler.events()).as("never taken over").isEmpty();
+            assertThat(other.postSigned(body).statusCode()).isEqualTo(200);
+            assertThat(other.handler.events()).isEmpty();
+            assertThat(slow.handler.events()).as("dispatched once").hasSize(1);
+            assertThat(db.query("SELECT attempts FROM " + db.deliveries())).isEqualTo(1);
+        }
+    }
 }
