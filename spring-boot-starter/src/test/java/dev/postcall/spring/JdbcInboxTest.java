@@ -31,7 +31,6 @@ import dev.postcall.EventParser;
 import dev.postcall.PostCallEvent;
 import dev.postcall.jdbc.JdbcDeliveryStore;
 import dev.postcall.monitoring.ReplayReport;
-import dev.postcall.monitoring.Webhooks;
 import dev.postcall.testsupport.EmbeddedPostgresServer;
 
 /**
@@ -54,6 +53,10 @@ class JdbcInboxTest {
 
         @Autowired
         Recorder recorder;
+
+        /** This application's webhook (other applications' of the same name may share the test JVM). */
+        @Autowired
+        PostCallRegistration registration;
 
         @Autowired
         DataSource dataSource;
@@ -87,7 +90,7 @@ class JdbcInboxTest {
             JdbcDeliveryStore store = JdbcDeliveryStore.open(dataSource,
                     JdbcDeliveryStore.options().tablePrefix(prefix()).build());
             // the replay runs through the webhook: the application's own listeners get the event again
-            ReplayReport report = Webhooks.all().get(0).replayFailed();
+            ReplayReport report = registration.monitor().replayFailed();
 
             assertThat(report).isEqualTo(new ReplayReport(1, List.of(), 0));
             assertThat(recorder.of("transcription").subList(before, recorder.of("transcription").size()))
