@@ -121,7 +121,7 @@ public final class PostCallAutoConfiguration {
         return new PostCallRegistration(properties, webXmlReferences(environment), dispatcher, () -> {
             PostCallMeterRegistry registry = meterRegistry.getIfAvailable();
             return registry == null ? null : registry.get();
-        }, new InboxDataSource(dataSources, beanFactory), stores::getIfUnique);
+        }, new InboxDataSource(dataSources, beanFactory), stores::getIfUnique, beanFactory);
     }
 
     /** Only where Micrometer is: this class names its types. */
