@@ -273,7 +273,7 @@ final class DeliveryTable {
                     if (left <= 0) {
                         return new DeliveryStore.InProgress();
                     }
-                    awaitOutcome(row.token(), Math.min(pause, left), left);
+                    awaitOutcome(row.token(), pause, left);
                     pause = Math.min(pause * 2, LONGEST_PAUSE.toNanos());
                     break;
                 default:
@@ -284,14 +284,15 @@ final class DeliveryTable {
     }
 
     /**
-     * Waits for the outcome of the claim {@code token}: for its end when this node holds it (told at once, at most
-     * {@code left}), else a pause of about {@code pause} (a random half to all of it, so that the requests waiting
-     * for one key do not look in step).
+     * Waits for the outcome of the claim {@code token}, at most {@code left}: for its end when this node holds it
+     * (told at once), else a pause of about {@code pause} (a random half to all of it, so that the requests waiting
+     * for one key do not look in step), or all of {@code left} when that is shorter (one last look at the end).
      */
     private void awaitOutcome(String token, long pause, long left) throws InterruptedException {
         Held mine = token == null ? null : live.get(token);
         if (mine == null) {
-            TimeUnit.NANOSECONDS.sleep(pause / 2 + ThreadLocalRandom.current().nextLong(pause / 2 + 1));
+            TimeUnit.NANOSECONDS.sleep(pause >= left ? left
+                    : pause / 2 + ThreadLocalRandom.current().nextLong(pause / 2 + 1));
             return;
         }
         try {
