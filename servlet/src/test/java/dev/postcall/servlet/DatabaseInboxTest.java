@@ -219,11 +219,7 @@ class DatabaseInboxTest {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 Future<Integer> onTheFirst = pool.submit(() -> first.postSigned(body).statusCode());
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (first.handler.events().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertThat(first.handler.events()).as("the first node is handling it").hasSize(1);
+                awaitHandling(first);
 
                 HttpResponse<String> meanwhile = second.postSigned(body);
 
@@ -263,11 +259,7 @@ class DatabaseInboxTest {
             List<Integer> retries = new ArrayList<>();
             try {
                 Future<Integer> onTheSlowNode = pool.submit(() -> slow.postSigned(body).statusCode());
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (slow.handler.events().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertThat(slow.handler.events()).as("the slow node is handling it").hasSize(1);
+                awaitHandling(slow);
                 // three take-over ages of handling, the sender's retries reaching the other node meanwhile
                 long started = System.nanoTime();
                 while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(3)) {
@@ -287,5 +279,14 @@ class DatabaseInboxTest {
             assertThat(slow.handler.events()).as("dispatched once").hasSize(1);
             assertThat(db.query("SELECT attempts FROM " + db.deliveries())).isEqualTo(1);
         }
+    }
+
+    /** Returns once {@code node}'s handler has the delivery (it holds it until the test releases it). */
+    private static void awaitHandling(TestServer node) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (node.handler.events().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(node.handler.events()).as("the node is handling it").hasSize(1);
     }
 }
