@@ -254,8 +254,9 @@ public final class PostCallProperties {
         private String retention;
 
         /**
-         * With store=jdbc: how old a claim must be before another node takes it over (its node died); longer than
-         * the slowest listener (10m by default).
+         * With store=jdbc: how long a claim may go without its node keeping it alive before another node takes it
+         * over (its node died); the node handling a delivery keeps its claim alive however long its listeners run
+         * (10m by default).
          */
         private String takeoverAfter;
 
