@@ -839,6 +839,11 @@ final class DeliveryTable {
         return updated;
     }
 
+    /** Whether {@link #markDone} is one statement: no body to drop, or PostgreSQL's that drops it in the same one. */
+    private boolean markDoneIsOneStatement(long bodyLength) {
+        return bodyLength <= 0 || markDoneAndDropBody != null;
+    }
+
     /** Marks a claim's row failed (body kept, key released), on {@code c}. */
     private Sql.Work<Integer> markFailed(long id, String token, String failureClass) {
         return c -> {
@@ -989,7 +994,7 @@ final class DeliveryTable {
                     commitWithTheHandlersWork(joined);
                     return;
                 }
-                record("done", c -> markDone(c, id, token, bodyLength));
+                record("done", c -> markDone(c, id, token, bodyLength), markDoneIsOneStatement(bodyLength));
             } finally {
                 finished.complete(null);
             }
@@ -1009,7 +1014,7 @@ final class DeliveryTable {
                     rollBackQuietly(joined);
                     giveBack(joined);
                 }
-                record("failed", markFailed(id, token, failureClass));
+                record("failed", markFailed(id, token, failureClass), true);
                 return true;
             } finally {
                 finished.complete(null);
@@ -1057,11 +1062,12 @@ final class DeliveryTable {
             }
         }
 
-        private void record(String outcome, Sql.Work<Integer> work) throws StoreException {
+        /** Records the outcome: one statement in autoCommit (one round trip) when it is one, else a transaction. */
+        private void record(String outcome, Sql.Work<Integer> work, boolean oneStatement) throws StoreException {
             int updated;
+            String what = "recording a " + (outcome.equals("done") ? "handled" : "failed") + " delivery";
             try {
-                updated = sql.transaction("recording a " + (outcome.equals("done") ? "handled" : "failed")
-                        + " delivery", work);
+                updated = oneStatement ? sql.statement(what, work) : sql.transaction(what, work);
             } catch (SQLException | RuntimeException e) {
                 // recorded at the next admit of the key, or by the background thread; the WHERE claim_token keeps
                 // it harmless when another node took the claim over meanwhile

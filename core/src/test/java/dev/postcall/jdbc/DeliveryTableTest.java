@@ -124,15 +124,20 @@ class DeliveryTableTest {
         boolean postgres = database == Database.POSTGRESQL;
         int connections = counting.handedOut.get();
         int statements = counting.prepared.get();
+        int commits = counting.commits.get();
 
         DeliveryTable.Held held = dispatched(node.admit(delivery("conv_1"), WAIT));
 
         assertThat(counting.handedOut.get() - connections).as("one transaction").isEqualTo(1);
         assertThat(counting.prepared.get() - statements).as("the row and its chunk, no lookup")
                 .isEqualTo(postgres ? 1 : 2);
+        assertThat(counting.commits.get() - commits).as("PostgreSQL: one statement in autoCommit, one round trip")
+                .isEqualTo(postgres ? 0 : 1);
         statements = counting.prepared.get();
+        commits = counting.commits.get();
         held.handled();
         assertThat(counting.prepared.get() - statements).as("done, the body dropped").isEqualTo(postgres ? 1 : 2);
+        assertThat(counting.commits.get() - commits).isEqualTo(postgres ? 0 : 1);
         statements = counting.prepared.get();
         assertThat(node.admit(delivery("conv_1"), WAIT)).isInstanceOf(DeliveryStore.Duplicate.class);
         assertThat(counting.prepared.get() - statements).as("a duplicate: the insert, then the row it met")

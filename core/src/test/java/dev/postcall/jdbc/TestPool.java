@@ -25,6 +25,8 @@ final class TestPool implements DataSource {
     final AtomicInteger handedOut = new AtomicInteger();
     /** How many statements were prepared on its connections: one per statement the store runs. */
     final AtomicInteger prepared = new AtomicInteger();
+    /** How many explicit commits its connections were asked for (a statement in autoCommit needs none). */
+    final AtomicInteger commits = new AtomicInteger();
     private volatile boolean refusing;
     private final java.util.concurrent.atomic.AtomicBoolean breakAtNextCommit =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -87,6 +89,7 @@ final class TestPool implements DataSource {
                         case "isClosed":
                             return closed[0];
                         case "commit":
+                            commits.incrementAndGet();
                             if (breakAtNextCommit.compareAndSet(true, false)) {
                                 real.rollback();
                                 throw new SQLException("the test's connection broke at commit", "08006");
