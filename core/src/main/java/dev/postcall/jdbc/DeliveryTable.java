@@ -11,30 +11,33 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 
 /**
  * The store's engine: the delivery table as the write-ahead inbox and the ledger at once, every change a short
- * transaction and every claim a conditional statement that succeeds for exactly one node.
+ * transaction (most of them one statement) and every claim a conditional statement that succeeds for exactly one
+ * node.
  *
  * <table>
  *   <caption>The states of a row</caption>
  *   <tr><th>state</th><th>how a row gets there</th><th>what a new delivery of its key does</th></tr>
  *   <tr><td>{@code received}</td><td>inserted with its body, committed before the handlers run; from {@code failed}
- *       when delivered again; a stale claim taken over</td><td>waits for the outcome (polling, up to the request's
- *       wait), then answers by it; takes over a claim older than the take-over age (its node died)</td></tr>
+ *       when delivered again; a stale claim taken over</td><td>waits for the outcome (up to the request's wait),
+ *       then answers by it; takes over a claim whose node stopped keeping it alive for the take-over age</td></tr>
  *   <tr><td>{@code done}</td><td>the handlers succeeded; the body is dropped, the row kept as the ledger's memory
  *       until the retention has passed, then pruned</td><td>not dispatched again</td></tr>
  *   <tr><td>{@code failed}</td><td>a handler threw (body, attempts and the failure's class name kept); a stale claim
@@ -45,7 +48,11 @@ import javax.sql.DataSource;
  * </table>
  *
  * <p>A claim is the row's {@code claim_token}: every later change names it ({@code WHERE id = ? AND claim_token =
- * ?}), so a node whose claim was taken over cannot overwrite the new holder's outcome.
+ * ?}), so a node whose claim was taken over cannot overwrite the new holder's outcome. While this node holds a claim
+ * it refreshes the row's {@code updated_at} ({@link #heartbeat()}, on the store's background thread), so a handler
+ * that runs longer than the take-over age is not taken over; every time the table holds is the database's clock
+ * (the {@link Dialect#now()} expression), so a node whose clock is off neither takes over a live claim nor lets a
+ * dead one sit.
  */
 final class DeliveryTable {
 
@@ -62,24 +69,32 @@ final class DeliveryTable {
     static final int CONVERSATION_ID_LENGTH = 255;
     static final int TEXT_LENGTH = 255;
 
-    /** How often a request retries at once after losing a race, before it waits a poll interval. */
-    private static final int IMMEDIATE_RETRIES = 3;
+    /** The longest pause of a request waiting for another claim of its key, between two looks at the row. */
+    static final Duration LONGEST_PAUSE = Duration.ofSeconds(1);
+
+    /** How many times in a row the key that blocked an insert may be found gone before that is an error. */
+    private static final int VANISHED_ROWS = 5;
 
     private final Sql sql;
     private final Tables tables;
     private final JdbcDeliveryStore.Options options;
+    /** The node's clock when a test (or a database without a known dialect) gives one; null: the database's. */
     private final Clock clock;
+    /** The database's dialect, or null for one without shipped DDL. */
+    private final Dialect dialect;
     private final String nodeId;
     private final AtomicLong tokens = new AtomicLong();
-    private final AtomicLong nextMaintenance;
     /**
      * Outcomes this node could not record (the database failed), by claim token: the handlers are over, so the claim
-     * is, in this process. The next admit of the key (or maintenance) records them; a restart leaves the row to the
-     * recovery of interrupted deliveries.
+     * is, in this process. The next admit of the key (or the background thread) records them; a restart leaves the
+     * row to the recovery of interrupted deliveries.
      */
     private final Map<String, Sql.Work<Integer>> unrecorded = new ConcurrentHashMap<>();
+    /** The claims this node holds, by token: kept alive by the heartbeat, waited on by requests of the same key. */
+    private final Map<String, Held> live = new ConcurrentHashMap<>();
 
     private final String insertDelivery;
+    private final String insertDeliveryAndChunk;
     private final String insertChunk;
     private final String selectChunk;
     private final String findByKey;
@@ -87,7 +102,9 @@ final class DeliveryTable {
     private final String takeOver;
     private final String claimForReplay;
     private final String selectClaimed;
+    private final String keepAlive;
     private final String markDone;
+    private final String markDoneAndDropBody;
     private final String dropBody;
     private final String markFailed;
     private final String listFailed;
@@ -98,47 +115,71 @@ final class DeliveryTable {
     private final String recoverStale;
     private final String recoverOwn;
 
-    DeliveryTable(DataSource dataSource, Tables tables, JdbcDeliveryStore.Options options, Clock clock) {
-        this.sql = new Sql(dataSource, options.statementTimeout());
+    /**
+     * @param clock   the node's clock for every time the table holds, or {@code null} for the database's (then
+     *                {@code dialect} must be known)
+     * @param dialect the database's dialect, or {@code null} for one without shipped DDL
+     */
+    DeliveryTable(Sql sql, Tables tables, JdbcDeliveryStore.Options options, Clock clock, Dialect dialect) {
+        if (clock == null && dialect == null) {
+            throw new IllegalArgumentException("the database's clock needs a known dialect");
+        }
+        this.sql = sql;
         this.tables = tables;
         this.options = options;
         this.clock = clock;
+        this.dialect = dialect;
         this.nodeId = options.nodeId() != null ? options.nodeId()
                 : "node-" + ProcessHandle.current().pid() + "-" + Long.toHexString(random() & 0xffffffL);
-        this.nextMaintenance = new AtomicLong(clock.millis());
+        // the time a statement writes or compares: the database's own, or a parameter (MariaDB binds it literally,
+        // the others need its type to subtract from it)
+        String now = clock == null ? dialect.now() : dialect == Dialect.MYSQL ? "?" : "CAST(? AS BIGINT)";
         String d = tables.delivery();
         String columns = "id, event_type, conversation_id, event_timestamp, state, attempts, failure_class, owner_node,"
                 + " claim_token, received_at, updated_at, done_at, signature_timestamp, content_type, body_length";
-        String claim = " SET state = ?, owner_node = ?, claim_token = ?, updated_at = ?, attempts = attempts + 1";
-        String unclaim = "owner_node = NULL, claim_token = NULL, updated_at = ?";
+        String claim = " SET state = ?, owner_node = ?, claim_token = ?, updated_at = " + now
+                + ", attempts = attempts + 1";
+        String unclaim = "owner_node = NULL, claim_token = NULL, updated_at = " + now;
         String inFlight = "state IN ('" + RECEIVED + "', '" + REPLAYING + "')";
         String failedColumns = "SELECT id, event_type, conversation_id, event_timestamp, received_at, updated_at,"
                 + " attempts, failure_class, content_type, signature_timestamp, body_length FROM " + d
                 + " WHERE state = '" + FAILED + "'";
-        insertDelivery = "INSERT INTO " + d + " (" + columns + ") VALUES (?, ?, ?, ?, '" + RECEIVED + "', 1, NULL, ?, ?,"
-                + " ?, ?, NULL, ?, ?, ?)";
+        boolean ifAbsent = dialect != null && dialect.insertsIfAbsent();
+        String insert = "INSERT INTO " + d + " (" + columns + ") VALUES (?, ?, ?, ?, '" + RECEIVED + "', 1, NULL, ?, ?, "
+                + now + ", " + now + ", NULL, ?, ?, ?)" + (ifAbsent ? " ON CONFLICT DO NOTHING" : "");
+        insertDelivery = insert;
+        // PostgreSQL: the row and its one chunk in one statement, a transaction of its own; no chunk when the key is
+        // taken
+        insertDeliveryAndChunk = ifAbsent ? "WITH d AS (" + insert + " RETURNING id) INSERT INTO " + tables.chunk()
+                + " (delivery_id, chunk_no, chunk_data) SELECT id, 0, ? FROM d" : null;
         insertChunk = "INSERT INTO " + tables.chunk() + " (delivery_id, chunk_no, chunk_data) VALUES (?, ?, ?)";
         selectChunk = "SELECT chunk_data FROM " + tables.chunk() + " WHERE delivery_id = ? AND chunk_no = ?";
-        findByKey = "SELECT id, state, claim_token, updated_at, attempts, body_length FROM " + d
+        findByKey = "SELECT id, state, claim_token, attempts, body_length, CASE WHEN updated_at < " + now
+                + " - ? THEN 1 ELSE 0 END FROM " + d
                 + " WHERE event_type = ? AND conversation_id = ? AND event_timestamp = ?";
         reclaimFailed = "UPDATE " + d + claim + " WHERE id = ? AND state = '" + FAILED + "'";
-        takeOver = "UPDATE " + d + claim + " WHERE id = ? AND claim_token = ? AND " + inFlight;
+        takeOver = "UPDATE " + d + claim + " WHERE id = ? AND claim_token = ? AND " + inFlight + " AND updated_at < "
+                + now + " - ?";
         claimForReplay = reclaimFailed;
         selectClaimed = "SELECT event_type, conversation_id, attempts, body_length FROM " + d
                 + " WHERE id = ? AND claim_token = ?";
-        markDone = "UPDATE " + d + " SET state = '" + DONE + "', " + unclaim + ", done_at = ?, body_length = NULL"
-                + " WHERE id = ? AND claim_token = ?";
+        keepAlive = "UPDATE " + d + " SET updated_at = " + now + " WHERE id = ? AND claim_token = ? AND " + inFlight;
+        markDone = "UPDATE " + d + " SET state = '" + DONE + "', " + unclaim + ", done_at = " + now
+                + ", body_length = NULL WHERE id = ? AND claim_token = ?";
         dropBody = "DELETE FROM " + tables.chunk() + " WHERE delivery_id = ?";
+        // PostgreSQL: done and the body dropped in one statement; the count is that of the rows marked done
+        markDoneAndDropBody = ifAbsent ? "WITH u AS (" + markDone + " RETURNING id), c AS (DELETE FROM "
+                + tables.chunk() + " WHERE delivery_id IN (SELECT id FROM u)) SELECT COUNT(*) FROM u" : null;
         markFailed = "UPDATE " + d + " SET state = '" + FAILED + "', " + unclaim + ", failure_class = ?"
                 + " WHERE id = ? AND claim_token = ?";
         listFailed = failedColumns + " ORDER BY received_at, id";
         listFailedAfter = failedColumns + " AND (received_at > ? OR (received_at = ? AND id > ?)) ORDER BY received_at, id";
         countFailed = "SELECT COUNT(*) FROM " + d + " WHERE state = '" + FAILED + "'";
         selectBodyLength = "SELECT body_length FROM " + d + " WHERE id = ?";
-        prune = "DELETE FROM " + d + " WHERE state = '" + DONE + "' AND updated_at < ?";
+        prune = "DELETE FROM " + d + " WHERE state = '" + DONE + "' AND updated_at < " + now + " - ?";
         String toFailed = "UPDATE " + d + " SET state = '" + FAILED + "', " + unclaim + ", failure_class = '"
                 + INTERRUPTED + "' WHERE " + inFlight + " AND ";
-        recoverStale = toFailed + "updated_at < ?";
+        recoverStale = toFailed + "updated_at < " + now + " - ?";
         recoverOwn = toFailed + "owner_node = ?";
     }
 
@@ -159,70 +200,105 @@ final class DeliveryTable {
         return nodeId;
     }
 
+    /** Whether the times the table holds are the database's clock (not a node's). */
+    boolean onDatabaseClock() {
+        return clock == null;
+    }
+
     // ---- the request path ----
 
     /**
      * Stores and claims a delivery, committed before this returns, so the handlers run only on a delivery that
-     * survives this node. A key seen before is answered by its row: {@code done} is not dispatched again;
-     * {@code failed} is claimed and dispatched again (its stored body is kept: a retry carries the same payload); one
-     * being dispatched by another request is waited for (polling, at most {@code maxWait}), then answered by its
-     * outcome, or taken over when its claim is older than the take-over age (its node died).
+     * survives this node. The insert comes first (one statement on PostgreSQL, body included): a new delivery, the
+     * common case, costs no lookup. Only when its key is taken is the row read and answered by: {@code done} is not
+     * dispatched again; {@code failed} is claimed and dispatched again (its stored body is kept: a retry carries the
+     * same payload); one being dispatched elsewhere is waited for (at most {@code maxWait}, looking again after pauses
+     * that double up to {@link #LONGEST_PAUSE}; at once when this node holds it), then answered by its outcome, or
+     * taken over when its claim has not been kept alive for the take-over age (its node died).
      *
      * @throws SQLException when the database cannot store it: the delivery must not be dispatched; the message names
      *                      the statement and SQLState, never a value
      */
     DeliveryStore.Admission admit(Delivery arrival, Duration maxWait) throws SQLException, InterruptedException {
-        maintainIfDue();
-        BodySource body = arrival.body();
         Key key = Key.of(arrival);
         long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
-        int immediate = 0;
+        Held held = insert(arrival, key);
+        if (held != null) {
+            return new DeliveryStore.Dispatch(held);
+        }
+        long pause = options.pollInterval().toNanos();
+        int vanished = 0;
         while (true) {
             Row row = key == null ? null : find(key);
-            Held held = null;
             if (row == null) {
-                held = insert(arrival, key, body);
-            } else {
-                switch (row.state()) {
-                    case DONE:
-                        return new DeliveryStore.Duplicate();
-                    case FAILED:
-                        held = claim(row, reclaimFailed, null, arrival);
-                        break;
-                    case RECEIVED:
-                    case REPLAYING:
-                        if (recordLate(row.token())) {
-                            continue; // its outcome is recorded now: answer by it
-                        }
-                        if (clock.millis() - row.updatedAt() > options.takeoverAfter().toMillis()) {
-                            held = claim(row, takeOver, row.token(), arrival);
-                            if (held != null) {
-                                LOG.log(Level.WARNING, "postcall delivery store: took over {0} of conversation {1}"
-                                        + " (delivery {2}): its claim was older than {3}, its node stopped",
-                                        arrival.type(), arrival.conversationId(), Long.toString(row.id()),
-                                        options.takeoverAfter());
-                            }
-                        } else {
-                            immediate = IMMEDIATE_RETRIES; // being handled: wait for it
-                        }
-                        break;
-                    default:
-                        throw new SQLException("postcall delivery store: delivery " + row.id() + " is in state '"
-                                + row.state() + "', which this version does not know");
+                // what blocked the insert is gone (pruned meanwhile), or a keyless delivery drew a taken id
+                if (++vanished > VANISHED_ROWS) {
+                    throw new SQLException("postcall delivery store: storing a delivery failed: its insert conflicts"
+                            + " with a row that cannot be found (a unique key on " + tables.delivery()
+                            + " that the store does not know?)");
                 }
-            }
-            if (held != null) {
-                return new DeliveryStore.Dispatch(held);
-            }
-            // lost a race (the other's row is visible now): answer by it at once, a few times, then poll
-            if (immediate++ < IMMEDIATE_RETRIES) {
+                held = insert(arrival, key);
+                if (held != null) {
+                    return new DeliveryStore.Dispatch(held);
+                }
                 continue;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return new DeliveryStore.InProgress();
+            vanished = 0;
+            switch (row.state()) {
+                case DONE:
+                    return new DeliveryStore.Duplicate();
+                case FAILED:
+                    held = claim(row, reclaimFailed, null, arrival);
+                    if (held != null) {
+                        return new DeliveryStore.Dispatch(held);
+                    }
+                    continue; // another request claimed it first: answer by that claim
+                case RECEIVED:
+                case REPLAYING:
+                    if (recordLate(row.token())) {
+                        continue; // its outcome is recorded now: answer by it
+                    }
+                    if (row.stale()) {
+                        held = claim(row, takeOver, row.token(), arrival);
+                        if (held != null) {
+                            LOG.log(Level.WARNING, "postcall delivery store: took over {0} of conversation {1}"
+                                    + " (delivery {2}): its claim was not kept alive for {3}, its node stopped",
+                                    arrival.type(), arrival.conversationId(), Long.toString(row.id()),
+                                    options.takeoverAfter());
+                            return new DeliveryStore.Dispatch(held);
+                        }
+                        continue;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return new DeliveryStore.InProgress();
+                    }
+                    awaitOutcome(row.token(), pause, left);
+                    pause = Math.min(pause * 2, LONGEST_PAUSE.toNanos());
+                    break;
+                default:
+                    throw new SQLException("postcall delivery store: delivery " + row.id() + " is in state '"
+                            + row.state() + "', which this version does not know");
             }
-            Thread.sleep(Math.max(1, Math.min(options.pollInterval().toMillis(), left / 1_000_000)));
+        }
+    }
+
+    /**
+     * Waits for the outcome of the claim {@code token}, at most {@code left}: for its end when this node holds it
+     * (told at once), else a pause of about {@code pause} (a random half to all of it, so that the requests waiting
+     * for one key do not look in step), or all of {@code left} when that is shorter (one last look at the end).
+     */
+    private void awaitOutcome(String token, long pause, long left) throws InterruptedException {
+        Held mine = token == null ? null : live.get(token);
+        if (mine == null) {
+            TimeUnit.NANOSECONDS.sleep(pause >= left ? left
+                    : pause / 2 + ThreadLocalRandom.current().nextLong(pause / 2 + 1));
+            return;
+        }
+        try {
+            mine.finished.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // not over yet (or over: a new look answers either way)
         }
     }
 
@@ -260,82 +336,158 @@ final class DeliveryTable {
     }
 
     private Row find(Key key) throws SQLException {
-        return sql.transaction("looking up a delivery", c -> {
+        return sql.statement("looking up a delivery", c -> {
             try (PreparedStatement s = sql.prepare(c, findByKey)) {
-                s.setString(1, key.type());
-                s.setString(2, key.conversationId());
-                s.setLong(3, key.eventTimestamp());
+                new Params(s).now().add(options.takeoverAfter().toMillis()).add(key.type())
+                        .add(key.conversationId()).add(key.eventTimestamp());
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         return null;
                     }
-                    return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5),
-                            nullableLength(rs, 6));
+                    return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                            nullableLength(rs, 5), rs.getInt(6) == 1);
                 }
             }
         });
     }
 
-    /** The write-ahead record and the claim: the body's chunks, then the row, in one transaction; null if taken. */
-    private Held insert(Delivery arrival, Key key, BodySource body) throws SQLException {
+    /**
+     * The write-ahead record and the claim: the row, then its body's chunks, in one transaction (on PostgreSQL a
+     * body of one chunk goes in the same statement as the row); null when the key (or, once in 2^63, the id) is
+     * taken, and then nothing was written.
+     */
+    private Held insert(Delivery arrival, Key key) throws SQLException {
         long id = random() & Long.MAX_VALUE;
         String token = newToken();
-        long now = clock.millis();
-        long stored;
-        try {
-            stored = sql.transaction("storing a delivery", c -> {
-                long length = StoredBody.write(sql, c, insertChunk, id, body);
+        BodySource body = arrival.body();
+        long length = body.length();
+        String type = key != null ? key.type() : storable(arrival.type(), TYPE_LENGTH);
+        String conversationId = key != null ? key.conversationId() : null;
+        String contentType = arrival.contentType() == null ? null : storable(arrival.contentType(), TEXT_LENGTH);
+        Sql.Work<Boolean> work;
+        boolean oneStatement;
+        if (length == 0) {
+            oneStatement = true;
+            work = c -> {
                 try (PreparedStatement s = sql.prepare(c, insertDelivery)) {
-                    s.setLong(1, id);
-                    s.setString(2, key != null ? key.type() : storable(arrival.type(), TYPE_LENGTH));
-                    s.setString(3, key != null ? key.conversationId() : null);
-                    s.setLong(4, arrival.eventTimestamp());
-                    s.setString(5, nodeId);
-                    s.setString(6, token);
-                    s.setLong(7, now);
-                    s.setLong(8, now);
-                    s.setLong(9, arrival.signatureTimestamp());
-                    s.setString(10, arrival.contentType() == null ? null
-                            : storable(arrival.contentType(), TEXT_LENGTH));
-                    s.setLong(11, length);
-                    s.executeUpdate();
+                    row(s, id, type, conversationId, arrival, token, contentType, length);
+                    return s.executeUpdate() == 1;
                 }
-                return length;
-            });
-        } catch (SQLException e) {
-            if (Dialect.isUniqueViolation(e)) {
-                return null; // another request stored this key first (or, once in 2^63, the id was taken)
+            };
+        } else if (insertDeliveryAndChunk != null && length <= StoredBody.CHUNK_SIZE) {
+            oneStatement = true;
+            byte[] chunk;
+            try {
+                chunk = StoredBody.whole(body);
+            } catch (SQLException e) {
+                throw Sql.scrubbed("storing a delivery", e);
             }
-            throw e;
+            work = c -> {
+                try (PreparedStatement s = sql.prepare(c, insertDeliveryAndChunk)) {
+                    row(s, id, type, conversationId, arrival, token, contentType, length).add(chunk);
+                    return s.executeUpdate() == 1;
+                }
+            };
+        } else {
+            oneStatement = false;
+            work = c -> {
+                try (PreparedStatement s = sql.prepare(c, insertDelivery)) {
+                    row(s, id, type, conversationId, arrival, token, contentType, length);
+                    if (s.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                StoredBody.write(sql, c, insertChunk, id, body);
+                return true;
+            };
         }
-        return new Held(id, token, 1, stored, arrival.type(), body);
+        boolean inserted;
+        try {
+            inserted = oneStatement ? sql.statement("storing a delivery", work)
+                    : sql.transaction("storing a delivery", work);
+        } catch (SQLException e) {
+            if (!Dialect.isUniqueViolation(e)) {
+                throw e;
+            }
+            inserted = false; // another request stored this key first
+        }
+        return inserted ? held(id, token, 1, length, arrival.type(), body) : null;
+    }
+
+    /** Binds the row's values of {@link #insertDelivery}; the caller binds what follows them. */
+    private Params row(PreparedStatement s, long id, String type, String conversationId, Delivery arrival,
+                       String token, String contentType, long length) throws SQLException {
+        return new Params(s).add(id).add(type).add(conversationId).add(arrival.eventTimestamp()).add(nodeId)
+                .add(token).now().now().add(arrival.signatureTimestamp()).add(contentType).add(length);
     }
 
     /** A conditional update that makes this node the row's holder; null when another got there first. */
     private Held claim(Row row, String statement, String expectedToken, Delivery arrival) throws SQLException {
         String token = newToken();
-        boolean claimed = sql.transaction("claiming a delivery",
+        boolean claimed = sql.statement("claiming a delivery",
                 c -> takeClaim(c, statement, RECEIVED, token, row.id(), expectedToken) == 1);
         if (!claimed) {
             return null;
         }
-        return new Held(row.id(), token, row.attempts() + 1, row.bodyLength(), arrival.type(), arrival.body());
+        return held(row.id(), token, row.attempts() + 1, row.bodyLength(), arrival.type(), arrival.body());
     }
 
-    /** Runs one of the claiming updates ({@code SET state, owner_node, claim_token, updated_at WHERE id [token]}). */
+    /**
+     * Runs one of the claiming updates ({@code SET state, owner_node, claim_token, updated_at WHERE id [token,
+     * stale]}).
+     */
     private int takeClaim(Connection c, String statement, String state, String token, long id, String expectedToken)
             throws SQLException {
         try (PreparedStatement s = sql.prepare(c, statement)) {
-            s.setString(1, state);
-            s.setString(2, nodeId);
-            s.setString(3, token);
-            s.setLong(4, clock.millis());
-            s.setLong(5, id);
+            Params p = new Params(s).add(state).add(nodeId).add(token).now().add(id);
             if (expectedToken != null) {
-                s.setString(6, expectedToken);
+                p.add(expectedToken).now().add(options.takeoverAfter().toMillis());
             }
             return s.executeUpdate();
         }
+    }
+
+    /** A claim this node now holds: kept alive from now on, and the one the calling thread's handlers may join. */
+    private Held held(long id, String token, int attempt, long bodyLength, String type, BodySource body) {
+        Held held = new Held(id, token, attempt, bodyLength, type, body);
+        live.put(token, held);
+        JdbcDeliveryStore.Transaction.bind(held);
+        return held;
+    }
+
+    /**
+     * Refreshes {@code updated_at} of every claim this node holds, so that none is taken over while its handlers run,
+     * however long they take; the store's background thread calls it three times per take-over age.
+     *
+     * @return how many rows were refreshed
+     */
+    int heartbeat() {
+        int refreshed = 0;
+        for (Held held : live.values()) {
+            try {
+                refreshed += sql.statement("keeping a claim alive", c -> {
+                    try (PreparedStatement s = sql.prepare(c, keepAlive)) {
+                        new Params(s).now().add(held.id).add(held.token);
+                        return s.executeUpdate();
+                    }
+                });
+            } catch (SQLException e) {
+                LOG.log(Level.WARNING, "postcall delivery store: the claims this node holds could not be kept alive"
+                        + " ({0}); tried again in {1}", e.getMessage(), heartbeatPeriod());
+                break;
+            }
+        }
+        return refreshed;
+    }
+
+    /** How often {@link #heartbeat()} runs: three times per take-over age. */
+    Duration heartbeatPeriod() {
+        return options.takeoverAfter().dividedBy(3);
+    }
+
+    /** How many claims this node holds now. */
+    int liveClaims() {
+        return live.size();
     }
 
     // ---- failed deliveries ----
@@ -348,7 +500,7 @@ final class DeliveryTable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1");
         }
-        return sql.transaction("listing failed deliveries", c -> {
+        return sql.statement("listing failed deliveries", c -> {
             try (PreparedStatement s = sql.prepare(c, after == null ? listFailed : listFailedAfter)) {
                 s.setMaxRows(max);
                 if (after != null) {
@@ -372,7 +524,7 @@ final class DeliveryTable {
 
     /** How many deliveries are {@code failed}, waiting for a replay. */
     int countFailed() throws SQLException {
-        return sql.transaction("counting failed deliveries", c -> {
+        return sql.statement("counting failed deliveries", c -> {
             try (PreparedStatement s = sql.prepare(c, countFailed); ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -395,7 +547,7 @@ final class DeliveryTable {
      */
     Optional<DeliveryStore.Claim> claimForReplay(long id) throws SQLException {
         String token = newToken();
-        Held held = sql.transaction("claiming a failed delivery for replay", c -> {
+        Claimed claimed = sql.transaction("claiming a failed delivery for replay", c -> {
             if (takeClaim(c, claimForReplay, REPLAYING, token, id, null) != 1) {
                 return null;
             }
@@ -406,18 +558,23 @@ final class DeliveryTable {
                     if (!rs.next()) {
                         throw new SQLException("postcall delivery store: delivery " + id + " vanished while claimed");
                     }
-                    long bodyLength = nullableLength(rs, 4);
-                    return new Held(id, token, rs.getInt(3), bodyLength, rs.getString(1),
-                            new StoredBody(DeliveryTable.this, id, Math.max(0, bodyLength)));
+                    return new Claimed(rs.getString(1), rs.getInt(3), nullableLength(rs, 4));
                 }
             }
         });
-        return Optional.ofNullable(held);
+        if (claimed == null) {
+            return Optional.empty();
+        }
+        return Optional.of(held(id, token, claimed.attempts(), claimed.bodyLength(), claimed.type(),
+                new StoredBody(this, id, Math.max(0, claimed.bodyLength()))));
     }
+
+    /** What a replay's claim read of its row. */
+    private record Claimed(String type, int attempts, long bodyLength) { }
 
     /** The stored body of a delivery, read back chunk by chunk; empty when the row holds none (any longer). */
     Optional<BodySource> openBody(long id) throws SQLException {
-        long length = sql.transaction("reading a delivery", c -> {
+        long length = sql.statement("reading a delivery", c -> {
             try (PreparedStatement s = sql.prepare(c, selectBodyLength)) {
                 s.setLong(1, id);
                 try (ResultSet rs = s.executeQuery()) {
@@ -435,55 +592,45 @@ final class DeliveryTable {
 
     /** Deletes done rows older than the retention; failed ones stay until replayed. */
     int prune() throws SQLException {
-        long before = clock.millis() - options.retention().toMillis();
-        return sql.transaction("pruning done deliveries", c -> {
+        return sql.statement("pruning done deliveries", c -> {
             try (PreparedStatement s = sql.prepare(c, prune)) {
-                s.setLong(1, before);
+                new Params(s).now().add(options.retention().toMillis());
                 return s.executeUpdate();
             }
         });
     }
 
     /**
-     * Moves deliveries whose dispatch was interrupted to {@code failed}: those whose claim is older than the take-over
-     * age and, when {@code ownToo}, those this node's id holds (a previous run of this node with the same configured
-     * node id).
+     * Moves deliveries whose dispatch was interrupted to {@code failed}: those whose claim was not kept alive for the
+     * take-over age and, when {@code ownToo}, those this node's id holds (a previous run of this node with the same
+     * configured node id).
      *
      * @return how many were moved to {@code failed}
      */
     int recoverInterrupted(boolean ownToo) throws SQLException {
-        long now = clock.millis();
-        long staleBefore = now - options.takeoverAfter().toMillis();
         return sql.transaction("recovering interrupted deliveries", c -> {
-            int moved = update(c, recoverStale, now, staleBefore);
+            int moved;
+            try (PreparedStatement s = sql.prepare(c, recoverStale)) {
+                new Params(s).now().now().add(options.takeoverAfter().toMillis());
+                moved = s.executeUpdate();
+            }
             if (ownToo) {
-                moved += update(c, recoverOwn, now, nodeId);
+                try (PreparedStatement s = sql.prepare(c, recoverOwn)) {
+                    new Params(s).now().add(nodeId);
+                    moved += s.executeUpdate();
+                }
             }
             return moved;
         });
     }
 
-    private int update(Connection c, String statement, long now, Object condition) throws SQLException {
-        try (PreparedStatement s = sql.prepare(c, statement)) {
-            s.setLong(1, now);
-            s.setObject(2, condition);
-            return s.executeUpdate();
-        }
-    }
-
-    /** Runs pruning and recovery of stale claims on a request thread, at most once per maintenance interval. */
-    private void maintainIfDue() {
-        Duration interval = options.maintenanceInterval();
-        if (interval.isZero()) {
-            return;
-        }
-        long now = clock.millis();
-        long due = nextMaintenance.get();
-        if (now < due || !nextMaintenance.compareAndSet(due, now + interval.toMillis())) {
-            return;
-        }
+    /**
+     * Maintenance, on the store's background thread once per maintenance interval, never on a request's: records
+     * late outcomes, prunes done rows past the retention, moves stale claims to failed.
+     */
+    void maintain() {
+        recordUnrecorded();
         try {
-            recordUnrecorded();
             int pruned = prune();
             int recovered = recoverInterrupted(false);
             if (recovered > 0) {
@@ -492,8 +639,8 @@ final class DeliveryTable {
             }
             LOG.log(Level.DEBUG, "postcall delivery store: pruned {0} done delivery(ies)", pruned);
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "postcall delivery store: maintenance failed, tried again in {0}: {1}", interval,
-                    e.getMessage());
+            LOG.log(Level.WARNING, "postcall delivery store: maintenance failed, tried again in {0}: {1}",
+                    options.maintenanceInterval(), e.getMessage());
         }
     }
 
@@ -544,6 +691,7 @@ final class DeliveryTable {
                     e.getSQLState(), e.getErrorCode());
         }
     }
+
 
     // ---- helpers ----
 
@@ -620,10 +768,97 @@ final class DeliveryTable {
         }
     }
 
-    /** The columns of a keyed row a request answers by; {@code bodyLength} -1 when it holds no body. */
-    private record Row(long id, String state, String token, long updatedAt, int attempts, long bodyLength) { }
 
-    /** A claim this node holds on a row, identified by its token. */
+    /**
+     * The columns of a keyed row a request answers by; {@code bodyLength} -1 when it holds no body; {@code stale}
+     * when its claim was not kept alive for the take-over age, by the database's clock.
+     */
+    private record Row(long id, String state, String token, int attempts, long bodyLength, boolean stale) { }
+
+    /**
+     * Binds a statement's parameters in order. On the node's clock, each {@link #now()} is a parameter, the same time
+     * for the whole statement; on the database's it binds nothing (the statement says the time itself).
+     */
+    private final class Params {
+        private final PreparedStatement statement;
+        private final long now;
+        private int next = 1;
+
+        Params(PreparedStatement statement) {
+            this.statement = statement;
+            this.now = clock == null ? 0 : clock.millis();
+        }
+
+        Params now() throws SQLException {
+            return clock == null ? this : add(now);
+        }
+
+        Params add(long value) throws SQLException {
+            statement.setLong(next++, value);
+            return this;
+        }
+
+        Params add(String value) throws SQLException {
+            statement.setString(next++, value);
+            return this;
+        }
+
+        Params add(byte[] value) throws SQLException {
+            statement.setBytes(next++, value);
+            return this;
+        }
+    }
+
+    /**
+     * Marks a claim's row done, on {@code c}, in the caller's transaction, and drops its body when the row was this
+     * claim's.
+     *
+     * @return 1 when the row was this claim's, 0 when another node holds it now
+     */
+    private int markDone(Connection c, long id, String token, long bodyLength) throws SQLException {
+        if (bodyLength > 0 && markDoneAndDropBody != null) {
+            try (PreparedStatement s = sql.prepare(c, markDoneAndDropBody)) {
+                new Params(s).now().now().add(id).add(token);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        }
+        int updated;
+        try (PreparedStatement s = sql.prepare(c, markDone)) {
+            new Params(s).now().now().add(id).add(token);
+            updated = s.executeUpdate();
+        }
+        if (updated == 1 && bodyLength > 0) {
+            try (PreparedStatement s = sql.prepare(c, dropBody)) {
+                s.setLong(1, id);
+                s.executeUpdate();
+            }
+        }
+        return updated;
+    }
+
+    /** Whether {@link #markDone} is one statement: no body to drop, or PostgreSQL's that drops it in the same one. */
+    private boolean markDoneIsOneStatement(long bodyLength) {
+        return bodyLength <= 0 || markDoneAndDropBody != null;
+    }
+
+    /** Marks a claim's row failed (body kept, key released), on {@code c}. */
+    private Sql.Work<Integer> markFailed(long id, String token, String failureClass) {
+        return c -> {
+            try (PreparedStatement s = sql.prepare(c, markFailed)) {
+                new Params(s).now().add(failureClass).add(id).add(token);
+                return s.executeUpdate();
+            }
+        };
+    }
+
+    /**
+     * A claim this node holds on a row, identified by its token. Its handlers may make their work and the done mark
+     * one transaction: through {@link #connection()} (the delivery's own connection, committed by {@link #handled()})
+     * or {@link #markHandledIn} (the done mark in a transaction the caller commits).
+     */
     final class Held implements DeliveryStore.Claim {
         private final long id;
         private final String token;
@@ -632,6 +867,17 @@ final class DeliveryTable {
         private final String type;
         private final BodySource body;
         private final AtomicBoolean reported = new AtomicBoolean();
+        /** Completes when the claim is over in this process: requests of the same key waiting here look again. */
+        private final CompletableFuture<Void> finished = new CompletableFuture<>();
+        private final Object lock = new Object();
+        /** The delivery's own transaction, opened when a handler asks for it; guarded by {@link #lock}. */
+        private Connection own;
+        private boolean ownWasAutoCommit;
+        private Connection handedOut;
+        /** Whether the done mark went into the caller's transaction; guarded by {@link #lock}. */
+        private boolean markedElsewhere;
+        /** Whether the handlers are over (handled or failed was called); guarded by {@link #lock}. */
+        private boolean over;
 
         Held(long id, String token, int attempt, long bodyLength, String type, BodySource body) {
             this.id = id;
@@ -657,54 +903,174 @@ final class DeliveryTable {
             return attempt;
         }
 
+        /** Whether this claim's handlers are over. */
+        boolean isOver() {
+            synchronized (lock) {
+                return over;
+            }
+        }
+
+        /**
+         * The delivery's own connection, in a transaction that {@link #handled()} commits together with the done mark
+         * (and {@link #failed} rolls back); opened on the first call. Its {@code commit}, {@code rollback} and
+         * {@code setAutoCommit} are refused, its {@code close} does nothing.
+         *
+         * @throws SQLException when no connection can be had, or the handlers are over, or {@link #markHandledIn}
+         *                      was used
+         */
+        Connection connection() throws SQLException {
+            synchronized (lock) {
+                if (over) {
+                    throw new SQLException("postcall delivery store: the handlers of delivery " + id + " are over;"
+                            + " its transaction was committed or rolled back");
+                }
+                if (markedElsewhere) {
+                    throw new SQLException("postcall delivery store: delivery " + id + " was marked handled in the"
+                            + " caller's own transaction; use that one");
+                }
+                if (handedOut == null) {
+                    Connection c = sql.dataSource().getConnection();
+                    try {
+                        ownWasAutoCommit = c.getAutoCommit();
+                        if (ownWasAutoCommit) {
+                            c.setAutoCommit(false);
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        c.close();
+                        throw e;
+                    }
+                    own = c;
+                    handedOut = HandlerConnection.of(c, this::isOver);
+                }
+                return handedOut;
+            }
+        }
+
+        /**
+         * Marks the row done in the caller's transaction on {@code c} (of the store's DataSource, not in autoCommit):
+         * the delivery is done when, and only if, the caller commits. {@link #handled()} then records nothing more.
+         *
+         * @throws SQLException when {@code c} is in autoCommit, the handlers are over, the delivery's own connection
+         *                      is in use, or another node took the claim over (then the caller must roll back)
+         */
+        void markHandledIn(Connection c) throws SQLException {
+            synchronized (lock) {
+                if (over || markedElsewhere) {
+                    throw new SQLException("postcall delivery store: delivery " + id + " is marked handled already,"
+                            + " or its handlers are over");
+                }
+                if (own != null) {
+                    throw new SQLException("postcall delivery store: delivery " + id + " is handled in its own"
+                            + " transaction (connection()); it is marked done when that commits");
+                }
+                if (c.getAutoCommit()) {
+                    throw new SQLException("postcall delivery store: the connection is in autoCommit, so the done mark"
+                            + " would be committed before the handlers' work; begin a transaction first");
+                }
+                if (markDone(c, id, token, bodyLength) != 1) {
+                    throw new SQLException("postcall delivery store: " + type + " (delivery " + id + ") was taken over"
+                            + " by another node before this one marked it handled; roll back: the other node"
+                            + " handles it");
+                }
+                markedElsewhere = true;
+            }
+        }
+
         @Override
         public void handled() throws StoreException {
-            report("done", c -> {
-                long now = clock.millis();
-                int updated;
-                try (PreparedStatement s = sql.prepare(c, markDone)) {
-                    s.setLong(1, now);
-                    s.setLong(2, now);
-                    s.setLong(3, id);
-                    s.setString(4, token);
-                    updated = s.executeUpdate();
+            Connection joined;
+            boolean elsewhere;
+            begin();
+            try {
+                synchronized (lock) {
+                    over = true;
+                    joined = own;
+                    elsewhere = markedElsewhere;
                 }
-                if (updated == 1 && bodyLength > 0) {
-                    try (PreparedStatement s = sql.prepare(c, dropBody)) {
-                        s.setLong(1, id);
-                        s.executeUpdate();
-                    }
+                if (elsewhere) {
+                    return; // the caller's transaction holds the done mark with its work
                 }
-                return updated;
-            });
+                if (joined != null) {
+                    commitWithTheHandlersWork(joined);
+                    return;
+                }
+                record("done", c -> markDone(c, id, token, bodyLength), markDoneIsOneStatement(bodyLength));
+            } finally {
+                finished.complete(null);
+            }
         }
 
         @Override
         public boolean failed(Throwable cause) throws StoreException {
             String failureClass = storable(cause == null ? "unknown" : cause.getClass().getName(), TEXT_LENGTH);
-            report("failed", c -> {
-                try (PreparedStatement s = sql.prepare(c, markFailed)) {
-                    s.setLong(1, clock.millis());
-                    s.setString(2, failureClass);
-                    s.setLong(3, id);
-                    s.setString(4, token);
-                    return s.executeUpdate();
+            Connection joined;
+            begin();
+            try {
+                synchronized (lock) {
+                    over = true;
+                    joined = own;
                 }
-            });
-            return true;
+                if (joined != null) {
+                    rollBackQuietly(joined);
+                    giveBack(joined);
+                }
+                record("failed", markFailed(id, token, failureClass), true);
+                return true;
+            } finally {
+                finished.complete(null);
+            }
         }
 
-        private void report(String outcome, Sql.Work<Integer> work) throws StoreException {
+        /** Once only; the heartbeat stops and the thread lets go of it, whatever happens next. */
+        private void begin() {
             if (!reported.compareAndSet(false, true)) {
                 throw new IllegalStateException("delivery " + id + " was reported already");
             }
-            int updated;
+            live.remove(token, this);
+            JdbcDeliveryStore.Transaction.unbind(this);
+        }
+
+        /**
+         * The done mark in the handlers' transaction, then its commit: both or neither. Never run again on a deadlock
+         * (that would need the handlers to run again): when the commit fails, the delivery is kept as failed for a
+         * replay, with a conditional update that changes nothing if the commit did reach the database after all.
+         */
+        private void commitWithTheHandlersWork(Connection c) throws StoreException {
             try {
-                updated = sql.transaction("recording a " + (outcome.equals("done") ? "handled" : "failed")
-                        + " delivery", work);
+                if (markDone(c, id, token, bodyLength) != 1) {
+                    rollBackQuietly(c);
+                    throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") was taken"
+                            + " over by another node before this one recorded it as done; the handlers' work in its"
+                            + " transaction was rolled back, and the other node handles it");
+                }
+                c.commit();
             } catch (SQLException | RuntimeException e) {
-                // recorded at the next admit of the key, or by maintenance; the WHERE claim_token keeps it harmless
-                // when another node took the claim over meanwhile
+                rollBackQuietly(c);
+                String failure = e instanceof SQLException sqlFailure
+                        ? Sql.scrubbed("recording a handled delivery", sqlFailure).getMessage() : e.getClass().getName();
+                Sql.Work<Integer> keep = markFailed(id, token, storable(e.getClass().getName(), TEXT_LENGTH));
+                try {
+                    sql.transaction("keeping a delivery whose transaction failed", keep);
+                } catch (SQLException second) {
+                    unrecorded.put(token, keep);
+                }
+                throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") could not be"
+                        + " recorded as done with the handlers' work (" + failure + "); both were rolled back and the"
+                        + " delivery is kept as failed, to be replayed", e);
+            } finally {
+                giveBack(c);
+            }
+        }
+
+        /** Records the outcome: one statement in autoCommit (one round trip) when it is one, else a transaction. */
+        private void record(String outcome, Sql.Work<Integer> work, boolean oneStatement) throws StoreException {
+            int updated;
+            String what = "recording a " + (outcome.equals("done") ? "handled" : "failed") + " delivery";
+            try {
+                updated = oneStatement ? sql.statement(what, work) : sql.transaction(what, work);
+            } catch (SQLException | RuntimeException e) {
+                // recorded at the next admit of the key, or by the background thread; the WHERE claim_token keeps
+                // it harmless when another node took the claim over meanwhile
                 unrecorded.put(token, work);
                 throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") could not be"
                         + " recorded as " + outcome + " (" + e.getMessage() + "); it is recorded when the database is"
@@ -713,9 +1079,32 @@ final class DeliveryTable {
             }
             if (updated != 1) {
                 throw new StoreException("postcall delivery store: " + type + " (delivery " + id + ") was taken over"
-                        + " by another node (its claim outlived " + options.takeoverAfter() + ") before this one"
-                        + " recorded it as " + outcome + "; it may be handled twice");
+                        + " by another node (its claim was not kept alive for " + options.takeoverAfter()
+                        + ") before this one recorded it as " + outcome + "; it may be handled twice");
             }
+        }
+
+        private void giveBack(Connection c) {
+            try {
+                if (ownWasAutoCommit) {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException | RuntimeException e) {
+                // the connection is broken; the pool finds out
+            }
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException e) {
+                // as above
+            }
+        }
+    }
+
+    private static void rollBackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            // the connection is broken: the database rolls the transaction back when it goes
         }
     }
 }

@@ -11,19 +11,40 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * The databases whose DDL ships with the store. Only the DDL differs (the binary column's type: BYTEA, MEDIUMBLOB or
- * VARBINARY; where indexes are declared; MySQL's collation); every statement the store runs afterwards is plain SQL
- * that all of them accept.
+ * The databases whose DDL ships with the store. Besides the DDL (the binary column's type: BYTEA, MEDIUMBLOB or
+ * VARBINARY; where indexes are declared; MySQL's collation) they differ in two words of the statements the store
+ * runs: how the database says what time it is, in epoch milliseconds (every timestamp the store writes and every
+ * take-over decision is the database's clock, so that nodes whose clocks disagree still agree on whose claim is
+ * stale), and whether an insert can skip a row whose key is taken without an error (PostgreSQL's
+ * {@code ON CONFLICT DO NOTHING}; elsewhere the store catches the unique violation).
  */
 enum Dialect {
-    POSTGRESQL("postgresql.sql"),
-    MYSQL("mysql.sql"),
-    H2("h2.sql");
+    POSTGRESQL("postgresql.sql", "CAST(EXTRACT(EPOCH FROM statement_timestamp()) * 1000 AS BIGINT)"),
+    /**
+     * MariaDB's and MySQL's: UTC_TIMESTAMP does not depend on the session's time zone, and TIMESTAMPDIFF from the
+     * epoch written as a UTC datetime is plain arithmetic (UNIX_TIMESTAMP(NOW()) would read a local time, ambiguous
+     * for an hour each autumn).
+     */
+    MYSQL("mysql.sql", "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)"),
+    /** H2's: EXTRACT(EPOCH ...) of its TIMESTAMP WITH TIME ZONE (DATEDIFF would count in the session's zone). */
+    H2("h2.sql", "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)");
 
     private final String resource;
+    private final String now;
 
-    Dialect(String resource) {
+    Dialect(String resource, String now) {
         this.resource = resource;
+        this.now = now;
+    }
+
+    /** The database's current time in epoch milliseconds, as an SQL expression of type BIGINT. */
+    String now() {
+        return now;
+    }
+
+    /** Whether {@code INSERT ... ON CONFLICT DO NOTHING} skips a row whose key or id is taken, without an error. */
+    boolean insertsIfAbsent() {
+        return this == POSTGRESQL;
     }
 
     /** The DDL's resource name, next to this class. */

@@ -61,6 +61,11 @@ final class Sql {
         this.timeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (statementTimeout.toMillis() + 999) / 1000);
     }
 
+    /** The application's DataSource. */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     /**
      * Runs {@code work} in a transaction of its own and commits it; rolls back on any failure, and runs it again in a
      * new transaction when the database rolled it back to break a deadlock or a serialization conflict.
@@ -69,9 +74,25 @@ final class Sql {
      * @throws SQLException with a message that names {@code what} and the SQLState but never a stored value
      */
     <T> T transaction(String what, Work<T> work) throws SQLException {
+        return run(what, work, false);
+    }
+
+    /**
+     * Runs {@code work}, one statement, as a transaction of its own: on a connection in autoCommit (a pool's
+     * default) the statement commits itself, one round trip instead of three (begin, statement, commit); on one
+     * handed out with autoCommit off it is committed as {@link #transaction} does. Run again like a transaction.
+     *
+     * @param what what the statement does, for the message of a failure
+     * @throws SQLException with a message that names {@code what} and the SQLState but never a stored value
+     */
+    <T> T statement(String what, Work<T> work) throws SQLException {
+        return run(what, work, true);
+    }
+
+    private <T> T run(String what, Work<T> work, boolean oneStatement) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return once(work);
+                return once(work, oneStatement);
             } catch (SQLException e) {
                 if (attempt == ATTEMPTS || !isRolledBackToBeRunAgain(e)) {
                     throw scrubbed(attempt == 1 ? what : what + " (" + attempt + " attempts)", e);
@@ -89,9 +110,12 @@ final class Sql {
         }
     }
 
-    private <T> T once(Work<T> work) throws SQLException {
+    private <T> T once(Work<T> work, boolean oneStatement) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
+            if (autoCommit && oneStatement) {
+                return work.in(connection);
+            }
             if (autoCommit) {
                 connection.setAutoCommit(false);
             }

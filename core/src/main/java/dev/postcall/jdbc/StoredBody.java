@@ -93,6 +93,32 @@ final class StoredBody implements BodySource {
         }
     }
 
+    /**
+     * The whole body as one array, for a body of at most one chunk: its bytes in memory when it has them, else read.
+     *
+     * @throws SQLException when the body cannot be read (then without a SQLState)
+     */
+    static byte[] whole(BodySource body) throws SQLException {
+        long length = body.length();
+        if (length > CHUNK_SIZE) {
+            throw new IllegalArgumentException("a body of more than one chunk");
+        }
+        byte[] inMemory = body.inMemoryBytes();
+        if (inMemory != null && inMemory.length == length) {
+            return inMemory;
+        }
+        try (InputStream in = body.openStream()) {
+            byte[] bytes = in.readNBytes((int) length);
+            if (bytes.length < length) {
+                throw new SQLException("reading the body to store it failed: it ended after " + bytes.length
+                        + " of its " + length + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new SQLException("reading the body to store it failed (" + e.getClass().getName() + ")");
+        }
+    }
+
     private static void insert(PreparedStatement statement, long deliveryId, int chunkNo, byte[] chunk)
             throws SQLException {
         statement.setLong(1, deliveryId);
@@ -103,7 +129,7 @@ final class StoredBody implements BodySource {
 
     private byte[] readChunk(int chunkNo) throws IOException {
         try {
-            byte[] chunk = table.sql().transaction("reading a stored body", c -> {
+            byte[] chunk = table.sql().statement("reading a stored body", c -> {
                 try (PreparedStatement statement = table.sql().prepare(c, table.selectChunk())) {
                     statement.setLong(1, deliveryId);
                     statement.setInt(2, chunkNo);

@@ -114,6 +114,12 @@ enum Database {
             return JdbcDeliveryStore.open(dataSource, options, clock, database.ddl);
         }
 
+        /** A store whose background work the test runs by hand ({@code clock} null: on the database's clock). */
+        JdbcDeliveryStore open(JdbcDeliveryStore.Options options, java.time.Clock clock, Schedule background)
+                throws SQLException {
+            return JdbcDeliveryStore.open(dataSource, options, clock, database.ddl, background);
+        }
+
         JdbcDeliveryStore open(java.time.Clock clock) throws SQLException {
             return open(options().build(), clock);
         }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,6 +112,91 @@ class DeliveryTableTest {
         try (var in = held.body().openStream()) {
             assertThat(in.readAllBytes()).isEqualTo(BODY);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void aNewDeliveryIsStoredWithoutALookupInOneStatementOnPostgreSql(Database database) throws Exception {
+        Database.Fixture plain = database.fresh();
+        TestPool counting = plain.dataSource().separate();
+        Database.Fixture db = plain.through(counting);
+        JdbcDeliveryStore node = node(db, new MutableClock(), "node-a");
+        boolean postgres = database == Database.POSTGRESQL;
+        int connections = counting.handedOut.get();
+        int statements = counting.prepared.get();
+        int commits = counting.commits.get();
+
+        DeliveryTable.Held held = dispatched(node.admit(delivery("conv_1"), WAIT));
+
+        assertThat(counting.handedOut.get() - connections).as("one transaction").isEqualTo(1);
+        assertThat(counting.prepared.get() - statements).as("the row and its chunk, no lookup")
+                .isEqualTo(postgres ? 1 : 2);
+        assertThat(counting.commits.get() - commits).as("PostgreSQL: one statement in autoCommit, one round trip")
+                .isEqualTo(postgres ? 0 : 1);
+        statements = counting.prepared.get();
+        commits = counting.commits.get();
+        held.handled();
+        assertThat(counting.prepared.get() - statements).as("done, the body dropped").isEqualTo(postgres ? 1 : 2);
+        assertThat(counting.commits.get() - commits).isEqualTo(postgres ? 0 : 1);
+        statements = counting.prepared.get();
+        assertThat(node.admit(delivery("conv_1"), WAIT)).isInstanceOf(DeliveryStore.Duplicate.class);
+        assertThat(counting.prepared.get() - statements).as("a duplicate: the insert, then the row it met")
+                .isEqualTo(2);
+        assertThat(db.rows().deliveries()).hasSize(1);
+        assertThat(db.rows().allChunks()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void aDuplicateWaitingForAnotherNodeLooksAfterPausesThatDoubleAndAnswersWithinItsWait(Database database)
+            throws Exception {
+        Database.Fixture db = database.fresh();
+        MutableClock clock = new MutableClock();
+        JdbcDeliveryStore holder = node(db, clock, "node-a");
+        TestPool counting = db.dataSource().separate();
+        JdbcDeliveryStore waiter = db.through(counting).open(db.options().nodeId("node-b")
+                .pollInterval(Duration.ofMillis(50)).build(), clock);
+        dispatched(holder.admit(delivery("conv_1"), WAIT));
+        int connections = counting.handedOut.get();
+        long started = System.nanoTime();
+
+        assertThat(waiter.admit(delivery("conv_1"), Duration.ofSeconds(2))).isInstanceOf(DeliveryStore.InProgress.class);
+
+        long waited = System.nanoTime() - started;
+        assertThat(waited).isBetween(Duration.ofSeconds(2).toNanos(), Duration.ofSeconds(5).toNanos());
+        // pauses of 50, 100, 200, 400, 800 ms and then 1 s (each a random half to all of it): about ten looks in
+        // two seconds, where one every 50 ms made forty
+        assertThat(counting.handedOut.get() - connections).isBetween(5, 12);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void aDuplicateWaitingOnTheNodeThatHandlesItIsAnsweredAsSoonAsTheClaimEnds(Database database) throws Exception {
+        Database.Fixture db = database.fresh();
+        // pauses of at least 15 s between looks: only being told can answer it within the test's 10 s
+        JdbcDeliveryStore node = db.open(db.options().nodeId("node-a").pollInterval(Duration.ofSeconds(30)).build(),
+                new MutableClock());
+        DeliveryTable.Held first = dispatched(node.admit(delivery("conv_1"), WAIT));
+        CompletableFuture<Admission> second = new CompletableFuture<>();
+        Thread waiting = new Thread(() -> {
+            try {
+                second.complete(node.admit(delivery("conv_1"), Duration.ofMinutes(1)));
+            } catch (Exception e) {
+                second.completeExceptionally(e);
+            }
+        });
+        waiting.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waiting.getState() != Thread.State.TIMED_WAITING) {
+            if (System.nanoTime() > deadline) {
+                fail("the second admit did not start waiting in 10 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+
+        first.handled();
+
+        assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOf(DeliveryStore.Duplicate.class);
     }
 
     @ParameterizedTest

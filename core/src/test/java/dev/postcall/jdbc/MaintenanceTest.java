@@ -11,12 +11,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.postcall.spi.DeliveryStore;
 import dev.postcall.spi.DeliveryStore.StoreException;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Recovery of deliveries whose node stopped while dispatching them (the file inbox's {@code incoming/} at start-up),
- * and pruning of done rows after the retention.
+ * pruning of done rows after the retention, and the store's background thread that runs both (and records outcomes
+ * the database refused) while no request is in flight.
  */
 class MaintenanceTest {
 
@@ -95,27 +97,73 @@ class MaintenanceTest {
 
     @ParameterizedTest
     @EnumSource(Database.class)
-    void everyNodePrunesAndRecoversOnTheRequestPathAtMostOncePerInterval(Database database) throws Exception {
+    void pruningAndRecoveryRunOnTheStoresBackgroundThreadWhileNoRequestIsInFlight(Database database)
+            throws Exception {
         Database.Fixture db = database.fresh();
         MutableClock clock = new MutableClock();
         JdbcDeliveryStore dead = db.open(db.options().nodeId("node-dead").build(), clock);
-        JdbcDeliveryStore node = db.open(db.options().maintenanceInterval(Duration.ofMinutes(1)).build(), clock);
+        ManualSchedule background = new ManualSchedule();
+        JdbcDeliveryStore node = db.open(db.options().maintenanceInterval(Duration.ofMinutes(1)).build(), clock,
+                background);
         DeliveryTable.Held stale = dispatched(dead.admit(delivery("conv_stale"), WAIT));
-        DeliveryTable.Held done = dispatched(dead.admit(delivery("conv_done"), WAIT));
-        done.handled();
+        dispatched(dead.admit(delivery("conv_done"), WAIT)).handled();
         clock.advance(Duration.ofHours(3));
 
+        // a request does its own delivery's work only
         dispatched(node.admit(delivery("conv_1"), WAIT)).handled();
-        assertThat(db.rows().delivery(stale.id())).containsEntry("state", "failed");
-        assertThat(db.rows().delivery(done.id())).isNull();
+        assertThat(db.rows().deliveries()).extracting(row -> row.get("state"))
+                .containsExactlyInAnyOrder("received", "done", "done");
 
-        db.execute("UPDATE ${delivery} SET updated_at = 0 WHERE conversation_id = 'conv_1'");
-        clock.advance(Duration.ofSeconds(30));
-        dispatched(node.admit(delivery("conv_2"), WAIT)).handled();
-        assertThat(db.rows().deliveries()).as("within the interval: not again").hasSize(3);
-        clock.advance(Duration.ofSeconds(31));
-        dispatched(node.admit(delivery("conv_3"), WAIT)).handled();
+        // no request in flight: the background thread's maintenance prunes and recovers
+        background.run(Duration.ofMinutes(1));
+        assertThat(db.rows().delivery(stale.id())).containsEntry("state", "failed")
+                .containsEntry("failure_class", "interrupted");
         assertThat(db.rows().deliveries()).extracting(row -> row.get("conversation_id"))
-                .containsExactly("conv_stale", "conv_2", "conv_3");
+                .containsExactly("conv_stale", "conv_1");
+        assertThat(background.periods()).as("heartbeats three times per take-over age, then maintenance")
+                .containsExactly(Duration.ofMinutes(10).dividedBy(3), Duration.ofMinutes(1));
+        node.close();
+        assertThat(background.closed()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void anOutcomeTheDatabaseRefusedIsRecordedByTheBackgroundThreadOnceItIsBack(Database database)
+            throws Exception {
+        Database.Fixture db = database.fresh();
+        MutableClock clock = new MutableClock();
+        TestPool failing = db.dataSource().separate();
+        ManualSchedule background = new ManualSchedule();
+        JdbcDeliveryStore node = db.through(failing).open(db.options().build(), clock, background);
+        DeliveryTable.Held held = dispatched(node.admit(delivery("conv_1"), WAIT));
+        failing.refuse(true);
+        try {
+            assertThatThrownBy(held::handled).isInstanceOf(StoreException.class);
+            background.run(Duration.ofMinutes(10).dividedBy(3));
+            assertThat(db.rows().delivery(held.id())).as("still down").containsEntry("state", "received");
+        } finally {
+            failing.refuse(false);
+        }
+
+        background.run(Duration.ofMinutes(10).dividedBy(3));
+
+        assertThat(db.rows().delivery(held.id())).containsEntry("state", "done");
+        assertThat(db.rows().chunks(held.id())).isZero();
+    }
+
+    @Test
+    void theBackgroundThreadIsADaemonThatStopsWhenTheStoreIsClosed() throws Exception {
+        Database.Fixture db = Database.H2.fresh();
+        JdbcDeliveryStore store = db.open(db.options().maintenanceInterval(Duration.ofMinutes(1)).build(),
+                new MutableClock());
+        String name = "postcall-store-" + db.prefix() + "delivery";
+        Thread thread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no thread " + name));
+        assertThat(thread.isDaemon()).isTrue();
+
+        store.close();
+
+        thread.join(10_000);
+        assertThat(thread.isAlive()).isFalse();
     }
 }

@@ -171,7 +171,9 @@ class ReplayTest {
         assertThat(node.failed(null, 10)).isEmpty();
         assertThat(node.failedCount()).isZero();
         assertThat(node.body(replayed.get(1).kept())).isEmpty();
-        assertThat(other.admit(Delivery.of(replayed.get(0).event(), 3L, null), WAIT))
+        PostCallEvent first = replayed.get(0).event();
+        assertThat(other.admit(new Delivery(first.type(), first.conversationId(), first.eventTimestamp(), 3L, null,
+                BodySource.ofBytes(transcription)), WAIT))
                 .as("and the sender's retry afterwards is a duplicate").isInstanceOf(DeliveryStore.Duplicate.class);
     }
 

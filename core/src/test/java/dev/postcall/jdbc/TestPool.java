@@ -15,7 +15,7 @@ import javax.sql.DataSource;
  * A minimal connection pool, as an application server's: connections are reused, a returned one is rolled back
  * when it is not in autoCommit (as HikariCP and the servers' pools do) and handed out again with the pool's
  * autoCommit default, which can be off. It counts the connections it hands out, and can be made to refuse them (the
- * database gone) with {@link #refuse(boolean)}.
+ * database gone) with {@link #refuse(boolean)}, or to lose a commit ({@link #breakAtNextCommit()}).
  */
 final class TestPool implements DataSource {
 
@@ -23,7 +23,13 @@ final class TestPool implements DataSource {
     private final boolean autoCommitOff;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     final AtomicInteger handedOut = new AtomicInteger();
+    /** How many statements were prepared on its connections: one per statement the store runs. */
+    final AtomicInteger prepared = new AtomicInteger();
+    /** How many explicit commits its connections were asked for (a statement in autoCommit needs none). */
+    final AtomicInteger commits = new AtomicInteger();
     private volatile boolean refusing;
+    private final java.util.concurrent.atomic.AtomicBoolean breakAtNextCommit =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     TestPool(DataSource physical, boolean autoCommitOff) {
         this.physical = physical;
@@ -48,6 +54,11 @@ final class TestPool implements DataSource {
     /** From now on, until called with {@code false}, every connection asked for is refused: the database is down. */
     void refuse(boolean refuse) {
         refusing = refuse;
+    }
+
+    /** The next {@code commit()} on a connection of this pool rolls back and throws instead: the line broke. */
+    void breakAtNextCommit() {
+        breakAtNextCommit.set(true);
     }
 
     @Override
@@ -77,9 +88,19 @@ final class TestPool implements DataSource {
                             return null;
                         case "isClosed":
                             return closed[0];
+                        case "commit":
+                            commits.incrementAndGet();
+                            if (breakAtNextCommit.compareAndSet(true, false)) {
+                                real.rollback();
+                                throw new SQLException("the test's connection broke at commit", "08006");
+                            }
+                            // otherwise the commit itself, as any other call
                         default:
                             if (closed[0]) {
                                 throw new SQLException("connection returned to the pool");
+                            }
+                            if (method.getName().equals("prepareStatement")) {
+                                prepared.incrementAndGet();
                             }
                             try {
                                 return method.invoke(real, args);

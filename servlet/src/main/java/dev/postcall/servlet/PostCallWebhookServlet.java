@@ -65,8 +65,9 @@ import dev.postcall.spi.PostCallEventHandler;
  *       ({@code postcall_delivery}, {@code postcall_body_chunk}), optionally schema-qualified</td></tr>
  *   <tr><td>{@code inbox-retention}</td><td>{@code 2h}</td><td>how long a handled key is remembered before its row
  *       is pruned</td></tr>
- *   <tr><td>{@code inbox-takeover-after}</td><td>{@code 10m}</td><td>how old a claim must be before another node
- *       takes it over (its node died) or moves it to failed</td></tr>
+ *   <tr><td>{@code inbox-takeover-after}</td><td>{@code 10m}</td><td>how long a claim may go without its node
+ *       keeping it alive before another node takes it over (its node died) or moves it to failed; the node handling
+ *       a delivery keeps its claim alive, however long the handlers run</td></tr>
  *   <tr><td>{@code inbox-node-id}</td><td>none (random)</td><td>this node's stable, unique name (host or pod
  *       name): at start the deliveries its previous run was dispatching are moved to failed at once, instead of
  *       after {@code inbox-takeover-after}</td></tr>

@@ -219,11 +219,7 @@ class DatabaseInboxTest {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 Future<Integer> onTheFirst = pool.submit(() -> first.postSigned(body).statusCode());
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (first.handler.events().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertThat(first.handler.events()).as("the first node is handling it").hasSize(1);
+                awaitHandling(first);
 
                 HttpResponse<String> meanwhile = second.postSigned(body);
 
@@ -244,5 +240,53 @@ class DatabaseInboxTest {
             assertThat(first.handler.events()).hasSize(1);
             assertThat(db.rows("done")).isEqualTo(1);
         }
+    }
+
+    @ParameterizedTest
+    @ArgumentsSource(OnDatabases.Each.class)
+    void aHandlerThreeTimesSlowerThanTheTakeoverAgeIsNotTakenOverWhileAnotherNodeAnswersTheRetriesInProgress(
+            TestDatabase database) throws Exception {
+        try (TestDatabase.Fixture db = database.fresh();
+             TestServer slow = db.server().servletParam(DeliverySettings.INBOX_NODE_ID, "node-slow")
+                     .servletParam(DeliverySettings.INBOX_TAKEOVER_AFTER, "1s").start();
+             TestServer other = db.server().servletParam(DeliverySettings.INBOX_NODE_ID, "node-other")
+                     .servletParam(DeliverySettings.INBOX_TAKEOVER_AFTER, "1s")
+                     .servletParam(DeliverySettings.DUPLICATE_WAIT, "100ms").start()) {
+            CountDownLatch release = new CountDownLatch(1);
+            slow.handler.onEvent(event -> release.await(60, TimeUnit.SECONDS));
+            byte[] body = transcription("conv_slow");
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            List<Integer> retries = new ArrayList<>();
+            try {
+                Future<Integer> onTheSlowNode = pool.submit(() -> slow.postSigned(body).statusCode());
+                awaitHandling(slow);
+                // three take-over ages of handling, the sender's retries reaching the other node meanwhile
+                long started = System.nanoTime();
+                while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(3)) {
+                    retries.add(other.postSigned(body).statusCode());
+                }
+                release.countDown();
+                assertThat(onTheSlowNode.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+
+            assertThat(retries).hasSizeGreaterThan(5).containsOnly(503);
+            assertThat(other.handler.events()).as("never taken over").isEmpty();
+            assertThat(other.postSigned(body).statusCode()).isEqualTo(200);
+            assertThat(other.handler.events()).isEmpty();
+            assertThat(slow.handler.events()).as("dispatched once").hasSize(1);
+            assertThat(db.query("SELECT attempts FROM " + db.deliveries())).isEqualTo(1);
+        }
+    }
+
+    /** Returns once {@code node}'s handler has the delivery (it holds it until the test releases it). */
+    private static void awaitHandling(TestServer node) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (node.handler.events().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(node.handler.events()).as("the node is handling it").hasSize(1);
     }
 }

@@ -18,8 +18,9 @@ import dev.postcall.jdbc.JdbcDeliveryStore;
  * or {@code HANDLED <conversation>} per event in the modes that say so; serves until its stdin closes.
  *
  * <p>Arguments: the JDBC URL, the table prefix, the node id, and the mode: {@code hang} (every handler call blocks
- * forever), {@code handle} (handled), {@code fail} (every handler call throws), or {@code count:<fail percent>}
- * ({@link CountingHandler} on the table {@code <prefix>handled}). A line {@code REPLAY <file>} on stdin replays the
+ * forever), {@code handle} (handled), {@code fail} (every handler call throws), {@code count:<fail percent>}
+ * ({@link CountingHandler} on the table {@code <prefix>handled}) or {@code txcount:<fail percent>} (the same
+ * handler, its work in the delivery's transaction). A line {@code REPLAY <file>} on stdin replays the
  * failed deliveries in this JVM, saving the audio of each to the file, and prints {@code REPLAYED <n>}.
  */
 public final class ForkedDatabaseServer {
@@ -45,6 +46,10 @@ public final class ForkedDatabaseServer {
                 if (mode.startsWith("count:")) {
                     CountingHandler counting = new CountingHandler(pool, prefix + "handled",
                             Integer.parseInt(mode.substring(6)), node);
+                    server.handler.onEvent(counting::handle);
+                } else if (mode.startsWith("txcount:")) {
+                    CountingHandler counting = CountingHandler.transactional(pool, prefix + "handled",
+                            Integer.parseInt(mode.substring(8)), node);
                     server.handler.onEvent(counting::handle);
                 } else if (mode.equals("fail")) {
                     server.handler.failing(true);

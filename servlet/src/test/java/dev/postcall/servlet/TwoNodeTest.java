@@ -33,11 +33,14 @@ import dev.postcall.signature.WebhookSigner;
  * MariaDB) through {@code inbox=jndi:…}.
  * 10,000 signed deliveries from several threads, a fifth of them sent to the other node too, handlers failing at
  * random (5 %), each handled event counted by the application in a table of its own; one node killed with SIGKILL
- * mid-run and restarted; then the failed rows replayed. Every distinct event is handled, and handled once, except
- * for what the killed node had in flight at the kill: a delivery whose handler had committed but whose {@code done}
- * postcall had not yet recorded is handled again by the replay (at most one per request in flight there, so at most
- * {@value #SENDERS}); the handler's effect, inserted when absent under the event key, is there exactly once.
- * The repeats to the other node are sent at the same time as the first, so the two nodes race for the claim.
+ * mid-run and restarted; then the failed rows replayed. Every distinct event is handled. The repeats to the other
+ * node are sent at the same time as the first, so the two nodes race for the claim.
+ *
+ * <p>Two applications. One commits its work itself and then postcall records {@code done}: an event is handled
+ * twice only when the killed node had it in flight at the kill (its handler had committed, its {@code done} was not
+ * yet recorded; at most one per request in flight there, so at most {@value #SENDERS}), and its effect, inserted when
+ * absent under the event key, is there exactly once. The other does its work in the delivery's transaction
+ * ({@code JdbcDeliveryStore.Transaction}), which postcall commits with {@code done}: no event is handled twice.
  */
 class TwoNodeTest {
     private static final int EVENTS = Integer.getInteger("postcall.twoNode.events", 10_000);
@@ -56,13 +59,31 @@ class TwoNodeTest {
 
     @Test
     void everyDistinctEventIsHandledExactlyOnceAcrossTwoNodesOneOfThemKilled() throws Exception {
+        Run run = run(false);
+        assertThat(run.total - run.distinct).as("handled twice, beyond what the killed node had in flight")
+                .isEqualTo(run.twice).isLessThanOrEqualTo(SENDERS);
+    }
+
+    @Test
+    void transactionalHandlersHandleEveryDistinctEventOnceAcrossTwoNodesOneOfThemKilled() throws Exception {
+        Run run = run(true);
+        assertThat(run.twice).as("twice").isZero();
+        assertThat(run.total).as("handled rows").isEqualTo(EVENTS);
+    }
+
+    /** What the application's tables hold after a run. */
+    private record Run(long distinct, long total, long twice, long effects) { }
+
+    private Run run(boolean transactional) throws Exception {
+        String label = transactional ? "two nodes, transactional handlers" : "two nodes";
         try (TestDatabase.Fixture db = database().fresh()) {
             String handled = db.prefix() + "handled";
             CountingHandler.createTable(db.dataSource(), handled);
             Path logs = Files.createDirectories(Path.of("target", "two-node"));
+            String mode = (transactional ? "txcount:" : "count:") + FAIL_PERCENT;
             DeliveryGuaranteesTest.Forked[] forked = new DeliveryGuaranteesTest.Forked[2];
             for (int n = 0; n < 2; n++) {
-                forked[n] = start(db, n, logs);
+                forked[n] = start(db, n, logs, mode);
             }
             ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
             try {
@@ -82,8 +103,8 @@ class TwoNodeTest {
                 forked[0].process.destroyForcibly(); // SIGKILL mid-run
                 forked[0].process.waitFor(30, TimeUnit.SECONDS);
                 int killedAt = next.get();
-                forked[0] = start(db, 0, logs);
-                System.out.println("two nodes: node 0 killed after " + killedAt + " events were taken, restarted");
+                forked[0] = start(db, 0, logs, mode);
+                System.out.println(label + ": node 0 killed after " + killedAt + " events were taken, restarted");
                 for (Future<?> f : work) {
                     f.get(10, TimeUnit.MINUTES);
                 }
@@ -98,14 +119,18 @@ class TwoNodeTest {
             }
 
             // what the handlers failed on, and what the killed node held, is replayed from any node (here: this JVM)
-            JdbcDeliveryStore store = JdbcDeliveryStore.open(db.dataSource(),
-                    JdbcDeliveryStore.options().tablePrefix(db.prefix()).takeoverAfter(Duration.ofSeconds(1)).build());
-            Thread.sleep(1_100);
-            int recovered = store.recoverInterrupted();
-            CountingHandler replaying = new CountingHandler(db.dataSource(), handled, FAIL_PERCENT, "replay");
+            int recovered;
             int replayed = 0;
-            for (int round = 0; round < 20 && store.failedCount() > 0; round++) {
-                replayed += Replays.replay(store, replaying).replayed();
+            try (JdbcDeliveryStore store = JdbcDeliveryStore.open(db.dataSource(), JdbcDeliveryStore.options()
+                    .tablePrefix(db.prefix()).takeoverAfter(Duration.ofSeconds(1)).build())) {
+                Thread.sleep(1_100);
+                recovered = store.recoverInterrupted();
+                CountingHandler replaying = transactional
+                        ? CountingHandler.transactional(db.dataSource(), handled, FAIL_PERCENT, "replay")
+                        : new CountingHandler(db.dataSource(), handled, FAIL_PERCENT, "replay");
+                for (int round = 0; round < 20 && store.failedCount() > 0; round++) {
+                    replayed += Replays.replay(store, replaying).replayed();
+                }
             }
 
             long distinct = db.query("SELECT COUNT(DISTINCT event_key) FROM " + handled);
@@ -113,22 +138,22 @@ class TwoNodeTest {
             long twice = db.query("SELECT COUNT(*) FROM (SELECT event_key FROM " + handled
                     + " GROUP BY event_key HAVING COUNT(*) > 1) d");
             long effects = db.query("SELECT COUNT(*) FROM " + handled + "_effects");
-            System.out.printf("two nodes: sent=%d (requests=%d), distinct=%d, handled=%d, lost=%d, twice=%d,"
-                    + " effects=%d (replayed %d, recovered from the killed node after the run %d)%n", EVENTS,
+            System.out.printf("%s: sent=%d (requests=%d), distinct=%d, handled=%d, lost=%d, twice=%d,"
+                    + " effects=%d (replayed %d, recovered from the killed node after the run %d)%n", label, EVENTS,
                     requests.get(), distinct, total, EVENTS - distinct, twice, effects, replayed, recovered);
             assertThat(db.rows("failed")).isZero();
             assertThat(db.query("SELECT COUNT(*) FROM " + db.deliveries() + " WHERE state <> 'done'")).isZero();
-            assertThat(distinct).as("lost").isEqualTo(EVENTS);
+            assertThat(EVENTS - distinct).as("lost").isZero();
             assertThat(effects).as("effects").isEqualTo(EVENTS);
-            assertThat(total - distinct).as("handled twice, beyond what the killed node had in flight")
-                    .isEqualTo(twice).isLessThanOrEqualTo(SENDERS);
+            return new Run(distinct, total, twice, effects);
         }
     }
 
-    private DeliveryGuaranteesTest.Forked start(TestDatabase.Fixture db, int n, Path logs) throws IOException {
+    private DeliveryGuaranteesTest.Forked start(TestDatabase.Fixture db, int n, Path logs, String mode)
+            throws IOException {
         DeliveryGuaranteesTest.Forked node = DeliveryGuaranteesTest.Forked.start(
                 ProcessBuilder.Redirect.appendTo(logs.resolve("node-" + n + ".log").toFile()),
-                ForkedDatabaseServer.class, db.url(), db.prefix(), "node-" + n, "count:" + FAIL_PERCENT);
+                ForkedDatabaseServer.class, db.url(), db.prefix(), "node-" + n, mode);
         nodes.set(n, node.uri);
         return node;
     }

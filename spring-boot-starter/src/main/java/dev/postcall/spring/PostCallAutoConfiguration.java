@@ -130,7 +130,7 @@ public final class PostCallAutoConfiguration {
         }, () -> {
             PostCallObservations tracer = observations.getIfAvailable();
             return tracer == null ? null : tracer.get();
-        }, new InboxDataSource(dataSources, beanFactory), stores::getIfUnique);
+        }, new InboxDataSource(dataSources, beanFactory), stores::getIfUnique, beanFactory);
     }
 
     /** Only where Micrometer Observation is: these beans name its types. */

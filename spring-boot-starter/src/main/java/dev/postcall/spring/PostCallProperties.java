@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * filter and the servlet of {@code postcall-servlet} know as init-params, under the same names, but for the database
  * inbox's: {@code postcall.inbox.store=jdbc} (init-param {@code inbox=datasource}, over the application's
  * {@code DataSource} bean) and {@code postcall.inbox.create-schema}, {@code .table-prefix}, {@code .retention},
- * {@code .takeover-after}, {@code .node-id} (init-params {@code inbox-create-schema}, ...). Relaxed binding
+ * {@code .takeover-after}, {@code .node-id} (init-params {@code inbox-create-schema}, ...), and the starter's own
+ * {@code postcall.inbox.transactional-listeners}. Relaxed binding
  * applies, so {@code application.yml} and environment variables ({@code POSTCALL_SECRET},
  * {@code POSTCALL_IP_ALLOWLIST}, {@code POSTCALL_INBOX_STORE}) work as well.
  *
@@ -253,8 +254,9 @@ public final class PostCallProperties {
         private String retention;
 
         /**
-         * With store=jdbc: how old a claim must be before another node takes it over (its node died); longer than
-         * the slowest listener (10m by default).
+         * With store=jdbc: how long a claim may go without its node keeping it alive before another node takes it
+         * over (its node died); the node handling a delivery keeps its claim alive however long its listeners run
+         * (10m by default).
          */
         private String takeoverAfter;
 
@@ -264,8 +266,27 @@ public final class PostCallProperties {
          */
         private String nodeId;
 
+        /**
+         * With store=jdbc: true runs the synchronous listeners of each delivery in one Spring transaction on the
+         * inbox's DataSource, which also marks the delivery handled: @Transactional work of theirs on that DataSource
+         * joins it, so their work and the record that the delivery was handled commit together (handled once in
+         * effect, whenever a node dies). False (the default): each listener's work commits on its own, and postcall
+         * records the delivery afterwards.
+         */
+        private String transactionalListeners;
+
         /** Created with the rest of the settings; Spring binds it. */
         public Inbox() {
+        }
+
+        /** @return true or false as written, or {@code null} for the default */
+        public String getTransactionalListeners() {
+            return transactionalListeners;
+        }
+
+        /** @param transactionalListeners whether the listeners run in the delivery's transaction */
+        public void setTransactionalListeners(String transactionalListeners) {
+            this.transactionalListeners = transactionalListeners;
         }
 
         /** @return none, file, jdbc, or {@code null} for the default */
@@ -432,6 +453,34 @@ public final class PostCallProperties {
             }
         }
         return problems;
+    }
+
+    /**
+     * Whether the listeners run in the delivery's transaction ({@code postcall.inbox.transactional-listeners}), a
+     * setting of the starter's alone (no init-param); a line added to {@code problems} for a value that is neither
+     * true nor false, or one set without {@code postcall.inbox.store=jdbc}.
+     */
+    boolean transactionalListeners(List<String> problems) {
+        String value = inbox.transactionalListeners;
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        boolean on;
+        switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> on = true;
+            case "false" -> on = false;
+            default -> {
+                problems.add("postcall.inbox.transactional-listeners: '" + value.strip() + "' is neither true (the"
+                        + " listeners run in the delivery's transaction) nor false (the default)");
+                return false;
+            }
+        }
+        if (on && !jdbcInbox()) {
+            problems.add("postcall.inbox.transactional-listeners: only the database inbox has a transaction to run the"
+                    + " listeners in; set postcall.inbox.store=jdbc too, or remove it");
+            return false;
+        }
+        return on;
     }
 
     /** The filter's init-params these settings stand for; settings left unset are left out. */

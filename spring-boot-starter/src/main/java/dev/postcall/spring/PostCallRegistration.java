@@ -26,8 +26,10 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 
 import dev.postcall.internal.delivery.DeliveryTracer;
 import dev.postcall.servlet.PostCallHandlers;
@@ -56,6 +58,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
 
     /** The name of the filter and of the servlet, as in the README's {@code web.xml}. */
     static final String NAME = "postcall";
+    private static final String SPRING_JDBC = "org.springframework.jdbc.datasource.DataSourceUtils";
 
     private final PostCallProperties properties;
     private final List<String> springProblems;
@@ -64,6 +67,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
     private final Supplier<Object> tracer;
     private final InboxDataSource dataSource;
     private final Supplier<DeliveryStore> store;
+    private final ListableBeanFactory beans;
     private volatile WebhookMonitor monitor;
 
     /**
@@ -74,10 +78,12 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
      * @param tracer         the deliveries' observations ({@link ObservedDeliveries}), or {@code null} for none
      * @param dataSource     the application's DataSource, looked up for {@code postcall.inbox.store=jdbc} only
      * @param store          the application's own {@link DeliveryStore} bean, or {@code null} for none
+     * @param beans          where the application's transaction manager is found, for
+     *                       {@code postcall.inbox.transactional-listeners}
      */
     PostCallRegistration(PostCallProperties properties, List<String> springProblems, PostCallEventHandler handler,
             Supplier<Object> meterRegistry, Supplier<Object> tracer, InboxDataSource dataSource,
-            Supplier<DeliveryStore> store) {
+            Supplier<DeliveryStore> store, ListableBeanFactory beans) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.springProblems = List.copyOf(springProblems);
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -85,6 +91,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
         this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.store = Objects.requireNonNull(store, "store");
+        this.beans = Objects.requireNonNull(beans, "beans");
     }
 
     /**
@@ -123,7 +130,8 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
         // the webhook is this application's: the one of our name that the filter's start adds. Webhooks of other
         // applications in this class loader (one JVM running several, as tests do) may share the name and path
         List<WebhookMonitor> before = Webhooks.all();
-        PostCallHandlers.register(context, handler);
+        PostCallEventHandler registered = handler;
+        PostCallHandlers.register(context, registered);
         PostCallWebhookFilter filter = new PostCallWebhookFilter();
         try {
             filter.init(new InitParams(NAME, context, properties.filterParams()));
@@ -143,12 +151,22 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
                 context.setAttribute(PostCallWebhookServlet.DELIVERY_STORE, own);
             }
         }
+        boolean transactional = properties.transactionalListeners(inboxProblems);
         settingProblems.addAll(inboxProblems);
         if (inboxProblems.isEmpty() && properties.jdbcInbox()) {
             DataSource found = dataSource.find(inboxProblems);
             settingProblems.addAll(inboxProblems);
             if (found != null) {
                 context.setAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE, found);
+                if (transactional) {
+                    PostCallEventHandler inTransaction = inTransaction(found, inboxProblems);
+                    settingProblems.addAll(inboxProblems);
+                    if (inTransaction != null) {
+                        PostCallHandlers.unregister(context, registered);
+                        registered = inTransaction;
+                        PostCallHandlers.register(context, registered);
+                    }
+                }
             }
         }
         PostCallWebhookServlet servlet = null;
@@ -168,7 +186,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
             if (servlet != null) {
                 servlet.destroy();
             }
-            PostCallHandlers.unregister(context, handler);
+            PostCallHandlers.unregister(context, registered);
             throw new PostCallSettingsException(settingProblems, componentProblems);
         }
 
@@ -193,6 +211,19 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
             throw new PostCallSettingsException(List.of("postcall.path: " + taken + " is mapped to another servlet"
                     + " already; choose another postcall.path"), List.of());
         }
+    }
+
+    /**
+     * The listeners in the delivery's transaction on the inbox's DataSource ({@link TransactionalListeners}), or
+     * {@code null} with a line added to {@code problems}.
+     */
+    private PostCallEventHandler inTransaction(DataSource found, List<String> problems) {
+        if (!ClassUtils.isPresent(SPRING_JDBC, PostCallRegistration.class.getClassLoader())) {
+            problems.add("postcall.inbox.transactional-listeners: runs the listeners in a Spring transaction, which"
+                    + " needs spring-jdbc (spring-boot-starter-jdbc); add it, or remove the setting");
+            return null;
+        }
+        return TransactionalListeners.wrap(handler, found, beans, problems);
     }
 
     /** The init-params of the filter or the servlet, as the container would hand them from a {@code web.xml}. */

@@ -80,6 +80,27 @@ class JdbcStartupFailureTest {
                 + " postcall should use @Primary");
     }
 
+    @Test
+    void transactionalListenersWithoutTheDatabaseInboxAreOneProblem() {
+        Throwable thrown = start("postcall.secret=" + Webhook.SECRET, "postcall.inbox.transactional-listeners=true",
+                "spring.datasource.url=jdbc:h2:mem:postcall_tx_none;DB_CLOSE_DELAY=-1");
+
+        assertThat(settingsFailure(thrown).getMessage()).isEqualTo("postcall is not configured correctly (1 problem):"
+                + "\n - postcall.inbox.transactional-listeners: only the database inbox has a transaction to run the"
+                + " listeners in; set postcall.inbox.store=jdbc too, or remove it");
+    }
+
+    @Test
+    void transactionalListenersThatAreNeitherTrueNorFalseAreOneProblem() {
+        Throwable thrown = start("postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=jdbc",
+                "postcall.inbox.create-schema=true", "postcall.inbox.transactional-listeners=yes",
+                "spring.datasource.url=jdbc:h2:mem:postcall_tx_yes;DB_CLOSE_DELAY=-1");
+
+        assertThat(settingsFailure(thrown).getMessage()).isEqualTo("postcall is not configured correctly (1 problem):"
+                + "\n - postcall.inbox.transactional-listeners: 'yes' is neither true (the listeners run in the"
+                + " delivery's transaction) nor false (the default)");
+    }
+
     /** Two DataSources, neither of them {@code @Primary}. */
     @Configuration(proxyBeanMethods = false)
     static class TwoDataSources {

@@ -61,6 +61,7 @@ class MetadataTest {
         defaults.put("postcall.inbox.retention", null);
         defaults.put("postcall.inbox.takeover-after", null);
         defaults.put("postcall.inbox.node-id", null);
+        defaults.put("postcall.inbox.transactional-listeners", null);
 
         assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(defaults.keySet());
         defaults.forEach((name, expected) -> {
@@ -79,7 +80,8 @@ class MetadataTest {
             hints.put(value.asJsonObject().getString("name"), value.asJsonObject());
         }
         assertThat(hints).containsOnlyKeys("postcall.ip-allowlist", "postcall.on-handler-failure",
-                "postcall.delivery-ledger", "postcall.inbox.store", "postcall.inbox.create-schema");
+                "postcall.delivery-ledger", "postcall.inbox.store", "postcall.inbox.create-schema",
+                "postcall.inbox.transactional-listeners");
         assertThat(hints.get("postcall.inbox.store").getJsonArray("values").stream()
                 .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
                 .containsExactly("none", "file", "jdbc");

@@ -49,11 +49,11 @@ final class DatabaseReplay {
             terminal.err().println("postcall replay: " + PASSWORD_ENV + " is set but " + USER_ENV + " is not");
             return Main.USAGE;
         }
-        try (DriverConnection database = DriverConnection.open(jdbcUrl, user, password)) {
-            JdbcDeliveryStore store = JdbcDeliveryStore.open(database, JdbcDeliveryStore.options()
-                    .tablePrefix(tablePrefix)
-                    .maintenanceInterval(Duration.ZERO) // no pruning or recovery from here: only reads
-                    .build());
+        try (DriverConnection database = DriverConnection.open(jdbcUrl, user, password);
+             JdbcDeliveryStore store = JdbcDeliveryStore.open(database, JdbcDeliveryStore.options()
+                     .tablePrefix(tablePrefix)
+                     .maintenanceInterval(Duration.ZERO) // no pruning or recovery from here: only reads
+                     .build())) {
             return new StoreReplay(store, poster, clock).run(terminal);
         } catch (DeliveryStore.StoreException e) {
             terminal.err().println("postcall replay: " + describe(e.getCause() instanceof SQLException sql ? sql

@@ -9,6 +9,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -20,6 +22,7 @@ import javax.sql.DataSource;
 final class DriverConnection implements DataSource, AutoCloseable {
 
     private final Connection connection;
+    private final ReentrantLock inUse = new ReentrantLock();
 
     private DriverConnection(Connection connection) {
         this.connection = connection;
@@ -52,13 +55,25 @@ final class DriverConnection implements DataSource, AutoCloseable {
         return new DriverConnection(connection);
     }
 
+    /**
+     * The connection, for one thread at a time until it closes what it was handed: the store's background thread
+     * (its claims' heartbeats) must not send a statement into the middle of the replay's transaction.
+     */
     @Override
     public Connection getConnection() {
+        inUse.lock();
+        AtomicBoolean closed = new AtomicBoolean();
         // the store closes each connection it took; this one stays open for the next transaction
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
+                        if (closed.compareAndSet(false, true)) {
+                            inUse.unlock();
+                        }
                         return null;
+                    }
+                    if (closed.get()) {
+                        throw new SQLException("connection closed");
                     }
                     try {
                         return method.invoke(connection, args);
