@@ -72,6 +72,8 @@ final class DeliveryTable {
     private final String nodeId;
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicLong nextMaintenance;
+    /** How long done rows stay: the options' retention, or longer while backfill needs them ({@link #keepDoneFor}). */
+    private volatile Duration doneRetention;
     /**
      * Outcomes this node could not record (the database failed), by claim token: the handlers are over, so the claim
      * is, in this process. The next admit of the key (or maintenance) records them; a restart leaves the row to the
@@ -106,6 +108,7 @@ final class DeliveryTable {
         this.nodeId = options.nodeId() != null ? options.nodeId()
                 : "node-" + ProcessHandle.current().pid() + "-" + Long.toHexString(random() & 0xffffffL);
         this.nextMaintenance = new AtomicLong(clock.millis());
+        this.doneRetention = options.retention();
         String d = tables.delivery();
         String columns = "id, event_type, conversation_id, event_timestamp, state, attempts, failure_class, owner_node,"
                 + " claim_token, received_at, updated_at, done_at, signature_timestamp, content_type, body_length";
@@ -289,7 +292,8 @@ final class DeliveryTable {
                     s.setLong(1, id);
                     s.setString(2, key != null ? key.type() : storable(arrival.type(), TYPE_LENGTH));
                     s.setString(3, key != null ? key.conversationId() : null);
-                    s.setLong(4, arrival.eventTimestamp());
+                    // the key's timestamp (0 for the types sent once per conversation), or lookups by key miss
+                    s.setLong(4, key != null ? key.eventTimestamp() : arrival.eventTimestamp());
                     s.setString(5, nodeId);
                     s.setString(6, token);
                     s.setLong(7, now);
@@ -433,9 +437,21 @@ final class DeliveryTable {
 
     // ---- maintenance ----
 
+    /** Keeps done rows at least {@code retention} from now on (backfill asks); never shortens it. */
+    void keepDoneFor(Duration retention) {
+        if (retention.compareTo(doneRetention) > 0) {
+            doneRetention = retention;
+        }
+    }
+
+    /** How long done rows stay now. */
+    Duration doneRetention() {
+        return doneRetention;
+    }
+
     /** Deletes done rows older than the retention; failed ones stay until replayed. */
     int prune() throws SQLException {
-        long before = clock.millis() - options.retention().toMillis();
+        long before = clock.millis() - doneRetention.toMillis();
         return sql.transaction("pruning done deliveries", c -> {
             try (PreparedStatement s = sql.prepare(c, prune)) {
                 s.setLong(1, before);
@@ -616,7 +632,7 @@ final class DeliveryTable {
                         + " the key's columns is stored without its key and always dispatched");
                 return null;
             }
-            return new Key(arrival.type(), arrival.conversationId(), arrival.eventTimestamp());
+            return new Key(arrival.type(), arrival.conversationId(), arrival.key().eventTimestamp());
         }
     }
 

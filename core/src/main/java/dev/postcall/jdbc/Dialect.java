@@ -12,18 +12,25 @@ import java.util.function.Predicate;
 
 /**
  * The databases whose DDL ships with the store. Only the DDL differs (the binary column's type: BYTEA, MEDIUMBLOB or
- * VARBINARY; where indexes are declared; MySQL's collation); every statement the store runs afterwards is plain SQL
- * that all of them accept.
+ * VARBINARY; where indexes are declared; MySQL's collation), and how backfill's lease reads the database's clock;
+ * every other statement the store runs is plain SQL that all of them accept.
  */
 enum Dialect {
-    POSTGRESQL("postgresql.sql"),
-    MYSQL("mysql.sql"),
-    H2("h2.sql");
+    POSTGRESQL("postgresql.sql", "SELECT CAST(EXTRACT(EPOCH FROM CLOCK_TIMESTAMP()) * 1000 AS BIGINT)"),
+    MYSQL("mysql.sql", "SELECT CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)"),
+    H2("h2.sql", "SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)");
 
     private final String resource;
+    private final String now;
 
-    Dialect(String resource) {
+    Dialect(String resource, String now) {
         this.resource = resource;
+        this.now = now;
+    }
+
+    /** A query of one row and one column: the database's clock, in milliseconds since the epoch. */
+    String nowMillis() {
+        return now;
     }
 
     /** The DDL's resource name, next to this class. */

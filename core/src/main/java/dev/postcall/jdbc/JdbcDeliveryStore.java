@@ -83,9 +83,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     private final DeliveryTable table;
     private final boolean nodeIdConfigured;
     private final String description;
+    private final BackfillTable backfill;
 
-    private JdbcDeliveryStore(DeliveryTable table, boolean nodeIdConfigured, String product) {
+    private JdbcDeliveryStore(DeliveryTable table, boolean nodeIdConfigured, String product, BackfillTable backfill) {
         this.table = table;
+        this.backfill = backfill;
         this.nodeIdConfigured = nodeIdConfigured;
         this.description = "database " + product + " (table " + table.tables().delivery() + ")";
     }
@@ -120,16 +122,28 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         String product = table.sql().transaction("reading the database's product name",
                 JdbcDeliveryStore::product);
         Dialect dialect = ddl != null ? ddl : Dialect.of(product);
+        boolean created = false;
         if (options.createSchema()) {
             if (dialect == null) {
                 throw new SQLException("postcall delivery store: no DDL ships for " + product + " (PostgreSQL, MySQL,"
                         + " MariaDB and H2 do): create the tables yourself after dev/postcall/jdbc/postgresql.sql in"
                         + " postcall-core's jar and leave createSchema off");
             }
+            created = !exists(table, dialect);
             table.createSchema(dialect);
         }
         table.verifySchema(dialect);
-        return new JdbcDeliveryStore(table, options.nodeId() != null, product);
+        return new JdbcDeliveryStore(table, options.nodeId() != null, product,
+                new BackfillTable(table, Dialect.of(product), clock, created));
+    }
+
+    private static boolean exists(DeliveryTable table, Dialect dialect) {
+        try {
+            table.verifySchema(dialect);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private static String product(Connection c) throws SQLException {
@@ -234,6 +248,18 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     @Override
     public boolean keepsBodies() {
         return true;
+    }
+
+    /**
+     * Backfill's state in the table {@code <prefix>backfill} (created with the others by {@code createSchema}; needed
+     * only when backfill is on, and then checked by {@link Backfilling#prepare}): whether a conversation is known is
+     * its row in the delivery table, in any state; the watermark and a lease that one node of the cluster holds at a
+     * time, timed by the database's clock. While backfill is on, handled rows are kept at least as long as it asks
+     * (its lookback plus two intervals), even when {@link Options#retention()} is shorter.
+     */
+    @Override
+    public Optional<Backfilling> backfilling() {
+        return Optional.of(backfill);
     }
 
     /** The database product and the delivery table's name; never a URL or a password. */
