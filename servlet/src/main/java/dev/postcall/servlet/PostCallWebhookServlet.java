@@ -79,6 +79,20 @@ import dev.postcall.spi.PostCallEventHandler;
  *   <tr><td>{@code delivery-log-level}</td><td>{@code info}</td><td>the level of the line logged for each handled
  *       or duplicate delivery: {@code info} or {@code debug}; deliveries kept in {@code failed/} are logged at
  *       WARNING and those lost at ERROR whatever it says</td></tr>
+ *   <tr><td>{@code backfill-api-key}</td><td>none: off</td><td>an ElevenLabs API key (conversations read,
+ *       workspace webhooks read): every {@code backfill-interval} the conversations of the window no webhook
+ *       delivered are fetched from the Conversations API and handled as backfilled events, and the webhook's state at
+ *       ElevenLabs is watched (health, JMX, meters). Needs {@code inbox-dir} or {@code inbox}. Give it as a reference
+ *       ({@code ${env:ELEVENLABS_API_KEY}}); it is never logged</td></tr>
+ *   <tr><td>{@code backfill-base-url}</td><td>{@code https://api.elevenlabs.io}</td><td>the API's root, or
+ *       {@code us}, {@code eu}, {@code in}, {@code sg} for the data-residency ones; plain http only to
+ *       localhost</td></tr>
+ *   <tr><td>{@code backfill-interval}</td><td>{@code 5m}</td><td>time between runs, at least 10 s</td></tr>
+ *   <tr><td>{@code backfill-lookback}</td><td>{@code 1d}</td><td>how far back the first run looks, and how far
+ *       before the watermark every run looks again (calls still being processed, late webhooks)</td></tr>
+ *   <tr><td>{@code backfill-agents}</td><td>every agent</td><td>comma-separated agent ids to backfill</td></tr>
+ *   <tr><td>{@code backfill-audio}</td><td>{@code false}</td><td>{@code true}: each backfilled call's recording is
+ *       fetched too, and handled as a backfilled {@code AudioEvent} before its transcription</td></tr>
  * </table>
  *
  * <p>Each verified delivery is logged in one line: type, conversation id, body size, outcome, answer and handling
@@ -145,6 +159,8 @@ public final class PostCallWebhookServlet extends HttpServlet {
     private transient DeliveryLog deliveries;
     /** The store this servlet opened and closes; {@code null} for the application's own. */
     private transient DeliveryStore opened;
+    /** Backfill and the webhook watch; {@code null} without {@code backfill-api-key}. */
+    private transient BackfillPipeline backfill;
     private final AtomicBoolean filterMissingLogged = new AtomicBoolean();
 
     /** Created by the container. */
@@ -168,9 +184,17 @@ public final class PostCallWebhookServlet extends HttpServlet {
         parser = new EventParser();
         settings = settings(context);
         DeliveryStore store = store(context);
+        BackfillPipeline backfilling = null;
         try {
             dispatcher = new Dispatcher(store, settings.duplicateWait());
             handlers = new HandlerRunner(List.of(List.copyOf(serviceLoaded(context)), PostCallHandlers.of(context)));
+            if (settings.backfill() != null) {
+                try {
+                    backfilling = BackfillPipeline.prepare(settings.backfill(), dispatcher, handlers, context);
+                } catch (IllegalStateException e) {
+                    throw new ServletException(unusable(e.getMessage()));
+                }
+            }
         } catch (ServletException | RuntimeException e) {
             closeOpened();
             throw e;
@@ -186,6 +210,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
         webhook = monitored;
         deliveries = new DeliveryLog(webhook, settings.acceptedLogLevel(), store.description());
         webhook.start(MonitoredWebhook.meterRegistry(context));
+        if (backfilling != null) {
+            backfill = backfilling.start(deliveries, webhook);
+        }
         String handlerCount = ", handlers=" + (loaded + registered) + " (" + loaded + " service-loaded, "
                 + registered + " registered)";
         String waiting = store.keepsBodies() ? ", waiting as failed=" + webhook.inboxFailed() : "";
@@ -248,6 +275,12 @@ public final class PostCallWebhookServlet extends HttpServlet {
     /** Ends this servlet's part of the webhook: its MBean and meters go when the filter has stopped too. */
     @Override
     public void destroy() {
+        // backfill first: its run in progress dispatches into the store, which closes last
+        BackfillPipeline running = backfill;
+        backfill = null;
+        if (running != null) {
+            running.close();
+        }
         if (webhook != null) {
             webhook.servletStopped();
             webhook.stop();
