@@ -42,7 +42,8 @@ import dev.postcall.spi.DeliveryStore;
  *
  * <p>Where Spring Boot Actuator is present, the webhook's readiness is the health indicator {@code postcall}
  * ({@link PostCallHealth}); where the application has a Micrometer {@code MeterRegistry} bean, the webhook's meters
- * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it. Neither is needed.
+ * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it; with Actuator, the endpoint
+ * {@code postcall} ({@link PostCallEndpoint}) backfills a window from ElevenLabs' API on demand. None is needed.
  *
  * <p>{@code postcall.inbox.store=jdbc} keeps deliveries in the application's {@code DataSource} bean (see
  * {@link InboxDataSource}); this configuration runs after Spring Boot's {@code DataSourceAutoConfiguration} (its
@@ -122,6 +123,25 @@ public final class PostCallAutoConfiguration {
             PostCallMeterRegistry registry = meterRegistry.getIfAvailable();
             return registry == null ? null : registry.get();
         }, new InboxDataSource(dataSources, beanFactory), stores::getIfUnique);
+    }
+
+    /** Only where Actuator is: the endpoint {@code postcall}, on-demand backfill and what backfill knows. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+    static class Endpoints {
+        /** Created by Spring. */
+        Endpoints() {
+        }
+
+        /** The endpoint over the webhook the registration started. */
+        @Bean
+        @ConditionalOnMissingBean
+        PostCallEndpoint postCallEndpoint(ObjectProvider<PostCallRegistration> registration) {
+            return new PostCallEndpoint(() -> {
+                PostCallRegistration started = registration.getIfAvailable();
+                return started == null ? null : started.monitor();
+            });
+        }
     }
 
     /** Only where Micrometer is: this class names its types. */
