@@ -217,7 +217,9 @@ public interface DeliveryStore extends AutoCloseable {
      * @param id                 the store's id of it (a directory name, a row id), unique in the store
      * @param type               the envelope's {@code type}, or {@link Delivery#UNREADABLE}
      * @param conversationId     {@code data.conversation_id}, or {@code null}
-     * @param eventTimestamp     the envelope's {@code event_timestamp}
+     * @param eventTimestamp     the envelope's {@code event_timestamp}, or the key's (0 for the types sent once per
+     *                           conversation, see {@link DeliveryKey}) in a store that keeps only the key's, as the
+     *                           database store does; the kept body has the envelope's in any case
      * @param receivedAt         when it first arrived
      * @param failedAt           when it last failed
      * @param attempts           how many dispatches were started

@@ -17,6 +17,8 @@ import java.util.function.Function;
  * backfill-api-key   ${env:ELEVENLABS_API_KEY}
  * backfill-base-url  ${env:ELEVENLABS_API_BASE_URL}    only when that is set (the stand-in of the demo, a residency)
  * backfill-interval  1m                                a demo: the page shows a backfilled call within a minute
+ *                                                      (the system property postcall.sample.backfillInterval
+ *                                                      changes it; the build's Tomcat IT server runs every 10s)
  * inbox-dir          ${sys:java.io.tmpdir}/postcall-sample-inbox   backfill needs a store that remembers
  * </pre>
  *
@@ -30,6 +32,8 @@ public final class BackfillSwitch implements ServletContextListener {
     static final String BASE_URL = "ELEVENLABS_API_BASE_URL";
     /** The webhook servlet's name in web.xml. */
     static final String SERVLET = "postcall";
+    /** The system property that changes the demo's interval. */
+    static final String INTERVAL = "postcall.sample.backfillInterval";
 
     private static final System.Logger LOG = System.getLogger(BackfillSwitch.class.getName());
 
@@ -41,6 +45,11 @@ public final class BackfillSwitch implements ServletContextListener {
      * The init-params backfill needs, given the environment {@code env}; empty without an API key.
      */
     static Map<String, String> params(Function<String, String> env) {
+        return params(env, "1m");
+    }
+
+    /** As {@link #params(Function)}, every {@code interval}. */
+    static Map<String, String> params(Function<String, String> env, String interval) {
         Map<String, String> params = new LinkedHashMap<>();
         String key = env.apply(API_KEY);
         if (key == null || key.isBlank()) {
@@ -51,14 +60,14 @@ public final class BackfillSwitch implements ServletContextListener {
         if (base != null && !base.isBlank()) {
             params.put("backfill-base-url", "${env:" + BASE_URL + "}");
         }
-        params.put("backfill-interval", "1m");
+        params.put("backfill-interval", interval);
         params.put("inbox-dir", "${sys:java.io.tmpdir}/postcall-sample-inbox");
         return params;
     }
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        Map<String, String> params = params(System::getenv);
+        Map<String, String> params = params(System::getenv, System.getProperty(INTERVAL, "1m"));
         if (params.isEmpty()) {
             return;
         }

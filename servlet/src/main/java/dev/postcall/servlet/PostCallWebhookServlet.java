@@ -71,9 +71,9 @@ import dev.postcall.spi.PostCallEventHandler;
  *   <tr><td>{@code on-handler-failure}</td><td>{@code accept} with an inbox, else {@code reject}</td>
  *       <td>{@code accept}: answer 200, the delivery being safe in {@code failed/} (a 5xx pushes the endpoint
  *       toward auto-disable); {@code reject}: answer 500, for senders with retries enabled</td></tr>
- *   <tr><td>{@code delivery-ledger}</td><td>{@code memory}</td><td>recognises a delivery already handled (type +
- *       conversation id + event timestamp): {@code memory} (one node), {@code jcache:<cache name>} (a cluster
- *       sharing a JSR-107 cache), or {@code off}</td></tr>
+ *   <tr><td>{@code delivery-ledger}</td><td>{@code memory}</td><td>recognises a delivery already handled (its
+ *       {@code DeliveryKey}: type, conversation id and, but for transcriptions and recordings, event timestamp)
+ *       without {@code inbox-dir} or {@code inbox}: {@code memory} (one node) or {@code off}</td></tr>
  *   <tr><td>{@code duplicate-wait}</td><td>{@code 30s}</td><td>how long a delivery waits for a concurrent delivery of
  *       the same event before answering 503</td></tr>
  *   <tr><td>{@code delivery-log-level}</td><td>{@code info}</td><td>the level of the line logged for each handled

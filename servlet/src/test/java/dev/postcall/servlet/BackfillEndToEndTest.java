@@ -212,6 +212,44 @@ class BackfillEndToEndTest {
     }
 
     @Test
+    void aWebhookOfAConversationBackfilledBeforeARestartIsADuplicateAfterIt() throws Exception {
+        api.conversation("conv_backfilled", "agent_1", now - 600, 30);
+        TestServer first = start(backfilling());
+        firstRun(first);
+        assertThat(handled(first.handler)).containsOnly(Map.entry("conv_backfilled", List.of(true)));
+        first.close();
+
+        TestServer second = start(backfilling());
+        HttpResponse<String> late = post(second, webhook("conv_backfilled", now - 500));
+
+        assertThat(late.statusCode()).isEqualTo(200);
+        assertThat(second.handler.events()).isEmpty();
+        assertThat(second.webhook().statistics().duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordingIsFetchedWithItsTranscriptionAndNeverForAConversationWhoseTranscriptionCameByWebhook()
+            throws Exception {
+        api.conversation("conv_audio_webhook", "agent_1", now - 900, 30).audio(new byte[] {1, 2, 3, 4});
+        api.conversation("conv_audio_missed", "agent_1", now - 600, 30).audio(new byte[] {5, 6, 7, 8, 9});
+        ElevenLabsApiStandIn.Hold listing = api.hold(Endpoint.LIST);
+        TestServer server = start(backfilling().servletParam("backfill-audio", "true"));
+        assertThat(post(server, webhook("conv_audio_webhook", now - 800)).statusCode()).isEqualTo(200);
+        listing.release();
+
+        WebhookMonitor.BackfillRun run = firstRun(server);
+
+        assertThat(run.recordingsDispatched()).isEqualTo(1);
+        assertThat(api.requests(Endpoint.AUDIO)).extracting(ElevenLabsApiStandIn.Recorded::path)
+                .containsExactly("/v1/convai/conversations/conv_audio_missed/audio");
+        assertThat(server.handler.events()).extracting(PostCallEvent::type, PostCallEvent::conversationId,
+                PostCallEvent::backfilled).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("post_call_transcription", "conv_audio_webhook", false),
+                org.assertj.core.groups.Tuple.tuple("post_call_audio", "conv_audio_missed", true),
+                org.assertj.core.groups.Tuple.tuple("post_call_transcription", "conv_audio_missed", true));
+    }
+
+    @Test
     void withoutADurableStoreStartUpIsRefusedWithOneMessageThatSaysWhatToAdd() {
         Throwable failure = catchThrowable(() -> start(TestServer.builder()
                 .servletParam("backfill-api-key", KEY).servletParam("backfill-base-url", api.baseUrl().toString())));

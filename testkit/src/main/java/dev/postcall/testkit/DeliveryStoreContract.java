@@ -650,6 +650,17 @@ public abstract class DeliveryStoreContract {
     }
 
     @Test
+    public void withBackfillOnAHandledKeyIsADuplicateAfterARestart() throws Exception {
+        backfilling(store);
+        String c = conversation("duplicate_restart");
+        dispatched(store.admit(delivery(c), LONG)).handled();
+
+        DeliveryStore restarted = track(restart(store));
+        backfilling(restarted);
+        assertThat(restarted.admit(delivery(c), LONG)).isInstanceOf(DeliveryStore.Duplicate.class);
+    }
+
+    @Test
     public void backfillKnowsAnInterruptedDeliveryAfterARestart() throws Exception {
         backfilling(store);
         String c = conversation("known_interrupted");

@@ -129,10 +129,12 @@ final class BackfillFolder implements DeliveryStore.Backfilling {
 
     @Override
     public boolean knows(DeliveryKey key) {
-        if (knownInMemory.test(key)) {
-            return true;
-        }
-        return Files.exists(done.resolve(name(key)));
+        return knownInMemory.test(key) || handledBefore(key);
+    }
+
+    /** Whether a file records {@code key} as handled (while backfill is on; false before {@link #prepare}). */
+    boolean handledBefore(DeliveryKey key) {
+        return prepared() && Files.exists(done.resolve(name(key)));
     }
 
     @Override

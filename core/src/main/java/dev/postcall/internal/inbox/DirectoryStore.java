@@ -182,6 +182,11 @@ public final class DirectoryStore implements DeliveryStore {
                 return new InProgress();
             }
             token = claimed.token();
+            if (backfill.handledBefore(key)) {
+                // handled before this node's restart, as backfill recorded it: remembered in memory from now on
+                token.done();
+                return new Duplicate();
+            }
         }
         try {
             InboxEntry entry = key == null ? null : takeBackFailed(key);
