@@ -163,7 +163,8 @@ class BackfillEndToEndTest {
         api.conversation("conv_race", "agent_1", now - 600, 30);
         ElevenLabsApiStandIn.Hold fetch = api.hold(Endpoint.CONVERSATION);
         TestServer server = start(backfilling());
-        api.awaitInFlight(1, WAIT); // backfill found it unknown and is fetching it
+        // backfill found it unknown and is fetching it (held)
+        await(() -> api.requests(Endpoint.CONVERSATION).isEmpty() ? null : true);
 
         assertThat(post(server, webhook("conv_race", now - 500)).statusCode()).isEqualTo(200);
         fetch.release();

@@ -61,6 +61,12 @@ class MetadataTest {
         defaults.put("postcall.inbox.retention", null);
         defaults.put("postcall.inbox.takeover-after", null);
         defaults.put("postcall.inbox.node-id", null);
+        defaults.put("postcall.backfill.api-key", null);
+        defaults.put("postcall.backfill.base-url", "\"https://api.elevenlabs.io\"");
+        defaults.put("postcall.backfill.interval", "\"5m\"");
+        defaults.put("postcall.backfill.lookback", "\"1d\"");
+        defaults.put("postcall.backfill.agents", null);
+        defaults.put("postcall.backfill.audio", "\"false\"");
 
         assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(defaults.keySet());
         defaults.forEach((name, expected) -> {
@@ -70,6 +76,8 @@ class MetadataTest {
                     .as(name).isEqualTo(expected);
         });
         assertThat(properties.get("postcall.secret").getString("description")).contains("ELEVENLABS_WEBHOOK_SECRET");
+        assertThat(properties.get("postcall.backfill.api-key").getString("description"))
+                .contains("${ELEVENLABS_API_KEY}").contains("never logged");
     }
 
     @Test
@@ -79,7 +87,11 @@ class MetadataTest {
             hints.put(value.asJsonObject().getString("name"), value.asJsonObject());
         }
         assertThat(hints).containsOnlyKeys("postcall.ip-allowlist", "postcall.on-handler-failure",
-                "postcall.delivery-ledger", "postcall.inbox.store", "postcall.inbox.create-schema");
+                "postcall.delivery-ledger", "postcall.inbox.store", "postcall.inbox.create-schema",
+                "postcall.backfill.base-url", "postcall.backfill.audio");
+        assertThat(hints.get("postcall.backfill.base-url").getJsonArray("values").stream()
+                .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
+                .containsExactly("https://api.elevenlabs.io", "us", "eu", "in", "sg");
         assertThat(hints.get("postcall.inbox.store").getJsonArray("values").stream()
                 .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
                 .containsExactly("none", "file", "jdbc");
