@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -18,8 +20,9 @@ import dev.postcall.monitoring.WebhookMonitor;
 /**
  * The Actuator endpoint {@code postcall}: backfill from ElevenLabs' Conversations API on demand, and what backfill
  * and the webhook watch know. Registered where Actuator is; exposed like any endpoint
- * ({@code management.endpoints.web.exposure.include=health,postcall}). It starts work and reads the vendor's state,
- * so expose it only behind the application's own security.
+ * ({@code management.endpoints.web.exposure.include=health,postcall}). Read-only unless
+ * {@code management.endpoint.postcall.access=unrestricted}: a {@code POST} starts work against ElevenLabs' API, so
+ * allow it only behind the application's own security.
  *
  * <pre>
  * curl -X POST localhost:8080/actuator/postcall -H 'Content-Type: application/json' \
@@ -27,7 +30,7 @@ import dev.postcall.monitoring.WebhookMonitor;
  * {"from":"2026-11-22T08:00:00Z","to":"2026-11-22T10:00:00Z","completed":true,"found":12,"dispatched":3,...}
  * </pre>
  */
-@Endpoint(id = "postcall")
+@Endpoint(id = "postcall", defaultAccess = Access.READ_ONLY)
 public final class PostCallEndpoint {
 
     private final Supplier<WebhookMonitor> monitor;
@@ -78,7 +81,8 @@ public final class PostCallEndpoint {
      * that this application never received; answers what it found, dispatched and skipped. Waits for a scheduled run
      * in progress.
      *
-     * @throws IllegalArgumentException when the window is not two instants, the first before the second (a 400)
+     * @throws InvalidEndpointRequestException when the window is not two instants, the first before the second
+     *                                         (answered 400)
      */
     @WriteOperation
     public Map<String, Object> backfill(String from, String to) {
@@ -88,7 +92,11 @@ public final class PostCallEndpoint {
             start = Instant.parse(from.strip());
             end = Instant.parse(to.strip());
         } catch (DateTimeParseException | NullPointerException e) {
-            throw new IllegalArgumentException("from and to are ISO-8601 instants, such as 2026-11-22T08:00:00Z");
+            throw new InvalidEndpointRequestException("from and to are ISO-8601 instants, such as"
+                    + " 2026-11-22T08:00:00Z", "the window is not two instants");
+        }
+        if (!start.isBefore(end)) {
+            throw new InvalidEndpointRequestException("from must be before to", "the window is empty");
         }
         return run(webhook().backfill(start, end));
     }
