@@ -321,7 +321,7 @@
     if (!e || !changed('elevenlabs', e)) return;
     const rows = (e.webhooks || []).map((w) => el('li', { class: 'webhook-state ' + w.state },
       el('b', { class: 'name' }, w.name),
-      el('span', { class: 'badge state ' + w.state }, w.state === 'auto-disabled' ? '⛔ Disabled by ElevenLabs'
+      el('span', { class: 'badge state ' + w.state }, w.state === 'auto-disabled' ? '✗ Disabled by ElevenLabs'
         : w.state === 'disabled' ? '⏸ Disabled' : '✓ Enabled'),
       w.lastFailure ? el('span', { class: 'last-failure' }, 'Last failure: ' + w.lastFailure) : null));
     $('elevenlabs-webhooks').replaceChildren(...(rows.length ? rows
