@@ -173,7 +173,12 @@
     const outcome = c.outcome || 'UNKNOWN';
     const main = el('div', { class: 'main' },
       el('div', { class: 'who' }, who, dirBadge, el('span', { class: 'badge outcome ' + outcome },
-        outcome === 'SUCCESS' ? '✓ Successful' : outcome === 'FAILURE' ? '✗ Unsuccessful' : '? Not judged')),
+        outcome === 'SUCCESS' ? '✓ Successful' : outcome === 'FAILURE' ? '✗ Unsuccessful' : '? Not judged'),
+        c.receivedBy ? el('span', {
+          class: 'badge received-by ' + c.receivedBy,
+          title: c.receivedBy === 'backfill' ? 'No webhook brought it: postcall fetched it from the Conversations API'
+            : 'Brought by the post-call webhook'
+        }, c.receivedBy === 'backfill' ? '⟲ Backfill' : '⚡ Webhook') : null),
       el('div', { class: 'meta' },
         el('span', {}, c.startedAt ? 'Started ' : 'Received ', el('b', {}, when(c.startedAt || c.receivedAt))),
         el('span', {}, 'Duration ', el('b', { class: 'duration' }, duration(c.durationSecs))),
@@ -309,6 +314,23 @@
     $('others-count').textContent = others.length ? String(others.length) : '';
   }
 
+  // ---- ElevenLabs: backfill and the webhooks' state there (only with ELEVENLABS_API_KEY) ------------------------
+  function renderElevenLabs(e) {
+    const box = $('elevenlabs');
+    box.style.display = e ? '' : 'none';
+    if (!e || !changed('elevenlabs', e)) return;
+    const rows = (e.webhooks || []).map((w) => el('li', { class: 'webhook-state ' + w.state },
+      el('b', { class: 'name' }, w.name),
+      el('span', { class: 'badge state ' + w.state }, w.state === 'auto-disabled' ? '✗ Disabled by ElevenLabs'
+        : w.state === 'disabled' ? '⏸ Disabled' : '✓ Enabled'),
+      w.lastFailure ? el('span', { class: 'last-failure' }, 'Last failure: ' + w.lastFailure) : null));
+    $('elevenlabs-webhooks').replaceChildren(...(rows.length ? rows
+      : [el('li', { class: 'none' }, e.checkedAt ? 'No webhook carries post-call events.' : 'Not asked yet.')]));
+    $('elevenlabs-backfill').textContent = e.state === 'on' ? (e.lastRun || 'Backfill is on; its first run is due.')
+      : 'Backfill ' + e.state;
+    $('elevenlabs-problem').textContent = e.watchProblem || '';
+  }
+
   // ---- polling -------------------------------------------------------------------------------------------------
   function setLive(state, text) {
     $('live').className = 'live ' + state;
@@ -329,6 +351,7 @@
       renderCalls(data.calls);
       renderFailures(data.failures);
       renderOthers(data.others || []);
+      renderElevenLabs(data.elevenLabs);
       firstLoad = false;
       lastOk = Date.now();
       setLive('ok', 'Live');

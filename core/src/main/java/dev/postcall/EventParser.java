@@ -45,13 +45,18 @@ public final class EventParser {
      * a call initiation failure's, which is small, here. An absent or null {@code event_timestamp} reads as 0; a
      * {@code type} postcall does not model gives an {@link UnknownEvent}.
      *
+     * <p>A body postcall's backfill built from ElevenLabs' Conversations API carries the top-level member
+     * {@code "postcall_backfilled": true}, which makes the event's {@link PostCallEvent#backfilled()} true: so a
+     * backfilled delivery kept by a store and replayed later says so too, from its body alone. The vendor's webhooks
+     * never carry that member (a signed body that does was signed by someone holding your webhook secret).
+     *
      * @throws MalformedEventException when the body is not JSON, not an object, or lacks {@code type} or {@code data};
      *                                 when an audio event has no {@code data.full_audio} string; when a failure
      *                                 event's {@code data} does not fit the model
      * @throws IllegalStateException   when no JSON-B implementation is available (a deployment problem)
      */
     public PostCallEvent parse(BodySource body) throws MalformedEventException {
-        return parse(body, NO_ANSWER);
+        return read(body, NO_ANSWER);
     }
 
     /**
@@ -63,27 +68,10 @@ public final class EventParser {
      */
     public PostCallEvent parse(BodySource body, CompletionStage<Void> answered) throws MalformedEventException {
         Objects.requireNonNull(answered, "answered");
-        return parse(body, answered, false);
+        return read(body, answered);
     }
 
-    /**
-     * {@link #parse(BodySource)} for a body that postcall's backfill built from ElevenLabs' Conversations API (a
-     * conversation no webhook delivered): the event's {@link PostCallEvent#backfilled()} is {@code true} and its
-     * {@link PostCallEvent#answered()} is complete, since no sender waits for an answer. A store that kept such a
-     * delivery parses it with this method again when it replays it, so the replay says {@code backfilled()} too.
-     *
-     * <pre>{@code
-     * PostCallEvent event = parser.parseBackfilled(BodySource.ofFile(keptBody));
-     * }</pre>
-     *
-     * @throws MalformedEventException as {@link #parse(BodySource)} does
-     */
-    public PostCallEvent parseBackfilled(BodySource body) throws MalformedEventException {
-        return parse(body, NO_ANSWER, true);
-    }
-
-    private PostCallEvent parse(BodySource body, CompletionStage<Void> answered, boolean backfilled)
-            throws MalformedEventException {
+    private PostCallEvent read(BodySource body, CompletionStage<Void> answered) throws MalformedEventException {
         Objects.requireNonNull(body, "body");
         BodyBytes bytes = new BodyBytes(body);
         Envelope envelope;
@@ -94,6 +82,7 @@ public final class EventParser {
         } catch (RuntimeException e) {
             throw new MalformedEventException("could not read the envelope", e);
         }
+        boolean backfilled = envelope.backfilled();
         switch (envelope.type()) {
             case TRANSCRIPTION:
                 return new TranscriptionEvent(envelope, bytes, body, answered, backfilled, json);

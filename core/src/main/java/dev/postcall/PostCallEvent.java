@@ -34,11 +34,13 @@ public sealed interface PostCallEvent
     /**
      * Whether postcall fetched this conversation from ElevenLabs' Conversations API because no webhook for it had
      * arrived ("backfill"), instead of receiving it as a webhook. {@code false} for every webhook and every replay
-     * of one; {@code true} for an event that backfill fetched.
+     * of one; {@code true} for an event that backfill fetched and for every replay of it.
      *
-     * <p>A backfilled event's body is {@code {"type":…,"event_timestamp":…,"data":…}} around the conversation
-     * exactly as the API returned it (for an {@link AudioEvent}, the recording in {@code data.full_audio}), so it
-     * reads like the webhook would have. Two things differ: {@link #eventTimestamp()} is the call's end
+     * <p>A backfilled event's body is {@code {"type":…,"event_timestamp":…,"postcall_backfilled":true,"data":…}}
+     * around the conversation exactly as the API returned it (for an {@link AudioEvent}, the recording in
+     * {@code data.full_audio}), so it reads like the webhook would have; the member {@code postcall_backfilled} is
+     * what makes this method answer {@code true}, also when a store keeps the delivery and replays it later. Two
+     * things differ from a webhook: {@link #eventTimestamp()} is the call's end
      * ({@code start_time_unix_secs + call_duration_secs} of the API's conversation summary), not a time the sender
      * chose, and the same for every fetch of that conversation; {@link #answered()} is complete already, since no
      * sender waits for an answer.

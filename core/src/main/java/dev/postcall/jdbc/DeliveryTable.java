@@ -84,6 +84,8 @@ final class DeliveryTable {
     private final Dialect dialect;
     private final String nodeId;
     private final AtomicLong tokens = new AtomicLong();
+    /** How long done rows stay: the options' retention, or longer while backfill needs them ({@link #keepDoneFor}). */
+    private volatile Duration doneRetention;
     /**
      * Outcomes this node could not record (the database failed), by claim token: the handlers are over, so the claim
      * is, in this process. The next admit of the key (or the background thread) records them; a restart leaves the
@@ -134,6 +136,7 @@ final class DeliveryTable {
         // the time a statement writes or compares: the database's own, or a parameter (MariaDB binds it literally,
         // the others need its type to subtract from it)
         String now = clock == null ? dialect.now() : dialect == Dialect.MYSQL ? "?" : "CAST(? AS BIGINT)";
+        this.doneRetention = options.retention();
         String d = tables.delivery();
         String columns = "id, event_type, conversation_id, event_timestamp, state, attempts, failure_class, owner_node,"
                 + " claim_token, received_at, updated_at, done_at, signature_timestamp, content_type, body_length";
@@ -370,7 +373,7 @@ final class DeliveryTable {
             oneStatement = true;
             work = c -> {
                 try (PreparedStatement s = sql.prepare(c, insertDelivery)) {
-                    row(s, id, type, conversationId, arrival, token, contentType, length);
+                    row(s, id, key, type, conversationId, arrival, token, contentType, length);
                     return s.executeUpdate() == 1;
                 }
             };
@@ -384,7 +387,7 @@ final class DeliveryTable {
             }
             work = c -> {
                 try (PreparedStatement s = sql.prepare(c, insertDeliveryAndChunk)) {
-                    row(s, id, type, conversationId, arrival, token, contentType, length).add(chunk);
+                    row(s, id, key, type, conversationId, arrival, token, contentType, length).add(chunk);
                     return s.executeUpdate() == 1;
                 }
             };
@@ -392,7 +395,7 @@ final class DeliveryTable {
             oneStatement = false;
             work = c -> {
                 try (PreparedStatement s = sql.prepare(c, insertDelivery)) {
-                    row(s, id, type, conversationId, arrival, token, contentType, length);
+                    row(s, id, key, type, conversationId, arrival, token, contentType, length);
                     if (s.executeUpdate() != 1) {
                         return false;
                     }
@@ -415,9 +418,11 @@ final class DeliveryTable {
     }
 
     /** Binds the row's values of {@link #insertDelivery}; the caller binds what follows them. */
-    private Params row(PreparedStatement s, long id, String type, String conversationId, Delivery arrival,
+    private Params row(PreparedStatement s, long id, Key key, String type, String conversationId, Delivery arrival,
                        String token, String contentType, long length) throws SQLException {
-        return new Params(s).add(id).add(type).add(conversationId).add(arrival.eventTimestamp()).add(nodeId)
+        return new Params(s).add(id).add(type).add(conversationId)
+                // the key's timestamp (0 for the types sent once per conversation), or lookups by key miss
+                .add(key != null ? key.eventTimestamp() : arrival.eventTimestamp()).add(nodeId)
                 .add(token).now().now().add(arrival.signatureTimestamp()).add(contentType).add(length);
     }
 
@@ -590,11 +595,23 @@ final class DeliveryTable {
 
     // ---- maintenance ----
 
+    /** Keeps done rows at least {@code retention} from now on (backfill asks); never shortens it. */
+    void keepDoneFor(Duration retention) {
+        if (retention.compareTo(doneRetention) > 0) {
+            doneRetention = retention;
+        }
+    }
+
+    /** How long done rows stay now. */
+    Duration doneRetention() {
+        return doneRetention;
+    }
+
     /** Deletes done rows older than the retention; failed ones stay until replayed. */
     int prune() throws SQLException {
         return sql.statement("pruning done deliveries", c -> {
             try (PreparedStatement s = sql.prepare(c, prune)) {
-                new Params(s).now().add(options.retention().toMillis());
+                new Params(s).now().add(doneRetention.toMillis());
                 return s.executeUpdate();
             }
         });
@@ -764,7 +781,7 @@ final class DeliveryTable {
                         + " the key's columns is stored without its key and always dispatched");
                 return null;
             }
-            return new Key(arrival.type(), arrival.conversationId(), arrival.eventTimestamp());
+            return new Key(arrival.type(), arrival.conversationId(), arrival.key().eventTimestamp());
         }
     }
 

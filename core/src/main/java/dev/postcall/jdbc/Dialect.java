@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * runs: how the database says what time it is, in epoch milliseconds (every timestamp the store writes and every
  * take-over decision is the database's clock, so that nodes whose clocks disagree still agree on whose claim is
  * stale), and whether an insert can skip a row whose key is taken without an error (PostgreSQL's
- * {@code ON CONFLICT DO NOTHING}; elsewhere the store catches the unique violation).
+ * {@code ON CONFLICT DO NOTHING}; elsewhere the store catches the unique violation). Backfill's lease reads the same
+ * clock.
  */
 enum Dialect {
     POSTGRESQL("postgresql.sql", "CAST(EXTRACT(EPOCH FROM statement_timestamp()) * 1000 AS BIGINT)"),
@@ -45,6 +46,11 @@ enum Dialect {
     /** Whether {@code INSERT ... ON CONFLICT DO NOTHING} skips a row whose key or id is taken, without an error. */
     boolean insertsIfAbsent() {
         return this == POSTGRESQL;
+    }
+
+    /** A query of one row and one column: the database's clock, in milliseconds since the epoch. */
+    String nowMillis() {
+        return "SELECT " + now;
     }
 
     /** The DDL's resource name, next to this class. */

@@ -96,9 +96,12 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     private final boolean nodeIdConfigured;
     private final String description;
     private final Schedule background;
+    private final BackfillTable backfill;
 
-    private JdbcDeliveryStore(DeliveryTable table, boolean nodeIdConfigured, String product, Schedule background) {
+    private JdbcDeliveryStore(DeliveryTable table, boolean nodeIdConfigured, String product, Schedule background,
+                              BackfillTable backfill) {
         this.table = table;
+        this.backfill = backfill;
         this.nodeIdConfigured = nodeIdConfigured;
         this.description = "database " + product + " (table " + table.tables().delivery() + ")";
         this.background = background;
@@ -152,12 +155,14 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         Tables tables = Tables.withPrefix(options.tablePrefix());
         DeliveryTable table = new DeliveryTable(sql, tables, options, clock, dialect);
         Dialect schema = ddl != null ? ddl : dialect;
+        boolean created = false;
         if (options.createSchema()) {
             if (schema == null) {
                 throw new SQLException("postcall delivery store: no DDL ships for " + product + " (PostgreSQL, MySQL,"
                         + " MariaDB and H2 do): create the tables yourself after dev/postcall/jdbc/postgresql.sql in"
                         + " postcall-core's jar and leave createSchema off");
             }
+            created = !exists(table, schema);
             table.createSchema(schema);
         }
         table.verifySchema(schema);
@@ -169,7 +174,18 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         if (!options.maintenanceInterval().isZero()) {
             schedule.every(options.maintenanceInterval(), table::maintain);
         }
-        return new JdbcDeliveryStore(table, options.nodeId() != null, product, schedule);
+        // backfill's lease is timed by the database's clock where the dialect is known, by this node's elsewhere
+        BackfillTable backfill = new BackfillTable(table, dialect, clock != null ? clock : Clock.systemUTC(), created);
+        return new JdbcDeliveryStore(table, options.nodeId() != null, product, schedule, backfill);
+    }
+
+    private static boolean exists(DeliveryTable table, Dialect dialect) {
+        try {
+            table.verifySchema(dialect);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private static String product(Connection c) throws SQLException {
@@ -274,6 +290,18 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     @Override
     public boolean keepsBodies() {
         return true;
+    }
+
+    /**
+     * Backfill's state in the table {@code <prefix>backfill} (created with the others by {@code createSchema}; needed
+     * only when backfill is on, and then checked by {@link Backfilling#prepare}): whether a conversation is known is
+     * its row in the delivery table, in any state; the watermark and a lease that one node of the cluster holds at a
+     * time, timed by the database's clock. While backfill is on, handled rows are kept at least as long as it asks
+     * (its lookback plus two intervals), even when {@link Options#retention()} is shorter.
+     */
+    @Override
+    public Optional<Backfilling> backfilling() {
+        return Optional.of(backfill);
     }
 
     /** The database product and the delivery table's name; never a URL or a password. */

@@ -21,7 +21,8 @@ import java.util.Optional;
  * hand it to the servlet in the servlet-context attribute {@code PostCallWebhookServlet.DELIVERY_STORE}, or as a
  * Spring bean.
  *
- * <p>The protocol, for one key ({@link DeliveryKey}: type, conversation id, event timestamp):
+ * <p>The protocol, for one key ({@link DeliveryKey}: type, conversation id, and the event timestamp for the types
+ * sent more than once per conversation):
  * <ol>
  *   <li>{@link #admit} returns {@link Dispatch} to exactly one caller among all that share the store, and keeps the
  *       delivery (when the store {@linkplain #keepsBodies() keeps bodies}) before it returns: durably, so that a
@@ -39,6 +40,10 @@ import java.util.Optional;
  * <p>A claim whose holder died (the JVM was killed between admit and the outcome) is recovered by the store: a
  * durable store lists it as failed after its restart or a take-over time, so it can be replayed. That is the one
  * window in which a delivery can be handled twice: the handlers ran, and the JVM died before {@link Claim#handled()}.
+ *
+ * <p>A durable store may also offer {@link #backfilling()}: what postcall's backfill from ElevenLabs' Conversations
+ * API needs of it (the watermark, a lease, whether a conversation is known). Without it, backfill is refused at
+ * start-up.
  *
  * <p>Implementations are thread-safe. No method may call a handler, log payload content, or put a value of a
  * delivery (its body, a conversation id) into an exception's message.
@@ -98,6 +103,15 @@ public interface DeliveryStore extends AutoCloseable {
     /** Lets go of what the store holds in this process (a lock, a thread); claims still held stay unfinished. */
     @Override
     default void close() {
+    }
+
+    /**
+     * What this store offers backfill, or empty when it cannot backfill (it forgets what it handled at a restart, or
+     * keeps no watermark): then start-up refuses {@code backfill-api-key}. Cheap: it does no I/O; the servlet calls
+     * {@link Backfilling#prepare} at start-up when backfill is on. Empty by default.
+     */
+    default Optional<Backfilling> backfilling() {
+        return Optional.empty();
     }
 
     /**
@@ -203,7 +217,9 @@ public interface DeliveryStore extends AutoCloseable {
      * @param id                 the store's id of it (a directory name, a row id), unique in the store
      * @param type               the envelope's {@code type}, or {@link Delivery#UNREADABLE}
      * @param conversationId     {@code data.conversation_id}, or {@code null}
-     * @param eventTimestamp     the envelope's {@code event_timestamp}
+     * @param eventTimestamp     the envelope's {@code event_timestamp}, or the key's (0 for the types sent once per
+     *                           conversation, see {@link DeliveryKey}) in a store that keeps only the key's, as the
+     *                           database store does; the kept body has the envelope's in any case
      * @param receivedAt         when it first arrived
      * @param failedAt           when it last failed
      * @param attempts           how many dispatches were started
@@ -231,6 +247,66 @@ public interface DeliveryStore extends AutoCloseable {
             return conversationId == null || Delivery.UNREADABLE.equals(type) ? null
                     : new DeliveryKey(type, conversationId, eventTimestamp);
         }
+    }
+
+    /**
+     * The optional part of a durable store that postcall's backfill runs on: whether a conversation is known already
+     * (so nothing is fetched twice), the watermark of the scheduled runs, and a lease so that one node of a cluster
+     * runs them at a time. Deduplication itself is the store's {@link #admit}: a backfilled delivery and the webhook of
+     * the same conversation share one {@link DeliveryKey}, so whichever comes second (or at the same time, on any
+     * node) is a {@link Duplicate} or waits, as for any retry. {@code DeliveryStoreContract} tests these methods for
+     * a store that offers them.
+     *
+     * <p>Every method may throw {@link StoreException}: backfill then stops its run where it is and the next run
+     * starts from the old watermark.
+     */
+    interface Backfilling {
+
+        /**
+         * Readies the store for backfill at start-up, before any other method is called: creates or checks what it
+         * keeps for it (a table, a folder), and from now on keeps every handled key {@linkplain #knows known} for at
+         * least {@code keepKnown} (backfill's lookback plus two intervals), longer than the store would otherwise.
+         *
+         * @throws StoreException when the store cannot backfill, with a message that says what to add (the DDL of a
+         *                        missing table, say)
+         */
+        void prepare(Duration keepKnown) throws StoreException;
+
+        /**
+         * Whether the store knows {@code key}: kept as failed, handled within the time {@link #prepare} asked for, or
+         * being handled right now, on any node, before a restart too. Promptly: it never waits for a delivery in
+         * progress. A {@code true} answer makes backfill fetch nothing for the conversation.
+         */
+        boolean knows(DeliveryKey key) throws StoreException;
+
+        /**
+         * The earliest time from which {@link #knows} is complete: every key handled since then is known. It is the
+         * later of the moment backfill was first prepared on a store that held deliveries already (what it handled
+         * before was never recorded for backfill) and now minus the time handled keys are kept; {@link Instant#EPOCH}
+         * for a store that was new then. Backfill's scheduled windows never start before it, so a conversation the
+         * webhook delivered is not fetched again because the store forgot it.
+         */
+        Instant knowsSince() throws StoreException;
+
+        /**
+         * The watermark of the scheduled runs: every conversation that started before it is settled. Empty before the
+         * first run stored one. Shared by every node of a cluster.
+         */
+        Optional<Instant> watermark() throws StoreException;
+
+        /**
+         * Stores a later watermark, durably, before it returns; never moves it back (a value not after the stored one
+         * leaves it as it is, so that two nodes racing keep the later).
+         */
+        void advance(Instant watermark) throws StoreException;
+
+        /**
+         * Whether this node runs the scheduled backfill now: takes or renews a lease of {@code lease} and answers
+         * {@code true}, or answers {@code false} at once while another node holds an unexpired one. A store of one
+         * node always answers {@code true}. A database times the lease by its own clock, so that nodes whose clocks
+         * disagree still never both hold it.
+         */
+        boolean tryLead(Duration lease) throws StoreException;
     }
 
     /** The store cannot do it right now; the message names the store's step, never a value of a delivery. */

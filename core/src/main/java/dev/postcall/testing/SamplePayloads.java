@@ -33,7 +33,7 @@ import java.util.Map;
  * </table>
  *
  * <pre>{@code
- * byte[] body = SamplePayloads.bytes("transcription", Instant.now());   // a fresh delivery
+ * byte[] body = SamplePayloads.bytes("transcription", Instant.now());   // signed now, within the tolerance
  * String header = WebhookSigner.header(body, secret, Instant.now());
  * }</pre>
  */
@@ -86,7 +86,10 @@ public final class SamplePayloads {
 
     /**
      * The sample with its top-level {@code event_timestamp} set to {@code eventTimestamp}, every other byte
-     * unchanged, so that each send is a distinct delivery to a receiver that de-duplicates.
+     * unchanged: a fresh, current delivery. A receiver that de-duplicates takes it for a new one when the type keeps
+     * its timestamp in the key ({@code call_initiation_failure}, an unknown type); a transcription or a recording is
+     * keyed by its conversation ({@link dev.postcall.spi.DeliveryKey}), so the same sample sent again is recognised
+     * as a repeat: give it another {@code data.conversation_id} for a new call.
      *
      * @param name one of {@link #names()}
      * @param eventTimestamp the new value, written as unix seconds

@@ -1,9 +1,9 @@
 -- postcall delivery store, MariaDB 10.5 or later (InnoDB); tested on MariaDB 10.11. Written for MySQL 8 too, which
 -- is not tested. JdbcDeliveryStore runs this when createSchema(true) is set; otherwise run it yourself with
--- ${delivery}, ${chunk} and ${name} replaced (defaults: postcall_delivery, postcall_body_chunk, postcall_). The
--- binary collation keeps the key exact: under the default case- and accent-insensitive collation two different
--- conversation ids could count as one delivery. It still ignores trailing spaces (PAD SPACE), so the store never
--- uses an id that ends in one as a key.
+-- ${delivery}, ${chunk}, ${backfill} and ${name} replaced (defaults: postcall_delivery, postcall_body_chunk,
+-- postcall_backfill, postcall_). The binary collation keeps the key exact: under the default case- and
+-- accent-insensitive collation two different conversation ids could count as one delivery. It still ignores trailing
+-- spaces (PAD SPACE), so the store never uses an id that ends in one as a key.
 -- One row per delivery: the write-ahead record and the cluster-wide claim of its key at once.
 CREATE TABLE IF NOT EXISTS ${delivery} (
     id                  BIGINT       NOT NULL,
@@ -32,4 +32,15 @@ CREATE TABLE IF NOT EXISTS ${chunk} (
     chunk_no    INTEGER    NOT NULL,
     chunk_data  MEDIUMBLOB NOT NULL,
     PRIMARY KEY (delivery_id, chunk_no)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+-- Backfill's state (only when backfill is on; JdbcDeliveryStore refuses backfill without it): the scheduled runs'
+-- watermark and the lease that lets one node run them at a time. Times in milliseconds since the epoch; the lease by
+-- the database's clock.
+CREATE TABLE IF NOT EXISTS ${backfill} (
+    name        VARCHAR(64) NOT NULL,
+    watermark   BIGINT,
+    known_since BIGINT      NOT NULL,
+    lease_owner VARCHAR(64),
+    lease_until BIGINT      NOT NULL,
+    PRIMARY KEY (name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -1,6 +1,6 @@
 -- postcall delivery store, PostgreSQL 12 or later. JdbcDeliveryStore runs this when createSchema(true) is set;
--- otherwise run it yourself with ${delivery}, ${chunk} and ${name} replaced (defaults: postcall_delivery,
--- postcall_body_chunk, postcall_).
+-- otherwise run it yourself with ${delivery}, ${chunk}, ${backfill} and ${name} replaced (defaults:
+-- postcall_delivery, postcall_body_chunk, postcall_backfill, postcall_).
 -- One row per delivery: the write-ahead record and the cluster-wide claim of its key at once.
 CREATE TABLE IF NOT EXISTS ${delivery} (
     id                  BIGINT       NOT NULL,
@@ -29,4 +29,15 @@ CREATE TABLE IF NOT EXISTS ${chunk} (
     chunk_no    INTEGER NOT NULL,
     chunk_data  BYTEA   NOT NULL,
     CONSTRAINT ${name}body_chunk_pk PRIMARY KEY (delivery_id, chunk_no)
+);
+-- Backfill's state (only when backfill is on; JdbcDeliveryStore refuses backfill without it): the scheduled runs'
+-- watermark and the lease that lets one node run them at a time. Times in milliseconds since the epoch; the lease by
+-- the database's clock.
+CREATE TABLE IF NOT EXISTS ${backfill} (
+    name        VARCHAR(64) NOT NULL,
+    watermark   BIGINT,
+    known_since BIGINT      NOT NULL,
+    lease_owner VARCHAR(64),
+    lease_until BIGINT      NOT NULL,
+    CONSTRAINT ${name}backfill_pk PRIMARY KEY (name)
 );

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * {@link ReceivedCalls}, and the MP3s in a temporary folder.
  *
  * <pre>{@code
- * void onCall(@Observes TranscriptionEvent call)             // who, when, how long, cost, summary, transcript
+ * void onCall(@Observes TranscriptionEvent call)             // who, when, how long, cost, summary, transcript;
+ *                                                            // call.backfilled(): fetched from the API, no webhook
  * void onAudio(@Observes AudioEvent audio)                   // the recording, streamed to a file
  * void onFailure(@Observes CallInitiationFailureEvent fail)  // busy, no answer, SIP status
  * void onOther(@Observes UnknownEvent event)                 // a type postcall does not model
@@ -55,9 +56,9 @@ public class CallRecorder {
         }
     }
 
-    /** Keeps the call's report and its transcript, turn by turn. */
+    /** Keeps the call's report and its transcript, turn by turn, and whether backfill fetched it. */
     void onCall(@Observes TranscriptionEvent call) {
-        deleteAll(calls.addCall(call.report(), transcript(call), clock.instant()));
+        deleteAll(calls.addCall(call.report(), transcript(call), clock.instant(), call.backfilled()));
     }
 
     /**

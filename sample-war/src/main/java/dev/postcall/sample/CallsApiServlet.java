@@ -1,5 +1,7 @@
 package dev.postcall.sample;
 
+import dev.postcall.monitoring.WebhookMonitor;
+import dev.postcall.monitoring.Webhooks;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -59,12 +61,20 @@ public final class CallsApiServlet extends HttpServlet {
         }
     }
 
+    /** The application's context path as {@link Webhooks} names it: {@code /} for the root. */
+    private static String contextPath(HttpServletRequest req) {
+        String path = req.getContextPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = Optional.ofNullable(req.getPathInfo()).orElse("");
         if (path.equals("/calls")) {
             resp.setHeader("Cache-Control", "no-store");
-            json(resp, 200, Dashboard.of(recorder.received()));
+            WebhookMonitor webhook = Webhooks.find(contextPath(req), BackfillSwitch.SERVLET);
+            json(resp, 200, Dashboard.of(recorder.received(),
+                    webhook == null ? Optional.empty() : webhook.backfillStatus()));
         } else if (path.startsWith("/calls/") && path.endsWith("/audio")) {
             String id = URLDecoder.decode(path.substring("/calls/".length(), path.length() - "/audio".length()),
                     StandardCharsets.UTF_8);

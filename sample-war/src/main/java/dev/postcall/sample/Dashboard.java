@@ -1,6 +1,7 @@
 package dev.postcall.sample;
 
 import dev.postcall.CallReport;
+import dev.postcall.monitoring.WebhookMonitor;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -16,13 +18,15 @@ import java.util.TreeMap;
  * ISO-8601 instants, durations whole seconds, costs in credits (and US dollars when the sender gave them); absent
  * values are left out of the JSON.
  *
- * @param analytics the numbers at the top of the page
- * @param calls     one entry per received call, newest first
- * @param failures  one entry per failed call initiation, newest first
- * @param others    one entry per event of a type postcall does not model, newest first
+ * @param analytics  the numbers at the top of the page
+ * @param calls      one entry per received call, newest first
+ * @param failures   one entry per failed call initiation, newest first
+ * @param others     one entry per event of a type postcall does not model, newest first
+ * @param elevenLabs backfill's state and the webhooks as ElevenLabs reports them; {@code null} when backfill is off
+ *                   (no {@code ELEVENLABS_API_KEY})
  */
 public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureView> failures,
-                        List<OtherView> others) {
+                        List<OtherView> others, ElevenLabsView elevenLabs) {
 
     /**
      * Totals over the calls held.
@@ -75,6 +79,8 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
      * @param collected         data collection results, id to value
      * @param evaluations       evaluation results, id to outcome
      * @param audioUrl          the MP3's address relative to the application, once the audio arrived
+     * @param receivedBy        {@code webhook}, or {@code backfill} when postcall fetched it from ElevenLabs'
+     *                          Conversations API because no webhook brought it
      */
     public record CallView(String conversationId, String agentId, String callerNumber, String calledNumber,
                            String customerNumber, String agentNumber, String direction, String startedAt,
@@ -82,7 +88,31 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
                            String callResult, String outcome, Double successScore, String title, String summary,
                            String terminationReason, boolean transcriptSent, Integer turnCount,
                            List<ReceivedCalls.Turn> transcript, String language, Map<String, Object> collected,
-                           Map<String, String> evaluations, String audioUrl) {
+                           Map<String, String> evaluations, String audioUrl, String receivedBy) {
+    }
+
+    /**
+     * What backfill knows and what ElevenLabs last said of the workspace's webhooks.
+     *
+     * @param state        {@code on}, or why backfill stopped (ElevenLabs refused the API key)
+     * @param lastRun      the last backfill run in a line; {@code null} before the first
+     * @param checkedAt    when ElevenLabs was last asked about the webhooks; {@code null} before
+     * @param webhooks     each webhook that may carry post-call events
+     * @param watchProblem why the last question failed; {@code null} when it did not
+     */
+    public record ElevenLabsView(String state, String lastRun, String checkedAt, List<WebhookView> webhooks,
+                                 String watchProblem) {
+    }
+
+    /**
+     * One webhook of the workspace as ElevenLabs reports it.
+     *
+     * @param name          its name
+     * @param state         {@code enabled}, {@code disabled} (by a user) or {@code auto-disabled} (by ElevenLabs,
+     *                      after failed deliveries: it sends nothing until it is enabled again)
+     * @param lastFailure   its last failed delivery ({@code HTTP 502 at …}); {@code null} for none
+     */
+    public record WebhookView(String name, String state, String lastFailure) {
     }
 
     /**
@@ -110,8 +140,13 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
     public record OtherView(String type, String conversationId, String eventTime, String receivedAt) {
     }
 
-    /** The dashboard of what {@code received} holds now. */
+    /** The dashboard of what {@code received} holds now, without backfill. */
     public static Dashboard of(ReceivedCalls received) {
+        return of(received, Optional.empty());
+    }
+
+    /** The dashboard of what {@code received} holds now, and of backfill's {@code status} when it is on. */
+    public static Dashboard of(ReceivedCalls received, Optional<WebhookMonitor.BackfillStatus> status) {
         List<ReceivedCalls.Call> calls = received.calls();
         List<ReceivedCalls.FailedInitiation> failures = received.failures();
         return new Dashboard(analytics(calls, failures),
@@ -119,7 +154,20 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
                 failures.stream().map(f -> new FailureView(f.conversationId(), f.agentId(), f.reason(),
                         f.provider(), f.sipStatusCode(), f.receivedAt().toString())).toList(),
                 received.others().stream().map(o -> new OtherView(o.type(), o.conversationId(),
-                        o.eventTime() == null ? null : o.eventTime().toString(), o.receivedAt().toString())).toList());
+                        o.eventTime() == null ? null : o.eventTime().toString(), o.receivedAt().toString())).toList(),
+                status.map(Dashboard::elevenLabs).orElse(null));
+    }
+
+    private static ElevenLabsView elevenLabs(WebhookMonitor.BackfillStatus status) {
+        List<WebhookView> webhooks = status.webhooks().stream().map(w -> new WebhookView(w.name(),
+                w.autoDisabled() ? "auto-disabled" : w.disabled() ? "disabled" : "enabled",
+                w.lastFailureAt() == null && w.lastFailureStatus() == null ? null
+                        : (w.lastFailureStatus() == null ? "" : "HTTP " + w.lastFailureStatus() + " ")
+                        + (w.lastFailureAt() == null ? "" : "at " + w.lastFailureAt()))).toList();
+        return new ElevenLabsView(status.keyRejected() == null ? "on" : "stopped: " + status.keyRejected(),
+                status.lastRun() == null ? null : status.lastRun().summary(),
+                status.webhooksCheckedAt() == null ? null : status.webhooksCheckedAt().toString(), webhooks,
+                status.watchProblem());
     }
 
     private static Analytics analytics(List<ReceivedCalls.Call> calls, List<ReceivedCalls.FailedInitiation> failures) {
@@ -169,7 +217,8 @@ public record Dashboard(Analytics analytics, List<CallView> calls, List<FailureV
                 r.callResult() == null ? null : r.callResult().raw(),
                 r.outcome() == null ? null : r.outcome().name(), r.successScore(), r.title(), r.summary(),
                 r.terminationReason(), r.transcriptSent(), r.turnCount(), call.transcript(), r.language(),
-                r.collected(), evaluations, call.audio() == null ? null : audioPath(r.conversationId()));
+                r.collected(), evaluations, call.audio() == null ? null : audioPath(r.conversationId()),
+                call.backfilled() ? "backfill" : "webhook");
     }
 
     /** Seconds with their fraction; {@code null} for none. */

@@ -33,17 +33,17 @@ public final class ReceivedCalls {
 
     /**
      * One received call: its report, its transcript (empty when the sender's transcript was not sent or did not fit
-     * the model; {@link CallReport#transcriptSent()} tells which), when the webhook arrived, and its audio file when
-     * that arrived too.
+     * the model; {@link CallReport#transcriptSent()} tells which), when it arrived, whether backfill fetched it from
+     * ElevenLabs' Conversations API rather than a webhook bringing it, and its audio file when that arrived too.
      */
-    public record Call(CallReport report, List<Turn> transcript, Instant receivedAt, Path audio) {
+    public record Call(CallReport report, List<Turn> transcript, Instant receivedAt, boolean backfilled, Path audio) {
         /** Keeps an unmodifiable copy of the transcript. */
         public Call {
             transcript = List.copyOf(transcript);
         }
 
         Call withAudio(Path file) {
-            return new Call(report, transcript, receivedAt, file);
+            return new Call(report, transcript, receivedAt, backfilled, file);
         }
     }
 
@@ -106,14 +106,23 @@ public final class ReceivedCalls {
     }
 
     /**
-     * Records a transcription and its turns; returns the audio files dropped to stay within the limit (the caller
-     * deletes them).
+     * Records a transcription a webhook brought, and its turns; returns the audio files dropped to stay within the
+     * limit (the caller deletes them).
      */
     public synchronized List<Path> addCall(CallReport report, List<Turn> transcript, Instant receivedAt) {
+        return addCall(report, transcript, receivedAt, false);
+    }
+
+    /**
+     * Records a transcription and its turns, {@code backfilled} when backfill fetched it from the Conversations API;
+     * returns the audio files dropped to stay within the limit (the caller deletes them).
+     */
+    public synchronized List<Path> addCall(CallReport report, List<Turn> transcript, Instant receivedAt,
+            boolean backfilled) {
         String id = report.conversationId();
         Call previous = calls.get(id);
         Path audio = previous != null ? previous.audio() : pendingAudio.remove(id);
-        calls.put(id, new Call(report, transcript, receivedAt, audio));
+        calls.put(id, new Call(report, transcript, receivedAt, backfilled, audio));
         return trim();
     }
 

@@ -48,6 +48,20 @@ class CallRecorderTest {
     }
 
     @Test
+    void aCallIsMarkedAsBroughtByTheWebhookOrFetchedByBackfill() throws Exception {
+        String webhook = new String(TestData.bytes("transcription-phone-inbound.json"), StandardCharsets.UTF_8);
+        String backfilled = webhook.replaceFirst("\\{", "{\"postcall_backfilled\":true,")
+                .replace(PHONE_CALL, "conv_backfilled");
+
+        recorder.onCall((TranscriptionEvent) parse(webhook.getBytes(StandardCharsets.UTF_8)));
+        recorder.onCall((TranscriptionEvent) parse(backfilled.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(recorder.received().calls()).extracting(c -> c.report().conversationId(),
+                ReceivedCalls.Call::backfilled).containsExactly(org.assertj.core.groups.Tuple.tuple("conv_backfilled",
+                true), org.assertj.core.groups.Tuple.tuple(PHONE_CALL, false));
+    }
+
+    @Test
     void aTranscriptThatDoesNotFitTheModelLeavesTheCallWithoutTurns() throws Exception {
         String body = new String(TestData.bytes("transcription-phone-inbound.json"), StandardCharsets.UTF_8);
         String broken = body.replace("\"message\": \"Good afternoon, Harbor Dental, this is Robin. How can I help you today?\"",

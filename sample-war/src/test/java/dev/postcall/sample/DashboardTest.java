@@ -3,6 +3,7 @@ package dev.postcall.sample;
 import dev.postcall.BodySource;
 import dev.postcall.EventParser;
 import dev.postcall.TranscriptionEvent;
+import dev.postcall.monitoring.WebhookMonitor;
 import dev.postcall.testsupport.TestData;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -45,6 +46,36 @@ class DashboardTest {
         assertThat(a.failedInitiations()).isEqualTo(3);
         assertThat(a.failuresByReason()).containsExactly(
                 java.util.Map.entry("busy", 2), java.util.Map.entry("no-answer", 1));
+    }
+
+    @Test
+    void eachCallSaysWhetherTheWebhookBroughtItOrBackfillFetchedIt() {
+        ReceivedCalls calls = new ReceivedCalls();
+        calls.addCall(Reports.call("c_webhook", 30, 100L, null, SUCCESS), List.of(), NOW);
+        calls.addCall(Reports.call("c_backfill", 30, 100L, null, SUCCESS), List.of(), NOW, true);
+
+        assertThat(Dashboard.of(calls).calls()).extracting(Dashboard.CallView::conversationId,
+                Dashboard.CallView::receivedBy).containsExactly(org.assertj.core.groups.Tuple.tuple("c_backfill",
+                "backfill"), org.assertj.core.groups.Tuple.tuple("c_webhook", "webhook"));
+    }
+
+    @Test
+    void withoutBackfillThereIsNoElevenLabsPanelAndWithItEachWebhooksStateAtElevenLabs() {
+        assertThat(Dashboard.of(new ReceivedCalls()).elevenLabs()).isNull();
+        WebhookMonitor.BackfillRun run = new WebhookMonitor.BackfillRun(NOW.minusSeconds(86_400), NOW, true, 3, 1, 0,
+                2, java.util.Map.of(), null, "backfill 2026-11-21T12:00:00Z to 2026-11-22T12:00:00Z: found 3,"
+                + " dispatched 1, already received 2, skipped 0");
+        WebhookMonitor.BackfillStatus status = new WebhookMonitor.BackfillStatus(null, NOW, run, NOW, List.of(
+                new WebhookMonitor.ElevenLabsWebhook("wh_1", "production", false, true, 502, NOW.minusSeconds(60)),
+                new WebhookMonitor.ElevenLabsWebhook("wh_2", "staging", false, false, null, null)), null);
+
+        Dashboard.ElevenLabsView view = Dashboard.of(new ReceivedCalls(), java.util.Optional.of(status)).elevenLabs();
+
+        assertThat(view.state()).isEqualTo("on");
+        assertThat(view.lastRun()).isEqualTo(run.summary());
+        assertThat(view.webhooks()).containsExactly(
+                new Dashboard.WebhookView("production", "auto-disabled", "HTTP 502 at 2026-11-22T11:59:00Z"),
+                new Dashboard.WebhookView("staging", "enabled", null));
     }
 
     @Test

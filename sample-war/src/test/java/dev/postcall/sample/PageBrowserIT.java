@@ -14,6 +14,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import dev.postcall.testsupport.ElevenLabsApiStandIn;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -35,8 +37,10 @@ import static org.assertj.core.api.Assertions.within;
  * without a reload, plays the recording and unfolds the transcript turn by turn; the test call button adds one more;
  * at phone width (420 px) nothing is wider than the screen. A call whose webhook left the transcript out reads
  * "Transcript not sent", a call of unknown direction names the customer and the agent, and an answering machine
- * verdict is one of the other events. Leaves {@code target/sample-page.png} (desktop),
- * {@code target/sample-page-phone.png} and {@code target/sample-page-newer-webhooks.png} to look at.
+ * verdict is one of the other events; a call backfill fetched from (a stand-in of) ElevenLabs' API is marked as
+ * such, beside the webhook ElevenLabs disabled. Leaves {@code target/sample-page.png} (desktop),
+ * {@code target/sample-page-phone.png}, {@code target/sample-page-newer-webhooks.png} and
+ * {@code target/sample-page-backfill.png} to look at.
  */
 class PageBrowserIT {
 
@@ -259,6 +263,42 @@ class PageBrowserIT {
         assertThat(text(browser.findElement(By.id("others-title")))).isEqualTo("Other events");
         assertThat(browser.findElements(callRow(sent.verdict()))).isEmpty();
         screenshot("sample-page-newer-webhooks.png", 1400);
+    }
+
+    /**
+     * The Tomcat IT server runs the sample with {@code ELEVENLABS_API_KEY} (its own {@code java} sets it), so its
+     * backfill asks the stand-in of ElevenLabs' API this test starts on {@code postcall.it.standInPort} every 10 s:
+     * a call whose webhook never came appears marked as backfilled beside one the webhook brought, and the panel
+     * shows the webhook ElevenLabs disabled.
+     */
+    @Test
+    void aCallNoWebhookBroughtIsShownAsBackfilledBesideTheWebhooksStateAtElevenLabs() throws Exception {
+        String port = System.getProperty("postcall.it.standInPort");
+        Assumptions.assumeTrue(port != null, "this server runs the sample without backfill");
+        long now = Instant.now().getEpochSecond();
+        try (ElevenLabsApiStandIn api = ElevenLabsApiStandIn.start(System.getProperty("postcall.it.apiKey"),
+                Integer.parseInt(port))) {
+            String missed = TestCalls.newConversationId();
+            api.conversation(missed, "agent_it", now - 600, 39).body("conversation-phone-inbound.json");
+            api.webhook("wh_it", "postcall IT").autoDisabled(true).failed(502, now - 300);
+            String delivered = TestCalls.newConversationId();
+            assertThat(server.deliver(TestCalls.payload("transcription", delivered, Instant.now())).statusCode())
+                    .isEqualTo(200);
+            openPage();
+
+            // a run every 10 s; the ones before the stand-in started failed and are tried again
+            Duration runs = Duration.ofSeconds(90);
+            WebElement backfilled = new WebDriverWait(browser, runs)
+                    .until(ExpectedConditions.presenceOfElementLocated(callRow(missed)));
+            assertThat(text(backfilled.findElement(By.cssSelector(".badge.received-by")))).isEqualTo("⟲ Backfill");
+            assertThat(text(browser.findElement(callRow(delivered)).findElement(By.cssSelector(".badge.received-by"))))
+                    .isEqualTo("⚡ Webhook");
+            WebElement disabled = new WebDriverWait(browser, runs).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#elevenlabs-webhooks li.webhook-state.auto-disabled")));
+            assertThat(text(disabled)).contains("postcall IT").contains("Disabled by ElevenLabs").contains("HTTP 502");
+            assertThat(browser.findElement(By.id("elevenlabs")).isDisplayed()).isTrue();
+            screenshot("sample-page-backfill.png", 1400);
+        }
     }
 
     private static void assertTurn(WebElement turn, String role, String at, String message) {

@@ -1,6 +1,5 @@
 package dev.postcall.sample;
 
-import dev.postcall.testing.SamplePayloads;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -83,8 +82,9 @@ class ReadinessIT {
             assertThat(down.data().getString("postcall.problem")).contains("inbox " + inbox.toAbsolutePath()
                     + " cannot be written");
             // the webhook answers as its health says: a delivery it cannot store is refused, for the sender to retry
-            // (a fresh event_timestamp: an event handled before would be recognised and answered 200 unstored)
-            HttpResponse<String> refused = server.deliver(SamplePayloads.bytes("transcription", Instant.now()));
+            // (a conversation never sent before: one handled before would be recognised and answered 200 unstored)
+            HttpResponse<String> refused = server.deliver(TestCalls.payload("transcription",
+                    TestCalls.newConversationId(), Instant.now()));
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
             assertThat(refused.body()).contains("inbox-unavailable");
         } finally {
@@ -96,7 +96,8 @@ class ReadinessIT {
         assertThat(again.status).as("once the inbox is back: %s", again.body).isEqualTo(200);
         assertThat(again.postcall().getString("status")).isEqualTo("UP");
         assertThat(again.data().getJsonNumber("postcall.consecutiveFailures").intValue()).as(again.body).isEqualTo(1);
-        HttpResponse<String> taken = server.deliver(SamplePayloads.bytes("transcription", Instant.now().plusSeconds(1)));
+        HttpResponse<String> taken = server.deliver(TestCalls.payload("transcription", TestCalls.newConversationId(),
+                Instant.now()));
         assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
         assertThat(ready().data().getJsonNumber("postcall.consecutiveFailures").intValue())
                 .as("the 200 ends the run of failed answers").isZero();

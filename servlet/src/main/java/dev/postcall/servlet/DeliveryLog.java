@@ -18,7 +18,8 @@ import dev.postcall.internal.monitoring.Webhook;
  * replay or answered 503 for a concurrent duplicate at WARNING; the rest (lost unless the sender retries, the store
  * failing) at ERROR. After {@value #STREAK_ALARM} non-200 answers in a row one ERROR line warns that ElevenLabs
  * disables the endpoint at 10, naming the last failures; the next 200 ends the streak. A replayed delivery is logged
- * and counted the same way, and leaves the streak alone (no sender saw its answer).
+ * and counted the same way, and leaves the streak alone (no sender saw its answer); so is a backfilled one (fetched
+ * from ElevenLabs' Conversations API), which is counted as backfilled too.
  */
 final class DeliveryLog {
     /** Non-200 answers in a row that raise the alarm, half of the sender's limit. */
@@ -90,6 +91,21 @@ final class DeliveryLog {
         if (Log.LOGGER.isLoggable(level)) {
             Log.LOGGER.log(level, line("replayed delivery " + LogText.safe(kept.id(), ID_LENGTH) + " ", event,
                     kept.bodyLength(), result, "replay", nanos));
+        }
+    }
+
+    /**
+     * Records one delivery backfill fetched from ElevenLabs' API: counted as a delivery (and as a backfilled one), and
+     * logged as one with {@code backfilled} instead of the answer; the streak of failed answers is left alone (no
+     * sender saw an answer).
+     */
+    void backfilled(PostCallEvent event, Dispatcher.Result result, long nanos) {
+        count(event, result, nanos);
+        webhook.backfilled(DeliveryOutcome.of(result.outcome()));
+        Level level = level(result.outcome());
+        if (Log.LOGGER.isLoggable(level)) {
+            Log.LOGGER.log(level, line("backfilled delivery ", event, event.body().length(), result, "backfilled",
+                    nanos));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.postcall.servlet;
 
+import dev.postcall.internal.backfill.BackfillSettings;
 import dev.postcall.internal.config.Formats;
 import dev.postcall.jdbc.JdbcDeliveryStore;
 import java.nio.file.InvalidPathException;
@@ -21,9 +22,12 @@ import java.util.Map;
  * @param duplicateWait    how long a delivery waits for a concurrent one of the same event
  * @param ledgerSetting    the {@code delivery-ledger} setting, as the start-up line shows it
  * @param acceptedLogLevel the level of the line logged for a handled or duplicate delivery
+ * @param backfill         backfill from ElevenLabs' Conversations API ({@code backfill-*}), or {@code null} when
+ *                         {@code backfill-api-key} is not set
  */
 record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnFailure, boolean recordKeys,
-                        Duration duplicateWait, String ledgerSetting, System.Logger.Level acceptedLogLevel) {
+                        Duration duplicateWait, String ledgerSetting, System.Logger.Level acceptedLogLevel,
+                        BackfillSettings backfill) {
 
     static final String INBOX_DIR = "inbox-dir";
     static final String ON_HANDLER_FAILURE = "on-handler-failure";
@@ -40,7 +44,8 @@ record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnF
             INBOX_TAKEOVER_AFTER, INBOX_NODE_ID);
     static final List<String> NAMES = List.of(INBOX_DIR, ON_HANDLER_FAILURE, DELIVERY_LEDGER, DUPLICATE_WAIT,
             DELIVERY_LOG_LEVEL, INBOX, INBOX_CREATE_SCHEMA, INBOX_TABLE_PREFIX, INBOX_RETENTION,
-            INBOX_TAKEOVER_AFTER, INBOX_NODE_ID);
+            INBOX_TAKEOVER_AFTER, INBOX_NODE_ID, BackfillSettings.API_KEY, BackfillSettings.BASE_URL,
+            BackfillSettings.INTERVAL, BackfillSettings.LOOKBACK, BackfillSettings.AGENTS, BackfillSettings.AUDIO);
     /** The value of {@code inbox} that takes the DataSource from the servlet-context attribute. */
     static final String DATA_SOURCE_ATTRIBUTE_SOURCE = "datasource";
     static final Duration DEFAULT_DUPLICATE_WAIT = Duration.ofSeconds(30);
@@ -127,9 +132,26 @@ record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnF
             }
         }
 
+        BackfillSettings backfill = backfill(params, sources, problems);
+
         InitParams.failOn(problems, "PostCallWebhookServlet");
         return new DeliverySettings(inbox, database, reject, recordKeys, wait, ledgerSetting.toLowerCase(Locale.ROOT),
-                accepted);
+                accepted, backfill);
+    }
+
+    /**
+     * The {@code backfill-*} settings, read like the secret ({@code ${env:…}}, {@code ${sys:…}}, {@code ${jndi:…}},
+     * {@code ${mp:…}}); {@code null} without a key. A key whose reference cannot be resolved is one problem (said by
+     * {@link References}), not one more for each other {@code backfill-*} setting.
+     */
+    private static BackfillSettings backfill(Map<String, String> params, ConfigSources sources,
+            List<String> problems) {
+        String key = References.value(BackfillSettings.API_KEY, params, sources, problems);
+        if (key == null && params.containsKey(BackfillSettings.API_KEY)) {
+            return null;
+        }
+        return BackfillSettings.parse(name -> name.equals(BackfillSettings.API_KEY) ? key
+                : References.value(name, params, sources, problems), problems);
     }
 
     private static DatabaseInbox database(Map<String, String> params, ConfigSources sources, List<String> problems,
@@ -228,6 +250,11 @@ record DeliverySettings(Path inboxDir, DatabaseInbox database, boolean rejectOnF
                 : INBOX_DIR + "=" + (inboxDir == null ? "none" : inboxDir.toString()))
                 + ", " + ON_HANDLER_FAILURE + "=" + (rejectOnFailure ? "reject" : "accept")
                 + ", " + DELIVERY_LEDGER + "=" + ledgerSetting + ", " + DUPLICATE_WAIT + "=" + duplicateWait
-                + ", " + DELIVERY_LOG_LEVEL + "=" + acceptedLogLevel.getName().toLowerCase(Locale.ROOT);
+                + ", " + DELIVERY_LOG_LEVEL + "=" + acceptedLogLevel.getName().toLowerCase(Locale.ROOT)
+                + ", backfill=" + (backfill == null ? "off" : "on (" + BackfillSettings.BASE_URL + "="
+                + backfill.baseUrl() + ", " + BackfillSettings.INTERVAL + "=" + backfill.interval() + ", "
+                + BackfillSettings.LOOKBACK + "=" + backfill.lookback() + ", " + BackfillSettings.AGENTS + "="
+                + (backfill.agents().isEmpty() ? "all" : String.join(",", backfill.agents())) + ", "
+                + BackfillSettings.AUDIO + "=" + backfill.audio() + ")");
     }
 }

@@ -74,14 +74,28 @@ import dev.postcall.spi.PostCallEventHandler;
  *   <tr><td>{@code on-handler-failure}</td><td>{@code accept} with an inbox, else {@code reject}</td>
  *       <td>{@code accept}: answer 200, the delivery being safe in {@code failed/} (a 5xx pushes the endpoint
  *       toward auto-disable); {@code reject}: answer 500, for senders with retries enabled</td></tr>
- *   <tr><td>{@code delivery-ledger}</td><td>{@code memory}</td><td>recognises a delivery already handled (type +
- *       conversation id + event timestamp): {@code memory} (one node), {@code jcache:<cache name>} (a cluster
- *       sharing a JSR-107 cache), or {@code off}</td></tr>
+ *   <tr><td>{@code delivery-ledger}</td><td>{@code memory}</td><td>recognises a delivery already handled (its
+ *       {@code DeliveryKey}: type, conversation id and, but for transcriptions and recordings, event timestamp)
+ *       without {@code inbox-dir} or {@code inbox}: {@code memory} (one node) or {@code off}</td></tr>
  *   <tr><td>{@code duplicate-wait}</td><td>{@code 30s}</td><td>how long a delivery waits for a concurrent delivery of
  *       the same event before answering 503</td></tr>
  *   <tr><td>{@code delivery-log-level}</td><td>{@code info}</td><td>the level of the line logged for each handled
  *       or duplicate delivery: {@code info} or {@code debug}; deliveries kept in {@code failed/} are logged at
  *       WARNING and those lost at ERROR whatever it says</td></tr>
+ *   <tr><td>{@code backfill-api-key}</td><td>none: off</td><td>an ElevenLabs API key (conversations read,
+ *       workspace webhooks read): every {@code backfill-interval} the conversations of the window no webhook
+ *       delivered are fetched from the Conversations API and handled as backfilled events, and the webhook's state at
+ *       ElevenLabs is watched (health, JMX, meters). Needs {@code inbox-dir} or {@code inbox}. Give it as a reference
+ *       ({@code ${env:ELEVENLABS_API_KEY}}); it is never logged</td></tr>
+ *   <tr><td>{@code backfill-base-url}</td><td>{@code https://api.elevenlabs.io}</td><td>the API's root, or
+ *       {@code us}, {@code eu}, {@code in}, {@code sg} for the data-residency ones; plain http only to
+ *       localhost</td></tr>
+ *   <tr><td>{@code backfill-interval}</td><td>{@code 5m}</td><td>time between runs, at least 10 s</td></tr>
+ *   <tr><td>{@code backfill-lookback}</td><td>{@code 1d}</td><td>how far back the first run looks, and how far
+ *       before the watermark every run looks again (calls still being processed, late webhooks)</td></tr>
+ *   <tr><td>{@code backfill-agents}</td><td>every agent</td><td>comma-separated agent ids to backfill</td></tr>
+ *   <tr><td>{@code backfill-audio}</td><td>{@code false}</td><td>{@code true}: each backfilled call's recording is
+ *       fetched too, and handled as a backfilled {@code AudioEvent} before its transcription</td></tr>
  * </table>
  *
  * <p>Each verified delivery is logged in one line: type, conversation id, body size, outcome, answer and handling
@@ -162,6 +176,8 @@ public final class PostCallWebhookServlet extends HttpServlet {
     private transient DeliveryLog deliveries;
     /** The store this servlet opened and closes; {@code null} for the application's own. */
     private transient DeliveryStore opened;
+    /** Backfill and the webhook watch; {@code null} without {@code backfill-api-key}. */
+    private transient BackfillPipeline backfill;
     private final AtomicBoolean filterMissingLogged = new AtomicBoolean();
 
     /** Created by the container. */
@@ -186,10 +202,18 @@ public final class PostCallWebhookServlet extends HttpServlet {
         settings = settings(context);
         DeliveryStore store = store(context);
         Tracing.Choice traces;
+        BackfillPipeline backfilling = null;
         try {
             traces = tracing(context);
             dispatcher = new Dispatcher(store, settings.duplicateWait(), traces.tracer());
             handlers = new HandlerRunner(List.of(List.copyOf(serviceLoaded(context)), PostCallHandlers.of(context)));
+            if (settings.backfill() != null) {
+                try {
+                    backfilling = BackfillPipeline.prepare(settings.backfill(), dispatcher, handlers, context);
+                } catch (IllegalStateException e) {
+                    throw new ServletException(unusable(e.getMessage()));
+                }
+            }
         } catch (ServletException | RuntimeException e) {
             closeOpened();
             throw e;
@@ -205,6 +229,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
         webhook = monitored;
         deliveries = new DeliveryLog(webhook, settings.acceptedLogLevel(), store.description());
         webhook.start(MonitoredWebhook.meterRegistry(context));
+        if (backfilling != null) {
+            backfill = backfilling.start(deliveries, webhook);
+        }
         String handlerCount = ", handlers=" + (loaded + registered) + " (" + loaded + " service-loaded, "
                 + registered + " registered)";
         String waiting = store.keepsBodies() ? ", waiting as failed=" + webhook.inboxFailed() : "";
@@ -277,6 +304,12 @@ public final class PostCallWebhookServlet extends HttpServlet {
     /** Ends this servlet's part of the webhook: its MBean and meters go when the filter has stopped too. */
     @Override
     public void destroy() {
+        // backfill first: its run in progress dispatches into the store, which closes last
+        BackfillPipeline running = backfill;
+        backfill = null;
+        if (running != null) {
+            running.close();
+        }
         if (webhook != null) {
             webhook.servletStopped();
             webhook.stop();

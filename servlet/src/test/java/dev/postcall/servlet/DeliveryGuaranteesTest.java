@@ -289,6 +289,11 @@ class DeliveryGuaranteesTest {
                     HttpResponse.BodyHandlers.ofString());
         }
 
+        /** The next line it prints, or {@code null} when its output ends. */
+        String nextLine() throws IOException {
+            return out.readLine();
+        }
+
         boolean awaitLine(String expected) throws IOException {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.equals(expected)) {

@@ -43,6 +43,47 @@ class DeliverySettingsTest {
     }
 
     @Test
+    void withoutAnApiKeyBackfillIsOff() {
+        assertThat(DeliverySettings.parse(params("inbox-dir", "/var/lib/x"), SYSTEM).backfill()).isNull();
+    }
+
+    @Test
+    void theApiKeyIsReadLikeTheSecretAndNeverShown() {
+        System.setProperty("postcall.test.apikey", "sk_from_a_system_property_123");
+        try {
+            DeliverySettings settings = DeliverySettings.parse(params("inbox-dir", "/var/lib/x",
+                    "backfill-api-key", "${sys:postcall.test.apikey}", "backfill-interval", "1m",
+                    "backfill-agents", "agent_1,agent_2"), SYSTEM);
+
+            assertThat(settings.backfill().apiKey()).isEqualTo("sk_from_a_system_property_123");
+            assertThat(settings.backfill().interval()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(settings.backfill().agents()).containsExactly("agent_1", "agent_2");
+            assertThat(settings.toString()).contains("backfill=on (backfill-base-url=https://api.elevenlabs.io,"
+                    + " backfill-interval=PT1M").doesNotContain("sk_from");
+        } finally {
+            System.clearProperty("postcall.test.apikey");
+        }
+    }
+
+    @Test
+    void anUnresolvedApiKeyIsOneProblemThatNamesTheReference() {
+        assertThatThrownBy(() -> DeliverySettings.parse(params("inbox-dir", "/var/lib/x",
+                "backfill-api-key", "${env:POSTCALL_TEST_SURELY_UNSET_API_KEY}", "backfill-interval", "1m"), SYSTEM))
+                .hasMessage("PostCallWebhookServlet is not configured correctly (1 problem):\n - backfill-api-key:"
+                        + " ${env:POSTCALL_TEST_SURELY_UNSET_API_KEY} is not set; set the environment variable"
+                        + " POSTCALL_TEST_SURELY_UNSET_API_KEY");
+    }
+
+    @Test
+    void badBackfillSettingsAreListedWithTheOthers() {
+        assertThatThrownBy(() -> DeliverySettings.parse(params("duplicate-wait", "soon",
+                "backfill-api-key", "sk_ok_0123", "backfill-interval", "1s", "backfill-audio", "maybe"), SYSTEM))
+                .hasMessageContaining("(3 problems)").hasMessageContaining("backfill-interval: at least 10s")
+                .hasMessageContaining("backfill-audio: 'maybe' is neither true nor false")
+                .message().doesNotContain("sk_ok_0123");
+    }
+
+    @Test
     void referencesAreResolved() {
         System.setProperty("postcall.test.inbox", "/srv/inbox");
         try {

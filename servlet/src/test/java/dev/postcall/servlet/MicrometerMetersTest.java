@@ -29,6 +29,41 @@ class MicrometerMetersTest {
     }
 
     @Test
+    void backfillsMetersCountWhatItDispatchedAndShowTheWebhookElevenLabsDisabledWithoutAConversationInATag()
+            throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        long now = Instant.now().getEpochSecond();
+        try (dev.postcall.testsupport.ElevenLabsApiStandIn api = dev.postcall.testsupport.ElevenLabsApiStandIn
+                .start(BackfillEndToEndTest.KEY)) {
+            api.conversation("conv_meter_backfill", "agent_1", now - 600, 30);
+            api.webhook("wh_1", "postcall").autoDisabled(true).failed(502, now - 60);
+            try (TestServer server = TestServer.builder()
+                    .contextAttribute(PostCallWebhookFilter.METER_REGISTRY, registry)
+                    .servletParam("inbox-dir", dir.resolve("inbox").toString())
+                    .servletParam("backfill-api-key", BackfillEndToEndTest.KEY)
+                    .servletParam("backfill-base-url", api.baseUrl().toString())
+                    .servletParam("backfill-interval", "1h").start()) {
+                BackfillEndToEndTest.firstRun(server);
+
+                assertThat(registry.get("postcall.backfill.deliveries").tag("outcome", "handled").functionCounter()
+                        .count()).isEqualTo(1);
+                assertThat(deliveries(registry, "post_call_transcription", "handled")).isEqualTo(1);
+                assertThat(registry.get("postcall.elevenlabs.webhooks.off").tag("reason", "auto-disabled").gauge()
+                        .value()).isEqualTo(1);
+                assertThat(registry.get("postcall.elevenlabs.webhook.last.failure").gauge().value())
+                        .isEqualTo(now - 60);
+                assertThat(registry.get("postcall.backfill.key.rejected").gauge().value()).isZero();
+                assertThat(registry.get("postcall.backfill.watermark.age").timeGauge().value(TimeUnit.SECONDS))
+                        .isBetween(0.0, 60.0);
+                assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString())
+                        .doesNotContain("conv_"));
+            }
+            assertThat(registry.find("postcall.backfill.deliveries").meters()).as("removed with the webhook")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void theMetersOfTheRegistryInTheServletContextCountRealDeliveries() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (TestServer server = TestServer.builder().contextAttribute(PostCallWebhookFilter.METER_REGISTRY, registry)

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** A misconfigured filter keeps the web application from starting, with the one combined message. */
 class StartupFailureTest {
 
-    private static String messages(Throwable t) {
+    static String messages(Throwable t) {
         List<String> all = new ArrayList<>();
         for (Throwable c = t; c != null; c = c.getCause()) {
             all.add(String.valueOf(c.getMessage()));

@@ -47,7 +47,8 @@ import dev.postcall.spi.DeliveryStore;
  * ({@code postcall.deliveries}, {@code postcall.rejections}, ...) are registered in it; where it has an
  * {@code ObservationRegistry} bean (Actuator's), each delivery is an observation {@code postcall.delivery}: a timer,
  * and a CONSUMER span with Micrometer Tracing, named by a {@link PostCallObservationConvention} bean (an application's
- * own wins over {@link DefaultPostCallObservationConvention}). None of them is needed.
+ * own wins over {@link DefaultPostCallObservationConvention}); with Actuator, the endpoint {@code postcall}
+ * ({@link PostCallEndpoint}) backfills a window from ElevenLabs' API on demand. None of them is needed.
  *
  * <p>{@code postcall.inbox.store=jdbc} keeps deliveries in the application's {@code DataSource} bean (see
  * {@link InboxDataSource}); this configuration runs after Spring Boot's {@code DataSourceAutoConfiguration} (its
@@ -156,6 +157,25 @@ public final class PostCallAutoConfiguration {
             return new PostCallObservations(() -> {
                 ObservationRegistry registry = registries.getIfUnique();
                 return registry == null ? null : new ObservedDeliveries(registry, convention);
+            });
+        }
+    }
+
+    /** Only where Actuator is: the endpoint {@code postcall}, on-demand backfill and what backfill knows. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+    static class Endpoints {
+        /** Created by Spring. */
+        Endpoints() {
+        }
+
+        /** The endpoint over the webhook the registration started. */
+        @Bean
+        @ConditionalOnMissingBean
+        PostCallEndpoint postCallEndpoint(ObjectProvider<PostCallRegistration> registration) {
+            return new PostCallEndpoint(() -> {
+                PostCallRegistration started = registration.getIfAvailable();
+                return started == null ? null : started.monitor();
             });
         }
     }

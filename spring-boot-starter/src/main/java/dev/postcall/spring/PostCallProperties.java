@@ -14,8 +14,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * filter and the servlet of {@code postcall-servlet} know as init-params, under the same names, but for the database
  * inbox's: {@code postcall.inbox.store=jdbc} (init-param {@code inbox=datasource}, over the application's
  * {@code DataSource} bean) and {@code postcall.inbox.create-schema}, {@code .table-prefix}, {@code .retention},
- * {@code .takeover-after}, {@code .node-id} (init-params {@code inbox-create-schema}, ...), and the starter's own
- * {@code postcall.inbox.transactional-listeners}. Relaxed binding
+ * {@code .takeover-after}, {@code .node-id} (init-params {@code inbox-create-schema}, ...), the starter's own
+ * {@code postcall.inbox.transactional-listeners}, and backfill's, {@code postcall.backfill.api-key},
+ * {@code .base-url}, {@code .interval}, {@code .lookback}, {@code .agents}, {@code .audio} (init-params
+ * {@code backfill-api-key}, ...; see {@link Backfill}). Relaxed binding
  * applies, so {@code application.yml} and environment variables ({@code POSTCALL_SECRET},
  * {@code POSTCALL_IP_ALLOWLIST}, {@code POSTCALL_INBOX_STORE}) work as well.
  *
@@ -73,6 +75,9 @@ public final class PostCallProperties {
 
     /** Where verified deliveries are kept: postcall.inbox.store and the database inbox's settings. */
     private final Inbox inbox = new Inbox();
+
+    /** Backfill from ElevenLabs' Conversations API and the watch on the webhook's state at ElevenLabs. */
+    private final Backfill backfill = new Backfill();
 
     /**
      * What a listener's failure is answered with: accept (200, the delivery kept in the inbox's failed/ folder) or
@@ -206,6 +211,11 @@ public final class PostCallProperties {
     /** @return the inbox's settings, bound from {@code postcall.inbox.*} */
     public Inbox getInbox() {
         return inbox;
+    }
+
+    /** @return backfill's settings, bound from {@code postcall.backfill.*} */
+    public Backfill getBackfill() {
+        return backfill;
     }
 
     /** @return the delivery ledger setting, or {@code null} for the default (memory) */
@@ -350,6 +360,109 @@ public final class PostCallProperties {
         }
     }
 
+    /**
+     * {@code postcall.backfill.*}: backfill from ElevenLabs' Conversations API (the servlet's {@code backfill-*}
+     * init-params). With an API key, every interval the conversations no webhook delivered are fetched and published
+     * as backfilled events ({@code event.backfilled()} is true), and the webhook's state at ElevenLabs shows in health
+     * and the meters. Needs postcall.inbox-dir or postcall.inbox.store=jdbc.
+     */
+    public static final class Backfill {
+
+        /**
+         * An ElevenLabs API key that may read conversations (and the workspace's webhooks, for the watch); none (the
+         * default) switches backfill off. Write ${ELEVENLABS_API_KEY} to take it from the environment; it is never
+         * logged.
+         */
+        private String apiKey;
+
+        /**
+         * The API's root: https://api.elevenlabs.io by default, or us, eu, in, sg for the data-residency ones, or a
+         * URL (plain http only to localhost, for a stand-in).
+         */
+        private String baseUrl;
+
+        /** Time between backfill runs, at least 10s (5m by default). */
+        private String interval;
+
+        /**
+         * How far back the first run looks, and how far before the watermark every run looks again (1d by default).
+         */
+        private String lookback;
+
+        /** The agent ids to backfill; every agent by default. */
+        private List<String> agents;
+
+        /**
+         * Whether each backfilled call's recording is fetched too and published as a backfilled AudioEvent, before
+         * its transcription (false by default).
+         */
+        private String audio;
+
+        /** Created with the rest of the settings; Spring binds it. */
+        public Backfill() {
+        }
+
+        /** @return the API key, or {@code null} for none (backfill off) */
+        public String getApiKey() {
+            return apiKey;
+        }
+
+        /** @param apiKey the API key */
+        public void setApiKey(String apiKey) {
+            this.apiKey = apiKey;
+        }
+
+        /** @return the API's root, as written */
+        public String getBaseUrl() {
+            return baseUrl;
+        }
+
+        /** @param baseUrl the API's root, or a residency's short name */
+        public void setBaseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        /** @return the time between runs, as written */
+        public String getInterval() {
+            return interval;
+        }
+
+        /** @param interval the time between runs */
+        public void setInterval(String interval) {
+            this.interval = interval;
+        }
+
+        /** @return the lookback, as written */
+        public String getLookback() {
+            return lookback;
+        }
+
+        /** @param lookback how far back the runs look */
+        public void setLookback(String lookback) {
+            this.lookback = lookback;
+        }
+
+        /** @return the agent ids, or {@code null} for every agent */
+        public List<String> getAgents() {
+            return agents;
+        }
+
+        /** @param agents the agent ids to backfill */
+        public void setAgents(List<String> agents) {
+            this.agents = agents;
+        }
+
+        /** @return true or false as written, or {@code null} for the default */
+        public String getAudio() {
+            return audio;
+        }
+
+        /** @param audio whether recordings are fetched */
+        public void setAudio(String audio) {
+            this.audio = audio;
+        }
+    }
+
     /** The stores {@code postcall.inbox.store} names. */
     static final String STORE_NONE = "none";
     static final String STORE_FILE = "file";
@@ -365,11 +478,15 @@ public final class PostCallProperties {
             "on-handler-failure", "on-handler-failure", "delivery-ledger", "delivery-ledger",
             "duplicate-wait", "duplicate-wait", "inbox", "inbox.store", "inbox-create-schema", "inbox.create-schema",
             "inbox-table-prefix", "inbox.table-prefix", "inbox-retention", "inbox.retention",
-            "inbox-takeover-after", "inbox.takeover-after", "inbox-node-id", "inbox.node-id");
+            "inbox-takeover-after", "inbox.takeover-after", "inbox-node-id", "inbox.node-id",
+            "backfill-api-key", "backfill.api-key", "backfill-base-url", "backfill.base-url",
+            "backfill-interval", "backfill.interval", "backfill-lookback", "backfill.lookback",
+            "backfill-agents", "backfill.agents", "backfill-audio", "backfill.audio");
     private static final List<String> FILTER_PARAMS = List.of("secret", "tolerance", "future-skew", "ip-allowlist",
             "trusted-proxies", "max-body-size", "memory-threshold");
     private static final List<String> SERVLET_PARAMS = List.of("inbox-dir", "on-handler-failure", "delivery-ledger",
-            "duplicate-wait");
+            "duplicate-wait", "backfill-api-key", "backfill-base-url", "backfill-interval", "backfill-lookback",
+            "backfill-agents", "backfill-audio");
     private static final List<String> DATABASE_PARAMS = List.of("inbox-create-schema", "inbox-table-prefix",
             "inbox-retention", "inbox-takeover-after", "inbox-node-id");
 
@@ -549,6 +666,12 @@ public final class PostCallProperties {
         put(all, "inbox-retention", inbox.retention);
         put(all, "inbox-takeover-after", inbox.takeoverAfter);
         put(all, "inbox-node-id", inbox.nodeId);
+        put(all, "backfill-api-key", backfill.apiKey);
+        put(all, "backfill-base-url", backfill.baseUrl);
+        put(all, "backfill-interval", backfill.interval);
+        put(all, "backfill-lookback", backfill.lookback);
+        put(all, "backfill-agents", joined(backfill.agents));
+        put(all, "backfill-audio", backfill.audio);
         return all;
     }
 

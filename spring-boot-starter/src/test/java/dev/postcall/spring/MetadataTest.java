@@ -38,9 +38,18 @@ class MetadataTest {
     @Test
     void everyKeyIsListedWithItsDescriptionAndDefault() throws Exception {
         Map<String, JsonObject> properties = new HashMap<>();
+        Map<String, JsonObject> endpoint = new HashMap<>();
         for (JsonValue value : metadata().getJsonArray("properties")) {
-            properties.put(value.asJsonObject().getString("name"), value.asJsonObject());
+            String name = value.asJsonObject().getString("name");
+            (name.startsWith("management.endpoint.postcall.") ? endpoint : properties).put(name,
+                    value.asJsonObject());
         }
+        // Actuator's own settings of the endpoint postcall, which the processor lists from @Endpoint: read-only until
+        // an application allows its POST
+        assertThat(endpoint).containsOnlyKeys("management.endpoint.postcall.cache.time-to-live",
+                "management.endpoint.postcall.access");
+        assertThat(endpoint.get("management.endpoint.postcall.access").getString("defaultValue"))
+                .isEqualTo("read_only");
         Map<String, String> defaults = new HashMap<>();
         defaults.put("postcall.enabled", "true");
         defaults.put("postcall.secret", null);
@@ -62,6 +71,12 @@ class MetadataTest {
         defaults.put("postcall.inbox.takeover-after", null);
         defaults.put("postcall.inbox.node-id", null);
         defaults.put("postcall.inbox.transactional-listeners", null);
+        defaults.put("postcall.backfill.api-key", null);
+        defaults.put("postcall.backfill.base-url", "\"https://api.elevenlabs.io\"");
+        defaults.put("postcall.backfill.interval", "\"5m\"");
+        defaults.put("postcall.backfill.lookback", "\"1d\"");
+        defaults.put("postcall.backfill.agents", null);
+        defaults.put("postcall.backfill.audio", "\"false\"");
 
         assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(defaults.keySet());
         defaults.forEach((name, expected) -> {
@@ -71,6 +86,8 @@ class MetadataTest {
                     .as(name).isEqualTo(expected);
         });
         assertThat(properties.get("postcall.secret").getString("description")).contains("ELEVENLABS_WEBHOOK_SECRET");
+        assertThat(properties.get("postcall.backfill.api-key").getString("description"))
+                .contains("${ELEVENLABS_API_KEY}").contains("never logged");
     }
 
     @Test
@@ -81,7 +98,10 @@ class MetadataTest {
         }
         assertThat(hints).containsOnlyKeys("postcall.ip-allowlist", "postcall.on-handler-failure",
                 "postcall.delivery-ledger", "postcall.inbox.store", "postcall.inbox.create-schema",
-                "postcall.inbox.transactional-listeners");
+                "postcall.inbox.transactional-listeners", "postcall.backfill.base-url", "postcall.backfill.audio");
+        assertThat(hints.get("postcall.backfill.base-url").getJsonArray("values").stream()
+                .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
+                .containsExactly("https://api.elevenlabs.io", "us", "eu", "in", "sg");
         assertThat(hints.get("postcall.inbox.store").getJsonArray("values").stream()
                 .map(v -> ((JsonString) v.asJsonObject().get("value")).getString()))
                 .containsExactly("none", "file", "jdbc");

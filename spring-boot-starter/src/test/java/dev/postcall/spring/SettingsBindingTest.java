@@ -47,6 +47,26 @@ class SettingsBindingTest {
     }
 
     @Test
+    void backfillPropertiesAreTheServletsBackfillInitParams() {
+        PostCallProperties properties = new PostCallProperties();
+        properties.setInboxDir("/var/lib/app/inbox");
+        properties.getBackfill().setApiKey("sk_bound_0123");
+        properties.getBackfill().setBaseUrl("eu");
+        properties.getBackfill().setInterval("2m");
+        properties.getBackfill().setLookback("12h");
+        properties.getBackfill().setAgents(java.util.List.of("agent_1", "agent_2"));
+        properties.getBackfill().setAudio("true");
+
+        assertThat(properties.servletParams()).containsEntry("backfill-api-key", "sk_bound_0123")
+                .containsEntry("backfill-base-url", "eu").containsEntry("backfill-interval", "2m")
+                .containsEntry("backfill-lookback", "12h").containsEntry("backfill-agents", "agent_1,agent_2")
+                .containsEntry("backfill-audio", "true").containsEntry("inbox-dir", "/var/lib/app/inbox");
+        assertThat(properties.filterParams()).doesNotContainKeys("backfill-api-key");
+        assertThat(PostCallProperties.NAMES).containsEntry("backfill-api-key", "backfill.api-key")
+                .containsEntry("backfill-audio", "backfill.audio");
+    }
+
+    @Test
     void environmentVariablesBind() throws Exception {
         Map<String, Object> variables = Map.of(
                 "POSTCALL_SECRET", "wsec_env_old_0123456789abcdef,wsec_env_new_0123456789abcdef",

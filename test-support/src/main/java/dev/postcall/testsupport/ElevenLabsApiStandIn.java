@@ -114,12 +114,12 @@ public final class ElevenLabsApiStandIn implements AutoCloseable {
     private int inFlight;
     private int maxInFlight;
 
-    private ElevenLabsApiStandIn(String key) throws Exception {
+    private ElevenLabsApiStandIn(String key, int port) throws Exception {
         this.key = key;
         this.server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
@@ -132,13 +132,60 @@ public final class ElevenLabsApiStandIn implements AutoCloseable {
         this.baseUrl = URI.create("http://127.0.0.1:" + connector.getLocalPort());
     }
 
-    /** Starts a stand-in that accepts {@code apiKey}. */
+    /** Starts a stand-in that accepts {@code apiKey}, on a free port. */
     public static ElevenLabsApiStandIn start(String apiKey) {
+        return start(apiKey, 0);
+    }
+
+    /** Starts a stand-in that accepts {@code apiKey} on {@code port} of 127.0.0.1 (0 for a free one). */
+    public static ElevenLabsApiStandIn start(String apiKey, int port) {
         try {
-            return new ElevenLabsApiStandIn(apiKey);
+            return new ElevenLabsApiStandIn(apiKey, port);
         } catch (Exception e) {
             throw new IllegalStateException("the API stand-in did not start", e);
         }
+    }
+
+    /**
+     * The stand-in for a demo of the sample's backfill, until Ctrl-C: on {@code 127.0.0.1:8089} (or the first
+     * argument), accepting the key {@code sk_demo} (or the second), with a few finished calls of the last hours, one
+     * still processing that finishes a minute and a half later, and a webhook ElevenLabs disabled. README's "When your
+     * endpoint was down" runs it:
+     *
+     * <pre>
+     * mvn -q -pl test-support compile exec:java -Dexec.mainClass=dev.postcall.testsupport.ElevenLabsApiStandIn \
+     *     -Dexec.classpathScope=compile
+     * </pre>
+     */
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
+        String key = args.length > 1 ? args[1] : "sk_demo";
+        ElevenLabsApiStandIn api = start(key, port);
+        long now = java.time.Instant.now().getEpochSecond();
+        api.conversation("conv_demo_dental", "agent_demo", now - 3 * 3600, 39).body("conversation-phone-inbound.json")
+                .audio(64 * 1024, 1);
+        api.conversation("conv_demo_outbound", "agent_demo", now - 2 * 3600, 27)
+                .body("conversation-sip-outbound-no-audio.json");
+        api.conversation("conv_demo_failed", "agent_demo", now - 3600, 31).status("failed")
+                .body("conversation-failed.json");
+        Conversation late = api.conversation("conv_demo_processing", "agent_demo", now - 120, 45)
+                .status("processing");
+        api.webhook("wh_demo", "postcall demo").autoDisabled(true).failed(502, now - 600);
+        Thread finisher = new Thread(() -> {
+            try {
+                Thread.sleep(90_000);
+                late.status("done");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stand-in-finisher");
+        finisher.setDaemon(true);
+        finisher.start();
+        System.out.println("ElevenLabs API stand-in on " + api.baseUrl() + " (key " + key + "): 4 conversations,"
+                + " one still processing for 90 s, and a webhook ElevenLabs disabled. Run the sample against it:\n"
+                + "  ELEVENLABS_API_KEY=" + key + " ELEVENLABS_API_BASE_URL=" + api.baseUrl()
+                + " ELEVENLABS_WEBHOOK_SECRET=wsec_demo mvn -B -Prun -pl sample-war -am package\nCtrl-C stops it.");
+        api.server.join();
     }
 
     /** Where it listens: {@code http://127.0.0.1:<port>}, the API's root. */

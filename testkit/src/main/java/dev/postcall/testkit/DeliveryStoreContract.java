@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.postcall.BodySource;
+import dev.postcall.spi.DeliveryKey;
 import dev.postcall.spi.DeliveryStore;
 import dev.postcall.spi.DeliveryStore.Admission;
 import dev.postcall.spi.DeliveryStore.Claim;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -196,17 +198,31 @@ public abstract class DeliveryStoreContract {
     }
 
     @Test
-    public void aHandledKeyIsADuplicateAndOtherTimestampsAreNewDeliveries() throws Exception {
+    public void aHandledKeyIsADuplicateAndOtherTypesAreNewDeliveries() throws Exception {
         String c = conversation("done");
         dispatched(store.admit(delivery(c), LONG)).handled();
 
         assertThat(store.admit(delivery(c), LONG)).isInstanceOf(DeliveryStore.Duplicate.class);
-        Delivery later = new Delivery("post_call_transcription", c, 1761400001L, 1761400005L, null,
-                BodySource.ofBytes(body(c)));
-        dispatched(store.admit(later, LONG)).handled();
         Delivery audio = new Delivery("post_call_audio", c, 1761400000L, 1761400005L, null,
                 BodySource.ofBytes(body(c)));
         dispatched(store.admit(audio, LONG)).handled();
+    }
+
+    @Test
+    public void aTranscriptionWithAnotherTimestampIsTheSameDeliveryAsOtherTypesAreNot() throws Exception {
+        String c = conversation("timestamps");
+        dispatched(store.admit(delivery(c), LONG)).handled();
+
+        // a backfilled transcription carries the call's end, the webhook its own time: one conversation, one delivery
+        Delivery backfilled = new Delivery("post_call_transcription", c, 1761399000L, 0L, "application/json",
+                BodySource.ofBytes(body(c)));
+        assertThat(store.admit(backfilled, LONG)).isInstanceOf(DeliveryStore.Duplicate.class);
+        Delivery failure = new Delivery("call_initiation_failure", c, 1761400000L, 1761400005L, null,
+                BodySource.ofBytes(body(c)));
+        dispatched(store.admit(failure, LONG)).handled();
+        Delivery laterFailure = new Delivery("call_initiation_failure", c, 1761400001L, 1761400005L, null,
+                BodySource.ofBytes(body(c)));
+        dispatched(store.admit(laterFailure, LONG)).handled();
     }
 
     @Test
@@ -270,6 +286,39 @@ public abstract class DeliveryStoreContract {
             }
             assertThat(dispatches).isEqualTo(1);
             assertThat(duplicates).isEqualTo(7);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aWebhookAndABackfillOfOneConversationAdmittedAtOnceDispatchItOnce() throws Exception {
+        String c = conversation("webhook_and_backfill");
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Admission>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                // half carry the webhook's event_timestamp, half the call's end that backfill gives it
+                long timestamp = i % 2 == 0 ? 1761400000L : 1761399000L;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    Admission admission = store.admit(new Delivery("post_call_transcription", c, timestamp, 0L,
+                            "application/json", BodySource.ofBytes(body(c))), LONG);
+                    if (admission instanceof DeliveryStore.Dispatch dispatch) {
+                        dispatch.claim().handled();
+                    }
+                    return admission;
+                }));
+            }
+            start.countDown();
+            int dispatches = 0;
+            for (Future<Admission> answer : answers) {
+                Admission admission = answer.get(LONG.toSeconds() + 10, TimeUnit.SECONDS);
+                dispatches += admission instanceof DeliveryStore.Dispatch ? 1 : 0;
+                assertThat(admission).isNotInstanceOf(DeliveryStore.InProgress.class);
+            }
+            assertThat(dispatches).isEqualTo(1);
         } finally {
             pool.shutdownNow();
         }
@@ -544,5 +593,138 @@ public abstract class DeliveryStoreContract {
         assertThat(bytes(replay.get().body())).isEqualTo(body(c));
         replay.get().handled();
         assertThat(failedOfConversation(restarted, c)).isZero();
+    }
+
+    // --------------------------------------------------------------------------------------------------- backfill
+
+    /** How long the backfill tests ask the store to keep handled keys known. */
+    protected static final Duration KEEP_KNOWN = Duration.ofHours(25);
+
+    /**
+     * A second node on the same storage, for the lease of {@link DeliveryStore.Backfilling#tryLead}; {@code null}
+     * (the default) for a store of one node, whose lease test is then skipped.
+     */
+    protected DeliveryStore secondNode() throws Exception {
+        return null;
+    }
+
+    /** The store's backfill state, prepared; skips the test for a store that offers none. */
+    protected static DeliveryStore.Backfilling backfilling(DeliveryStore s) throws StoreException {
+        Optional<DeliveryStore.Backfilling> offered = s.backfilling();
+        assumeThat(offered).as("the store offers no backfill state").isPresent();
+        offered.get().prepare(KEEP_KNOWN);
+        return offered.get();
+    }
+
+    private static DeliveryKey transcriptionOf(String conversationId) {
+        return new DeliveryKey("post_call_transcription", conversationId, 0);
+    }
+
+    @Test
+    public void backfillKnowsAKeyBeingHandledHandledOrKeptAndNoOther() throws Exception {
+        DeliveryStore.Backfilling backfill = backfilling(store);
+        String handled = conversation("known_handled");
+        String failed = conversation("known_failed");
+        String never = conversation("known_never");
+
+        Claim claim = dispatched(store.admit(delivery(handled), LONG));
+        assertThat(backfill.knows(transcriptionOf(handled))).as("being handled").isTrue();
+        claim.handled();
+        assertThat(backfill.knows(transcriptionOf(handled))).as("handled").isTrue();
+        dispatched(store.admit(delivery(failed), LONG)).failed(new IllegalStateException());
+        assertThat(backfill.knows(transcriptionOf(failed))).as("kept as failed").isEqualTo(store.keepsBodies());
+        assertThat(backfill.knows(transcriptionOf(never))).as("never received").isFalse();
+        assertThat(backfill.knows(new DeliveryKey("post_call_audio", handled, 0))).as("another type").isFalse();
+    }
+
+    @Test
+    public void backfillKnowsAHandledKeyAfterARestart() throws Exception {
+        backfilling(store);
+        String c = conversation("known_restart");
+        dispatched(store.admit(delivery(c), LONG)).handled();
+
+        DeliveryStore restarted = track(restart(store));
+        DeliveryStore.Backfilling backfill = backfilling(restarted);
+        assertThat(backfill.knows(transcriptionOf(c))).isTrue();
+        assertThat(backfill.knows(transcriptionOf(conversation("known_restart_never")))).isFalse();
+    }
+
+    @Test
+    public void withBackfillOnAHandledKeyIsADuplicateAfterARestart() throws Exception {
+        backfilling(store);
+        String c = conversation("duplicate_restart");
+        dispatched(store.admit(delivery(c), LONG)).handled();
+
+        DeliveryStore restarted = track(restart(store));
+        backfilling(restarted);
+        assertThat(restarted.admit(delivery(c), LONG)).isInstanceOf(DeliveryStore.Duplicate.class);
+    }
+
+    @Test
+    public void backfillKnowsAnInterruptedDeliveryAfterARestart() throws Exception {
+        backfilling(store);
+        String c = conversation("known_interrupted");
+        dispatched(store.admit(delivery(c), LONG)); // the JVM dies before the outcome
+
+        DeliveryStore restarted = track(restart(store));
+        DeliveryStore.Backfilling backfill = backfilling(restarted);
+        assertThat(backfill.knows(transcriptionOf(c))).isTrue();
+    }
+
+    @Test
+    public void theWatermarkOnlyMovesForwardAndSurvivesARestart() throws Exception {
+        DeliveryStore.Backfilling backfill = backfilling(store);
+        assertThat(backfill.watermark()).isEmpty();
+        Instant first = Instant.parse("2026-11-22T17:00:00Z");
+
+        backfill.advance(first);
+        backfill.advance(first.minusSeconds(60));
+        assertThat(backfill.watermark()).contains(first);
+        backfill.advance(first.plusSeconds(300));
+        assertThat(backfill.watermark()).contains(first.plusSeconds(300));
+
+        DeliveryStore restarted = track(restart(store));
+        assertThat(backfilling(restarted).watermark()).contains(first.plusSeconds(300));
+    }
+
+    @Test
+    public void backfillKnowsKeysNoLongerAgoThanItKeepsThem() throws Exception {
+        DeliveryStore.Backfilling backfill = backfilling(store);
+        Instant before = Instant.now();
+
+        Instant since = backfill.knowsSince();
+
+        assertThat(since).isBeforeOrEqualTo(Instant.now())
+                .isAfterOrEqualTo(before.minus(KEEP_KNOWN).minusSeconds(5));
+    }
+
+    @Test
+    public void aStoreOfOneNodeLeadsAndRenewsItsLease() throws Exception {
+        DeliveryStore.Backfilling backfill = backfilling(store);
+
+        assertThat(backfill.tryLead(Duration.ofMinutes(10))).isTrue();
+        assertThat(backfill.tryLead(Duration.ofMinutes(10))).as("renewed by its holder").isTrue();
+    }
+
+    @Test
+    public void oneNodeLeadsAtATimeUntilItsLeaseRunsOut() throws Exception {
+        DeliveryStore.Backfilling first = backfilling(store);
+        DeliveryStore other = secondNode();
+        assumeThat(other).as("the store has no second node").isNotNull();
+        DeliveryStore.Backfilling second = backfilling(track(other));
+
+        assertThat(first.tryLead(Duration.ofMinutes(10))).isTrue();
+        assertThat(second.tryLead(Duration.ofMinutes(10))).as("while the first holds it").isFalse();
+        assertThat(first.tryLead(Duration.ofMillis(200))).as("renewed, shorter").isTrue();
+        long deadline = System.nanoTime() + LONG.toNanos();
+        boolean taken = false;
+        while (!taken && System.nanoTime() < deadline) {
+            taken = second.tryLead(Duration.ofMinutes(10));
+            if (!taken) {
+                Thread.sleep(50); // the lease runs out by the database's clock, which a test cannot move
+            }
+        }
+        assertThat(taken).as("taken over once the first lease ran out").isTrue();
+        assertThat(first.tryLead(Duration.ofMinutes(10))).as("the first no longer leads").isFalse();
     }
 }

@@ -36,9 +36,18 @@ abstract class DatabaseStoreContract extends DeliveryStoreContract {
         return store;
     }
 
+    @Override
+    protected DeliveryStore secondNode() throws SQLException {
+        return openOn(prefix, "contract-node-2");
+    }
+
     private JdbcDeliveryStore openOn(String tablePrefix) throws SQLException {
+        return openOn(tablePrefix, "contract-node");
+    }
+
+    private JdbcDeliveryStore openOn(String tablePrefix, String nodeId) throws SQLException {
         return JdbcDeliveryStore.open(faults.dataSource(), JdbcDeliveryStore.options()
-                .tablePrefix(tablePrefix).createSchema(true).nodeId("contract-node")
+                .tablePrefix(tablePrefix).createSchema(true).nodeId(nodeId)
                 .pollInterval(Duration.ofMillis(10)).maintenanceInterval(Duration.ZERO).build());
     }
 

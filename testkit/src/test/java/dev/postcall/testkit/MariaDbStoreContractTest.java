@@ -124,7 +124,7 @@ class MariaDbStoreContractTest extends DatabaseStoreContract {
             s.setLong(1, id + 1);
             s.setString(2, delivery.type());
             s.setString(3, conversation);
-            s.setLong(4, delivery.eventTimestamp());
+            s.setLong(4, delivery.key().eventTimestamp()); // what the store keeps in the key's column
             s.executeUpdate();
         }
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * event, to the {@link BackfillSink}.
  *
  * <p>A scheduled {@link #run()} covers the window from (watermark − lookback) to now (from now − lookback on the
- * first run), oldest first, page by page ({@code page_size} {@value #PAGE_SIZE}, following {@code next_cursor}),
+ * first run), but never from before {@link BackfillSink#earliestStart()}, oldest first, page by page ({@code page_size} {@value #PAGE_SIZE}, following {@code next_cursor}),
  * once per agent of {@code backfill-agents} or once for all. For each conversation:
  * <ol>
  *   <li>not {@code done} or {@code failed}: skipped ({@code UNFINISHED}); a later run looks again;</li>
@@ -101,17 +101,23 @@ public final class Backfill {
         try {
             Instant now = seconds(clock.instant());
             Optional<Instant> watermark;
+            Instant earliest;
             try {
                 if (!sink.tryLead()) {
                     return finish(new BackfillReport(BackfillReport.Ending.NOT_LEADING, null, null, 0, 0, 0, 0,
                             List.of(), null, null));
                 }
                 watermark = sink.watermark();
+                earliest = sink.earliestStart();
             } catch (RuntimeException e) {
                 return finish(new BackfillReport(BackfillReport.Ending.STOPPED, null, null, 0, 0, 0, 0, List.of(),
                         "the store failed: " + e, null));
             }
             Instant from = seconds(watermark.orElse(now).minus(lookback));
+            if (earliest.isAfter(from)) {
+                // before it the store cannot tell a conversation the webhook delivered from one it never received
+                from = seconds(earliest.isAfter(now) ? now : earliest);
+            }
             return finish(walk(from, now, now.minus(lookback), watermark));
         } finally {
             oneRun.unlock();
@@ -248,10 +254,13 @@ public final class Backfill {
             PostCallEvent transcription;
             ConversationFacts facts;
             try {
-                transcription = parser.parseBackfilled(transcript);
+                transcription = parser.parse(transcript);
                 facts = ConversationFacts.of(transcript);
             } catch (MalformedEventException | IllegalArgumentException e) {
                 return run.skip(id, BackfillReport.Reason.UNREADABLE, e.getMessage());
+            }
+            if (!builtHere(transcription, EventParser.TRANSCRIPTION)) {
+                return run.skip(id, BackfillReport.Reason.UNREADABLE, "the API's conversation is not one JSON object");
             }
             if (!id.equals(facts.conversationId())) {
                 return run.skip(id, BackfillReport.Reason.UNREADABLE, "the API answered with another conversation_id");
@@ -270,9 +279,12 @@ public final class Backfill {
                 if (recording != null) {
                     PostCallEvent recorded;
                     try {
-                        recorded = parser.parseBackfilled(recording);
+                        recorded = parser.parse(recording);
                     } catch (MalformedEventException e) {
                         return run.skip(id, BackfillReport.Reason.UNREADABLE, "the recording: " + e.getMessage());
+                    }
+                    if (!builtHere(recorded, EventParser.AUDIO)) {
+                        return run.skip(id, BackfillReport.Reason.UNREADABLE, "the recording is not one body");
                     }
                     BackfillSink.Outcome outcome = dispatch(recorded);
                     if (!outcome.settled()) {
@@ -297,6 +309,14 @@ public final class Backfill {
                 transcript.release();
             }
         }
+    }
+
+    /**
+     * Whether the parsed body is the envelope {@link BackfilledBodies} built: an answer that closes the {@code data}
+     * object early could otherwise add envelope members of its own after it (JSON's last member wins).
+     */
+    private static boolean builtHere(PostCallEvent event, String type) {
+        return event.backfilled() && type.equals(event.type());
     }
 
     private BackfillSink.Outcome dispatch(PostCallEvent event) throws SinkFailure {

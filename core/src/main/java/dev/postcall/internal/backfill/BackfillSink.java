@@ -62,6 +62,18 @@ public interface BackfillSink {
     Optional<Instant> watermark();
 
     /**
+     * The earliest start a scheduled window may have: {@link #received} is complete only for conversations handled
+     * since then (a store that held deliveries before backfill was switched on never recorded them for it, and one
+     * that keeps handled keys for a time forgets older ones). A scheduled run's window starts at the later of this
+     * and (watermark − lookback); an on-demand window is not limited by it.
+     *
+     * @throws RuntimeException when it cannot be read; the run is skipped
+     */
+    default Instant earliestStart() {
+        return Instant.EPOCH;
+    }
+
+    /**
      * Stores a later watermark, durably before returning. Backfill calls it only at the end of a complete scheduled
      * run (never for an on-demand window) and only with a value later than {@link #watermark()} gave at the run's
      * start; when nodes race, the store keeps the later value and never moves it back.

@@ -3,6 +3,7 @@ package dev.postcall.internal.backfill;
 import dev.postcall.EventParser;
 import dev.postcall.internal.body.BodyWriter;
 import dev.postcall.internal.body.HeldBody;
+import dev.postcall.internal.json.Envelope;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,9 +24,16 @@ import java.util.Base64;
  * </ul>
  *
  * <p>The envelope's {@code event_timestamp} is {@link ConversationSummary#eventTimestamp()}: the same for every
- * fetch of a conversation.
+ * fetch of a conversation. Its member {@code "postcall_backfilled": true} marks the body as built here:
+ * {@link EventParser#parse} reads it, so a kept and replayed backfilled delivery is still {@code backfilled()}.
  */
 final class BackfilledBodies {
+
+    /**
+     * The envelope member that makes {@link dev.postcall.PostCallEvent#backfilled()} true, for this delivery and for
+     * every replay of it a store makes later.
+     */
+    private static final String MARK = ",\"" + Envelope.BACKFILLED + "\":true";
 
     private final int threshold;
     private final Path directory;
@@ -42,14 +50,14 @@ final class BackfilledBodies {
     /** Where the conversation's JSON goes, wrapped as a transcription webhook. */
     ElevenLabsApi.BodyTarget<HeldBody> transcription(ConversationSummary conversation) {
         byte[] head = ("{\"type\":\"" + EventParser.TRANSCRIPTION + "\",\"event_timestamp\":"
-                + conversation.eventTimestamp() + ",\"data\":").getBytes(StandardCharsets.UTF_8);
+                + conversation.eventTimestamp() + MARK + ",\"data\":").getBytes(StandardCharsets.UTF_8);
         return () -> new Wrapped(new BodyWriter(threshold, directory), head, new byte[] {'}'}, false);
     }
 
     /** Where the recording goes, base64-encoded into an audio webhook. */
     ElevenLabsApi.BodyTarget<HeldBody> audio(ConversationSummary conversation) {
         byte[] head = ("{\"type\":\"" + EventParser.AUDIO + "\",\"event_timestamp\":" + conversation.eventTimestamp()
-                + ",\"data\":{\"agent_id\":" + quoted(conversation.agentId()) + ",\"conversation_id\":"
+                + MARK + ",\"data\":{\"agent_id\":" + quoted(conversation.agentId()) + ",\"conversation_id\":"
                 + quoted(conversation.conversationId()) + ",\"full_audio\":\"").getBytes(StandardCharsets.UTF_8);
         return () -> new Wrapped(new BodyWriter(threshold, directory), head, "\"}}".getBytes(StandardCharsets.UTF_8),
                 true);

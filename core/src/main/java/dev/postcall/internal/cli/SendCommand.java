@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * {@code send}: signs a payload the way ElevenLabs does and POSTs it, like {@code stripe trigger}. A bundled sample
- * gets a fresh {@code event_timestamp} so repeated sends are distinct deliveries; a file goes byte for byte.
+ * gets a fresh {@code event_timestamp} (a transcription or a recording is keyed by its conversation, so sending the
+ * same one again is answered as a repeat); a file goes byte for byte.
  */
 final class SendCommand implements Main.Command {
     static final String SECRET_ENV = WebhookPoster.SECRET_ENV;

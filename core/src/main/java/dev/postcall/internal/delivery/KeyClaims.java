@@ -126,6 +126,14 @@ public final class KeyClaims {
         return entry.done ? DONE : null;
     }
 
+    /** Whether {@code key} is claimed now, or was handled within the retention; never waits. */
+    public boolean knows(DeliveryKey key) {
+        synchronized (entries) {
+            evict();
+            return entries.containsKey(key);
+        }
+    }
+
     /** How many keys are held now (done or claimed). */
     public int size() {
         synchronized (entries) {

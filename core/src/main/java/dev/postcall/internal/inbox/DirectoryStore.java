@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -55,15 +56,19 @@ public final class DirectoryStore implements DeliveryStore {
     private final Map<DeliveryKey, InboxEntry> failedByKey = new ConcurrentHashMap<>();
     /** Handled entries that could not be deleted: tried again before each admit, so none is recovered as failed. */
     private final Queue<InboxEntry> toRemove = new ConcurrentLinkedQueue<>();
+    /** What backfill keeps here; {@code null} for a visit. */
+    private final BackfillFolder backfill;
 
     private DirectoryStore(InboxStore files, KeyClaims claims, Clock clock, boolean node, FileChannel lockFile,
-                           FileLock lock) {
+                           FileLock lock, boolean newInbox) {
         this.files = files;
         this.claims = claims;
         this.clock = clock;
         this.node = node;
         this.lockFile = lockFile;
         this.lock = lock;
+        this.backfill = node ? new BackfillFolder(files.root(), files.tmpDirectory(), newInbox, clock,
+                key -> claims.knows(key) || failedByKey.containsKey(key)) : null;
     }
 
     /**
@@ -74,13 +79,15 @@ public final class DirectoryStore implements DeliveryStore {
      *                     directory (the message says so)
      */
     public static DirectoryStore open(Path root, KeyClaims claims, Clock clock) throws IOException {
+        // an inbox created now never handled a delivery: backfill may trust it for any time before its start
+        boolean newInbox = !Files.isDirectory(root.toAbsolutePath().resolve("incoming"));
         InboxStore files = InboxStore.open(root);
         FileChannel channel = FileChannel.open(files.root().resolve(LOCK), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock = lockOf(channel, files.root(), LOCK, "a directory inbox belongs to one node: give each"
                 + " node a directory of its own, or keep deliveries in a database shared by the cluster (inbox=)");
         DirectoryStore store = new DirectoryStore(files, Objects.requireNonNull(claims, "claims"), clock, true,
-                channel, lock);
+                channel, lock, newInbox);
         try {
             store.recoverInterrupted();
             for (InboxEntry entry : files.entries(files.failedDirectory())) {
@@ -108,7 +115,7 @@ public final class DirectoryStore implements DeliveryStore {
         FileChannel channel = FileChannel.open(files.root().resolve(REPLAY_LOCK), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock = lockOf(channel, files.root(), REPLAY_LOCK, "another replay is running on it; wait for it");
-        DirectoryStore store = new DirectoryStore(files, null, clock, false, channel, lock);
+        DirectoryStore store = new DirectoryStore(files, null, clock, false, channel, lock, false);
         try {
             for (InboxEntry entry : files.entries(files.replayingDirectory())) {
                 entry.moveTo(files.failedDirectory(), entry.record());
@@ -175,6 +182,11 @@ public final class DirectoryStore implements DeliveryStore {
                 return new InProgress();
             }
             token = claimed.token();
+            if (backfill.handledBefore(key)) {
+                // handled before this node's restart, as backfill recorded it: remembered in memory from now on
+                token.done();
+                return new Duplicate();
+            }
         }
         try {
             InboxEntry entry = key == null ? null : takeBackFailed(key);
@@ -338,6 +350,15 @@ public final class DirectoryStore implements DeliveryStore {
         return true;
     }
 
+    /**
+     * The node's backfill state in {@code backfill/}: the handled keys (one file each, kept as long as backfill asks),
+     * the watermark, and a lease that is always this node's. Empty for a visit.
+     */
+    @Override
+    public Optional<Backfilling> backfilling() {
+        return Optional.ofNullable(backfill);
+    }
+
     @Override
     public String description() {
         return "directory " + files.root();
@@ -384,6 +405,16 @@ public final class DirectoryStore implements DeliveryStore {
         @Override
         public void handled() throws StoreException {
             finish();
+            DeliveryKey key = entry.record().key();
+            Exception unrecorded = null;
+            if (node && key != null) {
+                try {
+                    // before the entry goes: a restart in between finds the entry (failed), never neither
+                    backfill.handled(key);
+                } catch (IOException | RuntimeException e) {
+                    unrecorded = e;
+                }
+            }
             try {
                 entry.remove();
             } catch (IOException | RuntimeException e) {
@@ -396,6 +427,11 @@ public final class DirectoryStore implements DeliveryStore {
                 if (token != null) {
                     token.done();
                 }
+            }
+            if (unrecorded != null) {
+                throw new StoreException("postcall inbox " + files.root() + ": a handled delivery could not be recorded"
+                        + " for backfill (" + unrecorded.getClass().getName() + "); after a restart backfill may fetch"
+                        + " its conversation again", unrecorded);
             }
         }
 

@@ -46,6 +46,7 @@ public final class BodyJson {
         String type = null;
         boolean typeSeen = false;
         long timestamp = 0;
+        boolean backfilled = false;
         Data data = null;
         if (!s.consumeIf('}')) {
             do {
@@ -70,6 +71,11 @@ public final class BodyJson {
                         break;
                     case "event_timestamp":
                         timestamp = readTimestamp(s);
+                        break;
+                    case Envelope.BACKFILLED:
+                        // only the literal true marks it; any other value is skipped (and checked) as unknown
+                        backfilled = s.peek() == 't';
+                        s.skipValue(1);
                         break;
                     case "data":
                         if (s.peek() != '{') {
@@ -96,7 +102,7 @@ public final class BodyJson {
         return new Envelope(type, timestamp, data.agentId, data.conversationId, data.start, data.end, data.audioStart,
                 new Envelope.DataParts(data.metadata[0], data.metadata[1], data.analysis[0], data.analysis[1],
                         data.clientData[0], data.clientData[1], data.userIdStart, data.turnCount, data.transcriptSent,
-                        data.plain));
+                        data.plain), backfilled);
     }
 
     private static final class Data {

@@ -13,6 +13,8 @@ package dev.postcall.internal.json;
  * @param audioStart     offset of the first character inside the {@code data.full_audio} string, or -1 when
  *                       {@code full_audio} is absent or not a string
  * @param parts          where the members a call report reads sit inside {@code data}, found in the same scan
+ * @param backfilled     whether the envelope has the member {@code "postcall_backfilled": true}: postcall's backfill
+ *                       built the body from the Conversations API (the vendor's webhooks never carry the member)
  */
 public record Envelope(
         String type,
@@ -22,7 +24,11 @@ public record Envelope(
         long dataStart,
         long dataEnd,
         long audioStart,
-        DataParts parts) {
+        DataParts parts,
+        boolean backfilled) {
+
+    /** The envelope member postcall's backfill adds to the bodies it builds; {@code true} is its only value. */
+    public static final String BACKFILLED = "postcall_backfilled";
 
     /**
      * Where {@code data}'s members that a call report reads sit in the body, so that a report can bind them alone

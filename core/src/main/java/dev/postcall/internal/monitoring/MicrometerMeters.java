@@ -66,6 +66,66 @@ final class MicrometerMeters {
         return new Bound(target, meters);
     }
 
+    /**
+     * Registers backfill's meters beside {@code webhookMeters} (what {@link #bind} returned), with the same tags; no
+     * conversation id in any tag. Each reads the webhook's backfill as the registry publishes, and reads 0 (NaN for
+     * the watermark's age) once it stopped.
+     */
+    static Object bindBackfill(Webhook webhook, Object webhookMeters) {
+        MeterRegistry target = ((Bound) webhookMeters).registry();
+        Tags tags = Tags.of("webhook", webhook.name(), "application", webhook.application());
+        List<Meter> meters = new ArrayList<>();
+        for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
+            meters.add(FunctionCounter.builder("postcall.backfill.deliveries", webhook, w -> w.backfillCount(outcome))
+                    .tags(tags).tag("outcome", outcome.label)
+                    .description("conversations backfill fetched from ElevenLabs' API and dispatched, by outcome"
+                            + " (counted in postcall.deliveries too)")
+                    .register(target));
+        }
+        meters.add(Gauge.builder("postcall.backfill.key.rejected", webhook,
+                        w -> w.backfiller() != null && w.backfiller().keyRejected().isPresent() ? 1 : 0)
+                .tags(tags).description("1 when ElevenLabs refused the API key: backfill and the watch stopped")
+                .register(target));
+        meters.add(TimeGauge.builder("postcall.backfill.watermark.age", webhook, TimeUnit.SECONDS,
+                        MicrometerMeters::watermarkAge)
+                .tags(tags).description("how far behind now backfill's watermark is; grows while runs fail")
+                .register(target));
+        meters.add(Gauge.builder("postcall.elevenlabs.webhooks.off", webhook, w -> off(w, true))
+                .tags(tags).tag("reason", "auto-disabled")
+                .description("webhooks ElevenLabs switched off after failed deliveries").register(target));
+        meters.add(Gauge.builder("postcall.elevenlabs.webhooks.off", webhook, w -> off(w, false))
+                .tags(tags).tag("reason", "disabled")
+                .description("webhooks a user switched off at ElevenLabs").register(target));
+        meters.add(Gauge.builder("postcall.elevenlabs.webhook.last.failure", webhook, MicrometerMeters::lastFailure)
+                .tags(tags).baseUnit("seconds")
+                .description("when ElevenLabs last failed to deliver to a webhook, in unix seconds; 0 for never")
+                .register(target));
+        return new Bound(target, meters);
+    }
+
+    private static double watermarkAge(Webhook webhook) {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        if (backfiller == null) {
+            return Double.NaN;
+        }
+        return backfiller.lastWatermark().map(w -> (double) (System.currentTimeMillis() - w.toEpochMilli()) / 1000)
+                .orElse(Double.NaN);
+    }
+
+    private static double off(Webhook webhook, boolean auto) {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        if (backfiller == null) {
+            return 0;
+        }
+        return auto ? backfiller.watch().autoDisabled() : backfiller.watch().disabled();
+    }
+
+    private static double lastFailure(Webhook webhook) {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        java.time.Instant at = backfiller == null ? null : backfiller.watch().lastFailureAt();
+        return at == null ? 0 : at.getEpochSecond();
+    }
+
     static void unbind(Object bound) {
         Bound b = (Bound) bound;
         for (Meter meter : b.meters()) {

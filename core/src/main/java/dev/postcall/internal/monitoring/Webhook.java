@@ -1,5 +1,7 @@
 package dev.postcall.internal.monitoring;
 
+import dev.postcall.internal.backfill.BackfillReport;
+import dev.postcall.internal.backfill.WebhookWatchState;
 import dev.postcall.internal.inbox.DirectoryStore;
 import dev.postcall.monitoring.ReplayReport;
 import dev.postcall.monitoring.WebhookHealth;
@@ -11,12 +13,14 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -69,6 +73,9 @@ public final class Webhook implements WebhookMonitor {
     private volatile String servletDescription;
     private volatile int inboxFailed;
     private volatile long inboxCountedAt;
+    private volatile Backfiller backfiller;
+    private final LongAdder[] backfilled = adders(DeliveryOutcome.values().length);
+    private Object backfillMeters;
 
     private Webhook(Object application, String contextPath, String name, List<String> reasons) {
         this.application = new java.lang.ref.WeakReference<>(application);
@@ -146,6 +153,10 @@ public final class Webhook implements WebhookMonitor {
         }
         WebhookJmx.unregister(jmx);
         jmx = null;
+        if (backfillMeters != null) {
+            MicrometerMeters.unbind(backfillMeters);
+            backfillMeters = null;
+        }
         if (meters != null) {
             MicrometerMeters.unbind(meters);
             meters = null;
@@ -222,6 +233,62 @@ public final class Webhook implements WebhookMonitor {
         this.servletFailure = null;
         this.servletDescription = description;
         this.inboxCountedAt = 0;
+    }
+
+    /**
+     * What the servlet's backfill answers, for health, the MBean, the meters and {@link #backfill(Instant, Instant)}:
+     * from memory, without calling ElevenLabs or the store (but for {@link #backfill}).
+     */
+    public interface Backfiller {
+        /** Backfills the window now, on this thread. */
+        BackfillReport backfill(Instant from, Instant to);
+
+        /** The last run's report, scheduled or on demand. */
+        Optional<BackfillReport> lastRun();
+
+        /** Why backfill stopped for good (the API key was rejected). */
+        Optional<String> keyRejected();
+
+        /** What the webhook watch last learned. */
+        WebhookWatchState watch();
+
+        /** The watermark as this node last read or wrote it; no I/O. */
+        Optional<Instant> lastWatermark();
+    }
+
+    /** The servlet started backfill and the webhook watch; they show in health, the MBean and the meters. */
+    public synchronized void backfillStarted(Backfiller backfiller) {
+        this.backfiller = Objects.requireNonNull(backfiller, "backfiller");
+        if (meters != null && backfillMeters == null) {
+            try {
+                backfillMeters = MicrometerMeters.bindBackfill(this, meters);
+            } catch (LinkageError | RuntimeException e) {
+                LOG.log(Level.WARNING, "postcall webhook " + this + ": backfill's meters not registered (" + e + ")");
+            }
+        }
+    }
+
+    /** The servlet stopped backfill. */
+    public synchronized void backfillStopped() {
+        this.backfiller = null;
+        if (backfillMeters != null) {
+            MicrometerMeters.unbind(backfillMeters);
+            backfillMeters = null;
+        }
+    }
+
+    /** Backfill dispatched a conversation with this outcome (counted in {@link #delivered} too). */
+    public void backfilled(DeliveryOutcome outcome) {
+        backfilled[outcome.ordinal()].increment();
+    }
+
+    long backfillCount(DeliveryOutcome outcome) {
+        return backfilled[outcome.ordinal()].sum();
+    }
+
+    /** The servlet's backfill, or {@code null} when it runs none. */
+    Backfiller backfiller() {
+        return backfiller;
     }
 
     /** The servlet did not start, for {@code why}: health is {@code DOWN}. */
@@ -418,6 +485,7 @@ public final class Webhook implements WebhookMonitor {
                         + "); deliveries are answered 503 inbox-unavailable");
             }
         }
+        warnings.addAll(backfillWarnings());
         int inARow = streak.length();
         if (inARow >= STREAK_WARNING) {
             warnings.add(inARow + " verified deliveries in a row were not answered 200; ElevenLabs disables the"
@@ -438,6 +506,63 @@ public final class Webhook implements WebhookMonitor {
         } catch (DeliveryStore.StoreException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Backfill's warnings for health: a rejected key, a run that stopped, a webhook ElevenLabs sends nothing to.
+     * Never {@code DOWN}: the vendor's state is not this application's failure.
+     */
+    private List<String> backfillWarnings() {
+        Backfiller running = backfiller;
+        if (running == null) {
+            return List.of();
+        }
+        List<String> warnings = new ArrayList<>();
+        Optional<String> rejected = running.keyRejected();
+        if (rejected.isPresent()) {
+            warnings.add("backfill stopped: " + rejected.get());
+        } else {
+            running.lastRun().filter(r -> r.ending() == BackfillReport.Ending.STOPPED && r.stoppedBy() != null)
+                    .ifPresent(r -> warnings.add("backfill's last run stopped: " + r.stoppedBy()
+                            + "; the next run tries again"));
+        }
+        warnings.addAll(running.watch().warnings());
+        return warnings;
+    }
+
+    @Override
+    public Optional<BackfillStatus> backfillStatus() {
+        Backfiller running = backfiller;
+        if (running == null) {
+            return Optional.empty();
+        }
+        WebhookWatchState watch = running.watch();
+        List<ElevenLabsWebhook> webhooks = new ArrayList<>();
+        for (WebhookWatchState.Webhook w : watch.webhooks()) {
+            webhooks.add(new ElevenLabsWebhook(w.id(), w.name(), w.disabled(), w.autoDisabled(),
+                    w.lastFailureStatus(), w.lastFailureAt()));
+        }
+        return Optional.of(new BackfillStatus(running.keyRejected().orElse(null),
+                running.lastWatermark().orElse(null), running.lastRun().map(Webhook::run).orElse(null),
+                watch.checkedAt(), webhooks, watch.problem()));
+    }
+
+    @Override
+    public BackfillRun backfill(Instant from, Instant to) {
+        Backfiller running = backfiller;
+        if (running == null) {
+            return WebhookMonitor.super.backfill(from, to);
+        }
+        return run(running.backfill(from, to));
+    }
+
+    /** A report as the public API shows it. */
+    static BackfillRun run(BackfillReport report) {
+        Map<String, Integer> skipped = new LinkedHashMap<>();
+        report.skippedByReason().forEach((reason, n) -> skipped.put(reason.name(), n));
+        return new BackfillRun(report.from(), report.to(), report.ending() == BackfillReport.Ending.COMPLETED,
+                report.found(), report.dispatched(), report.audioDispatched(), report.alreadyReceived(), skipped,
+                report.stoppedBy(), report.summary());
     }
 
     @Override

@@ -1,10 +1,15 @@
 package dev.postcall.internal.monitoring;
 
+import dev.postcall.internal.backfill.BackfillReport;
+import dev.postcall.internal.backfill.WebhookWatchState;
 import dev.postcall.monitoring.ReplayReport;
 
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.management.InstanceAlreadyExistsException;
@@ -245,6 +250,79 @@ final class WebhookJmx implements WebhookMXBean {
         } catch (java.io.IOException | RuntimeException e) {
             // an MBean client may not have postcall's classes: the answer is text, the cause a line of it
             throw new IllegalStateException("replay failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String getBackfill() {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        if (backfiller == null) {
+            return "off";
+        }
+        return backfiller.keyRejected().map(r -> "stopped: " + r)
+                .orElseGet(() -> backfiller.lastRun().map(BackfillReport::summary).orElse("on, no run yet"));
+    }
+
+    @Override
+    public String getBackfillWatermark() {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        return backfiller == null ? "" : backfiller.lastWatermark().map(Instant::toString).orElse("");
+    }
+
+    @Override
+    public long getBackfillDispatched() {
+        return webhook.backfillCount(DeliveryOutcome.HANDLED) + webhook.backfillCount(DeliveryOutcome.KEPT);
+    }
+
+    @Override
+    public String[] getElevenLabsWebhooks() {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        if (backfiller == null) {
+            return new String[0];
+        }
+        return backfiller.watch().webhooks().stream().map(w -> "'" + w.name() + "' (" + w.id() + "): "
+                + (w.autoDisabled() ? "disabled by ElevenLabs after failed deliveries"
+                : w.disabled() ? "disabled" : "enabled")
+                + (w.lastFailureAt() == null && w.lastFailureStatus() == null ? ""
+                : "; last failure " + (w.lastFailureStatus() == null ? "" : "HTTP " + w.lastFailureStatus() + " ")
+                + (w.lastFailureAt() == null ? "" : "at " + w.lastFailureAt())))
+                .toArray(String[]::new);
+    }
+
+    @Override
+    public int getElevenLabsWebhooksOff() {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        return backfiller == null ? 0 : backfiller.watch().disabled() + backfiller.watch().autoDisabled();
+    }
+
+    @Override
+    public String getElevenLabsLastFailure() {
+        Webhook.Backfiller backfiller = webhook.backfiller();
+        if (backfiller == null) {
+            return "";
+        }
+        return backfiller.watch().webhooks().stream().filter(w -> w.lastFailureAt() != null)
+                .max(Comparator.comparing(WebhookWatchState.Webhook::lastFailureAt))
+                .map(w -> (w.lastFailureStatus() == null ? "" : "HTTP " + w.lastFailureStatus() + " ") + "at "
+                        + w.lastFailureAt() + " ('" + w.name() + "')")
+                .orElse("");
+    }
+
+    @Override
+    public String backfill(String from, String to) {
+        Instant start;
+        Instant end;
+        try {
+            start = Instant.parse(from.strip());
+            end = Instant.parse(to.strip());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new IllegalArgumentException("write the window as ISO-8601 instants, such as 2026-11-22T08:00:00Z");
+        }
+        try {
+            return webhook.backfill(start, end).summary();
+        } catch (RuntimeException e) {
+            // an MBean client may not have postcall's classes: the answer is text, the cause a line of it
+            throw new IllegalStateException("backfill failed: " + e.getMessage());
         }
     }
 

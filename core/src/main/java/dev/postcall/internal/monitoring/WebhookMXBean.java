@@ -93,4 +93,29 @@ public interface WebhookMXBean {
      * it did in a line ("replayed 3, failed again 1, claimed elsewhere 0").
      */
     String replayFailed();
+
+    /** Backfill from ElevenLabs' API: {@code off}, or its last run in a line, or why it stopped for good. */
+    String getBackfill();
+
+    /** Backfill's watermark (ISO-8601), empty when off or before the first scheduled run stored one. */
+    String getBackfillWatermark();
+
+    /** Conversations backfill dispatched and the handlers took (handled, or kept for a replay), since start. */
+    long getBackfillDispatched();
+
+    /** The workspace's webhooks as ElevenLabs last reported them, one line each; empty when backfill is off. */
+    String[] getElevenLabsWebhooks();
+
+    /** Webhooks ElevenLabs sends nothing to (disabled by a user, or auto-disabled after failures). */
+    int getElevenLabsWebhooksOff();
+
+    /** The latest failed delivery ElevenLabs reports for any webhook ({@code HTTP 502 at …}); empty for none. */
+    String getElevenLabsLastFailure();
+
+    /**
+     * Backfills the window [{@code from}, {@code to}) now (ISO-8601 instants, such as
+     * {@code 2026-11-22T08:00:00Z}): every finished conversation that started in it and that this application never
+     * received. Answers what it found, dispatched and skipped, in a line.
+     */
+    String backfill(String from, String to);
 }

@@ -83,8 +83,8 @@ class BackfillTest {
         assertThat(phone.answered()).isTrue();
         assertThat(phone.agentId()).isEqualTo("agent_1");
         assertThat(phone.eventTimestamp()).isEqualTo(T - 3600 + 39);
-        byte[] head = ("{\"type\":\"post_call_transcription\",\"event_timestamp\":" + (T - 3600 + 39) + ",\"data\":")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("{\"type\":\"post_call_transcription\",\"event_timestamp\":" + (T - 3600 + 39)
+                + ",\"postcall_backfilled\":true,\"data\":").getBytes(StandardCharsets.UTF_8);
         byte[] served = standIn.served("conv_phone");
         assertThat(Arrays.copyOfRange(phone.body(), 0, head.length)).isEqualTo(head);
         assertThat(Arrays.copyOfRange(phone.body(), head.length, phone.body().length - 1)).isEqualTo(served);
@@ -202,6 +202,40 @@ class BackfillTest {
         assertThat(report.to()).isEqualTo(NOW);
         assertThat(sink.transcriptions()).containsExactly("conv_new");
         assertThat(report.watermark()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aScheduledWindowNeverStartsBeforeWhatTheStoreKnowsButAnOnDemandOneDoes() {
+        standIn.conversation("conv_unrecorded", "agent_1", T - 7200, 10);
+        standIn.conversation("conv_recorded", "agent_1", T - 600, 10);
+        sink.earliest = NOW.minusSeconds(3600);
+
+        BackfillReport scheduled = backfill(false).run();
+
+        assertThat(scheduled.from()).isEqualTo(NOW.minusSeconds(3600));
+        assertThat(sink.transcriptions()).containsExactly("conv_recorded");
+        assertThat(scheduled.watermark()).isEqualTo(NOW);
+
+        BackfillReport onDemand = backfill(false).backfill(NOW.minus(LOOKBACK), NOW);
+        assertThat(onDemand.from()).isEqualTo(NOW.minus(LOOKBACK));
+        assertThat(sink.transcriptions()).containsExactly("conv_recorded", "conv_unrecorded");
+    }
+
+    @Test
+    void aStoreThatKnowsNothingBeforeNowGivesAnEmptyFirstWindowAndTheNextCoversFromThen() {
+        standIn.conversation("conv_before", "agent_1", T - 600, 10);
+        sink.earliest = NOW;
+
+        BackfillReport first = backfill(false).run();
+
+        assertThat(first.from()).isEqualTo(NOW);
+        assertThat(first.found()).isZero();
+        assertThat(first.watermark()).isEqualTo(NOW);
+        standIn.conversation("conv_after", "agent_1", T + 60, 10);
+        clock.advance(Duration.ofMinutes(5));
+        BackfillReport second = backfill(false).run();
+        assertThat(second.from()).isEqualTo(NOW);
+        assertThat(sink.transcriptions()).containsExactly("conv_after");
     }
 
     @Test

@@ -141,6 +141,39 @@ class ElevenLabsApiTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedSoTheKeyNeverReachesAnotherHost() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger elsewhere = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            elsewhere.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        redirecting.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + other.getAddress().getPort()
+                    + exchange.getRequestURI());
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        other.start();
+        redirecting.start();
+        try {
+            ElevenLabsApi api = new ElevenLabsApi(URI.create("http://127.0.0.1:" + redirecting.getAddress().getPort()),
+                    KEY, ElevenLabsApi.Policy.DEFAULT, clock, pauses::add);
+
+            assertThatThrownBy(api::webhooks).isInstanceOfSatisfying(ApiException.Refused.class,
+                    e -> assertThat(e.status()).isEqualTo(302)).message().doesNotContain(KEY);
+            assertThat(elsewhere).hasValue(0);
+        } finally {
+            redirecting.stop(0);
+            other.stop(0);
+        }
+    }
+
+    @Test
     void aRefusedConnectionIsTriedAgainThenUnavailable() throws Exception {
         URI nobody;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,

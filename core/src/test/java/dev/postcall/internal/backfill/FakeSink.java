@@ -41,6 +41,8 @@ final class FakeSink implements BackfillSink {
     final List<Dispatched> dispatched = new ArrayList<>();
     final List<Instant> advances = new ArrayList<>();
     Instant watermark;
+    /** What {@code earliestStart} answers: the store knows what it handled since then. */
+    Instant earliest = Instant.EPOCH;
     boolean leading = true;
     int tryLeadCalls;
     int receivedCalls;
@@ -103,6 +105,11 @@ final class FakeSink implements BackfillSink {
             }
         }
         return outcome;
+    }
+
+    @Override
+    public synchronized Instant earliestStart() {
+        return earliest;
     }
 
     @Override

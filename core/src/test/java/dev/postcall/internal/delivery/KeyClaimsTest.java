@@ -37,14 +37,30 @@ class KeyClaimsTest {
     }
 
     @Test
-    void otherTypesAndTimestampsAreOtherKeys() throws Exception {
+    void otherTypesAreOtherKeysAndATranscriptionsTimestampIsNoPartOfItsKey() throws Exception {
         KeyClaims claims = new KeyClaims(Clock.systemUTC());
         claimed(claims.claim(KEY, WAIT)).done();
 
         assertThat(claims.claim(new DeliveryKey("post_call_audio", "conv_1", 1761400000L), WAIT))
                 .isInstanceOf(KeyClaims.Claimed.class);
         assertThat(claims.claim(new DeliveryKey(KEY.type(), "conv_1", 1761400001L), WAIT))
+                .isInstanceOf(KeyClaims.Done.class);
+        DeliveryKey failure = new DeliveryKey("call_initiation_failure", "conv_1", 1761400000L);
+        claimed(claims.claim(failure, WAIT)).done();
+        assertThat(claims.claim(new DeliveryKey(failure.type(), "conv_1", 1761400001L), WAIT))
                 .isInstanceOf(KeyClaims.Claimed.class);
+    }
+
+    @Test
+    void knowsAClaimedKeyAndADoneOneButNotAReleasedOne() throws Exception {
+        KeyClaims claims = new KeyClaims(Clock.systemUTC());
+        KeyClaims.Token token = claimed(claims.claim(KEY, WAIT));
+
+        assertThat(claims.knows(KEY)).isTrue();
+        token.release();
+        assertThat(claims.knows(KEY)).isFalse();
+        claimed(claims.claim(KEY, WAIT)).done();
+        assertThat(claims.knows(KEY)).isTrue();
     }
 
     @Test
