@@ -52,7 +52,8 @@ for tool in taskset curl java mvn node npm sha256sum; do
 done
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building the benchmarks module"
-  mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
+  # no test classes: the receivers need none, and compiling every module's tests costs minutes on a shared machine
+  mvn -B -q -Pbench -pl benchmarks -am package -Dmaven.test.skip=true
 fi
 CP=$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")
 if [[ " $RUNS " == *" load "* && " $MODES " == *" express "* ]]; then
@@ -76,11 +77,12 @@ start_server() { # mode [extra JVM options...]
   else
     local java_mode=$mode props=""
     [ "$mode" = postcall-noreport ] && java_mode=postcall props="-Dpostcall.bench.report=false"
-    # the inbox runs send distinct deliveries, so the ledger is on as in production; the database is its own ledger
+    # the inbox runs send distinct deliveries, so the ledger is on as in production; the directory and database
+    # stores claim keys themselves (and refuse a delivery-ledger beside them)
     [ "$mode" = inbox-none ] && java_mode=postcall props="-Dpostcall.bench.ledger=memory"
     if [ "$mode" = inbox-file ]; then
       rm -rf "$OUT/inbox"; mkdir -p "$OUT/inbox"
-      java_mode=postcall props="-Dpostcall.bench.ledger=memory -Dpostcall.bench.inboxDir=$OUT/inbox"
+      java_mode=postcall props="-Dpostcall.bench.inboxDir=$OUT/inbox"
     fi
     if [ "$mode" = inbox-jdbc ]; then
       start_postgres

@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The {@code postcall} receiver's store: {@code -Dpostcall.bench.inboxDir=<dir>} the file inbox ({@code inbox-dir});
  * {@code -Dpostcall.bench.jdbcUrl=<url>} the database inbox ({@code inbox=datasource}, a HikariCP pool of 8 over the
  * URL in the servlet-context attribute, tables created at start); {@code -Dpostcall.bench.ledger=memory} the ledger
- * beside a file inbox or none (default {@code off}; the database inbox is its own ledger).
+ * when there is no inbox (default {@code off}; the directory and database stores claim keys themselves, so the
+ * setting is left out beside them).
  *
  * <p>Other commands: {@code payloads <dir>} writes the bodies; {@code sign <file> [unix-seconds]} prints a signature
  * header; {@code series <file> <count> <dir>} writes {@link UniqueDeliveries}; {@code postgres <file>} starts a
@@ -151,9 +152,10 @@ public final class LoadServer {
                     });
                     servlet.setInitParameter("inbox", "datasource");
                     servlet.setInitParameter("inbox-create-schema", "true");
-                } else {
+                } else if (inbox == null) {
                     // wrk repeats one body: with the ledger on, every request after the first is a duplicate
-                    // (post-unique.lua sends distinct ones, for a ledger that is on)
+                    // (post-unique.lua sends distinct ones, for a ledger that is on). The directory store claims
+                    // keys itself and refuses a delivery-ledger beside it, so the inbox runs set none.
                     servlet.setInitParameter("delivery-ledger", System.getProperty("postcall.bench.ledger", "off"));
                 }
                 servlet.setInitOrder(1);

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.postcall.BodySource;
 import dev.postcall.bench.Payloads;
+import dev.postcall.spi.DeliveryStore;
+import dev.postcall.spi.DeliveryStore.Admission;
+import dev.postcall.spi.DeliveryStore.Delivery;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -26,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JDBC delivery store alone on a real PostgreSQL on this machine, behind HikariCP: what the request path adds per
- * delivery (store and claim, committed; then done), and per duplicate (answered from the row). In this package
- * because the request-path interface is package-private until the servlet is wired to it.
+ * delivery (store and claim, committed; then handled), and per duplicate (answered from the row), through the
+ * {@link DeliveryStore} SPI the servlet calls.
  *
  * <p>{@code durability=fsync} is a production database's setting: each commit waits until its WAL is on disk
  * ({@code fsync=on}, {@code synchronous_commit=on}). {@code none} is the embedded server's default for tests
@@ -57,10 +60,10 @@ public class JdbcStoreBenchmark {
 
     private EmbeddedPostgres postgres;
     private HikariDataSource dataSource;
-    private DeliveryTable table;
+    private JdbcDeliveryStore store;
     private BodySource body;
     private final AtomicLong conversations = new AtomicLong();
-    private Arrival done;
+    private Delivery done;
 
     @Setup(Level.Trial)
     public void start() throws IOException, SQLException, InterruptedException {
@@ -74,32 +77,39 @@ public class JdbcStoreBenchmark {
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         config.setMaximumPoolSize(8);
         dataSource = new HikariDataSource(config);
-        table = JdbcDeliveryStore.open(dataSource, JdbcDeliveryStore.options().createSchema(true).build()).table();
+        store = JdbcDeliveryStore.open(dataSource, JdbcDeliveryStore.options().createSchema(true).build());
         body = BodySource.ofBytes(Payloads.transcription(size));
-        done = arrival("conv_done");
-        ((Admission.Dispatch) table.admit(done, body, WAIT)).delivery().markDone();
+        done = delivery("conv_done");
+        try {
+            ((DeliveryStore.Dispatch) store.admit(done, WAIT)).claim().handled();
+        } catch (DeliveryStore.StoreException e) {
+            throw new IOException(e);
+        }
     }
 
     @TearDown(Level.Trial)
     public void stop() throws IOException {
+        store.close();
         dataSource.close();
         postgres.close();
     }
 
-    private static Arrival arrival(String conversationId) {
-        return new Arrival("post_call_transcription", conversationId, 1761400000L, 1761400005L, "application/json");
+    private Delivery delivery(String conversationId) {
+        return new Delivery("post_call_transcription", conversationId, 1761400000L, 1761400005L, "application/json",
+                body);
     }
 
-    /** A first delivery: stored with its body and claimed (committed), then recorded as done (body dropped). */
+    /** A first delivery: stored with its body and claimed (committed), then recorded as handled (body dropped). */
     @Benchmark
-    public boolean storeAndMarkDone() throws SQLException, InterruptedException {
-        Admission admission = table.admit(arrival("conv_" + conversations.incrementAndGet()), body, WAIT);
-        return ((Admission.Dispatch) admission).delivery().markDone();
+    public Admission storeAndMarkDone() throws DeliveryStore.StoreException, InterruptedException {
+        Admission admission = store.admit(delivery("conv_" + conversations.incrementAndGet()), WAIT);
+        ((DeliveryStore.Dispatch) admission).claim().handled();
+        return admission;
     }
 
     /** A retry of a delivery already handled: one indexed read, nothing written. */
     @Benchmark
-    public Admission duplicateOfADoneDelivery() throws SQLException, InterruptedException {
-        return table.admit(done, body, WAIT);
+    public Admission duplicateOfADoneDelivery() throws DeliveryStore.StoreException, InterruptedException {
+        return store.admit(done, WAIT);
     }
 }
