@@ -8,7 +8,8 @@
 # RUNS=inbox: postcall with no inbox, the file inbox and the database inbox on a local PostgreSQL (INBOX_MODES, with
 # bare as the driver's ceiling), each request a distinct delivery (load/post-unique.lua over UNIQUE=300000 pre-signed
 # ones), so every one is stored: `RUNS=inbox benchmarks/load.sh`.
-# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=45
+# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express" (also
+# postcall-debuglog: delivery-log-level=debug, no line per handled delivery)  DURATION=15 WARMUP=45
 # REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
 # each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
@@ -77,6 +78,7 @@ start_server() { # mode [extra JVM options...]
   else
     local java_mode=$mode props=""
     [ "$mode" = postcall-noreport ] && java_mode=postcall props="-Dpostcall.bench.report=false"
+    [ "$mode" = postcall-debuglog ] && java_mode=postcall props="-Dpostcall.bench.deliveryLogLevel=debug"
     # the inbox runs send distinct deliveries, so the ledger is on as in production; the directory and database
     # stores claim keys themselves (and refuse a delivery-ledger beside them)
     [ "$mode" = inbox-none ] && java_mode=postcall props="-Dpostcall.bench.ledger=memory"

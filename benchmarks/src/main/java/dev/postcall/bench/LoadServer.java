@@ -53,6 +53,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       dispatched every time;</li>
  *   <li>{@code postcall-noreport}: the same, the observer reading only the conversation id.</li>
  * </ul>
+ * {@code -Dpostcall.bench.deliveryLogLevel=debug} sets {@code delivery-log-level=debug} (load.sh's
+ * {@code postcall-debuglog}): a handled delivery's line at DEBUG, which the JDK's default logging leaves out, so the
+ * run shows what the line costs at INFO.
  * The {@code postcall} receiver's store: {@code -Dpostcall.bench.inboxDir=<dir>} the file inbox ({@code inbox-dir});
  * {@code -Dpostcall.bench.jdbcUrl=<url>} the database inbox ({@code inbox=datasource}, a HikariCP pool of 8 over the
  * URL in the servlet-context attribute, tables created at start); {@code -Dpostcall.bench.ledger=memory} the ledger
@@ -157,6 +160,10 @@ public final class LoadServer {
                     // (post-unique.lua sends distinct ones, for a ledger that is on). The directory store claims
                     // keys itself and refuses a delivery-ledger beside it, so the inbox runs set none.
                     servlet.setInitParameter("delivery-ledger", System.getProperty("postcall.bench.ledger", "off"));
+                }
+                String logLevel = System.getProperty("postcall.bench.deliveryLogLevel");
+                if (logLevel != null) {
+                    servlet.setInitParameter("delivery-log-level", logLevel);
                 }
                 servlet.setInitOrder(1);
                 context.addServlet(servlet, PATH);
