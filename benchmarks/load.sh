@@ -10,8 +10,8 @@
 # ones), so every one is stored: `RUNS=inbox benchmarks/load.sh`.
 # Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express" (also
 # postcall-debuglog: delivery-log-level=debug, no line per handled delivery)  DURATION=15 WARMUP=45
-# REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
-# each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
+# REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of each of
+# PROFILE_MODES, default postcall, at each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -297,16 +297,18 @@ if [[ " $RUNS " == *" audio "* ]]; then
   done
 fi
 
-# ---- a JFR profile of postcall at 50 KB --------------------------------------------------------------------------
+# ---- JFR profiles (postcall at 50 KB unless PROFILE_MODES / PROFILE_SIZES say otherwise) ------------------------
 if [ -n "${PROFILE:-}" ]; then
   for size in ${PROFILE_SIZES:-50k}; do
-    body=$OUT/payloads/transcription-$size.json
-    log "postcall, $size, under JFR"
-    start_server postcall "-XX:StartFlightRecording=filename=$OUT/postcall-$size.jfr,settings=profile,delay=${WARMUP}s"
-    drive "$body" "$(sign "$body")" "profile/postcall-$size" > /dev/null
-    jcmd "$SERVER_PID" JFR.dump filename="$OUT/postcall-$size.jfr" >/dev/null
-    stop_server
-    "$ROOT/benchmarks/load/jfr-summary.sh" "$OUT/postcall-$size.jfr" > "$OUT/profile-postcall-$size.txt" || true
+    for mode in ${PROFILE_MODES:-postcall}; do
+      body=$OUT/payloads/transcription-$size.json
+      log "$mode, $size, under JFR"
+      start_server "$mode" "-XX:StartFlightRecording=filename=$OUT/$mode-$size.jfr,settings=profile,delay=${WARMUP}s"
+      drive "$body" "$(sign "$body")" "profile/$mode-$size" > /dev/null
+      jcmd "$SERVER_PID" JFR.dump filename="$OUT/$mode-$size.jfr" >/dev/null
+      stop_server
+      "$ROOT/benchmarks/load/jfr-summary.sh" "$OUT/$mode-$size.jfr" > "$OUT/profile-$mode-$size.txt" || true
+    done
   done
 fi
 
@@ -372,9 +374,11 @@ fi
     echo
   fi
   for size in ${PROFILE_SIZES:-50k}; do
-    if [ -n "${PROFILE:-}" ] && [ -f "$OUT/profile-postcall-$size.txt" ]; then
-      echo "Profile of postcall at $size:"; echo '```'; cat "$OUT/profile-postcall-$size.txt"; echo '```'
-    fi
+    for mode in ${PROFILE_MODES:-postcall}; do
+      if [ -n "${PROFILE:-}" ] && [ -f "$OUT/profile-$mode-$size.txt" ]; then
+        echo "Profile of $mode at $size:"; echo '```'; cat "$OUT/profile-$mode-$size.txt"; echo '```'
+      fi
+    done
   done
 } > "$OUT/results.md"
 cat "$OUT/results.md"
