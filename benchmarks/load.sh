@@ -8,8 +8,8 @@
 # RUNS=inbox: postcall with no inbox, the file inbox and the database inbox on a local PostgreSQL (INBOX_MODES, with
 # bare as the driver's ceiling), each request a distinct delivery (load/post-unique.lua over UNIQUE=300000 pre-signed
 # ones), so every one is stored: `RUNS=inbox benchmarks/load.sh`.
-# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express" (also
-# postcall-debuglog: delivery-log-level=debug, no line per handled delivery)  DURATION=15 WARMUP=45
+# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-debuglog postcall-noreport express"
+# (postcall-debuglog: delivery-log-level=debug, no line per handled delivery, as the naive receiver)  DURATION=15 WARMUP=45
 # REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of each of
 # PROFILE_MODES, default postcall, at each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 OUT=${OUT:-$ROOT/benchmarks/target/load}
 SIZES=${SIZES:-"5k 50k"}
-MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
+MODES=${MODES:-"bare bare-weld naive postcall postcall-debuglog postcall-noreport express"}
 RUNS=${RUNS:-"load reject audio"}
 REJECT_SIZES=${REJECT_SIZES:-"5k 50k 1m"}
 INBOX_MODES=${INBOX_MODES:-"bare inbox-none inbox-file inbox-jdbc"}
