@@ -10,15 +10,16 @@
 # ones), so every one is stored: `RUNS=inbox benchmarks/load.sh`.
 # Tracing on and off (issue 26): postcall-traced is postcall with an OpenTelemetry SDK handed to the servlet, a span per
 # delivery batched to an exporter that drops them: `SIZES=5k MODES="postcall postcall-traced" RUNS=load benchmarks/load.sh`.
-# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-noreport express"  DURATION=15 WARMUP=45
-# REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of postcall at
-# each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
+# Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-debuglog postcall-noreport express"
+# (postcall-debuglog: delivery-log-level=debug, no line per handled delivery, as the naive receiver)  DURATION=15 WARMUP=45
+# REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of each of
+# PROFILE_MODES, default postcall, at each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 OUT=${OUT:-$ROOT/benchmarks/target/load}
 SIZES=${SIZES:-"5k 50k"}
-MODES=${MODES:-"bare bare-weld naive postcall postcall-noreport express"}
+MODES=${MODES:-"bare bare-weld naive postcall postcall-debuglog postcall-noreport express"}
 RUNS=${RUNS:-"load reject audio"}
 REJECT_SIZES=${REJECT_SIZES:-"5k 50k 1m"}
 INBOX_MODES=${INBOX_MODES:-"bare inbox-none inbox-file inbox-jdbc"}
@@ -54,7 +55,8 @@ for tool in taskset curl java mvn node npm sha256sum; do
 done
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building the benchmarks module"
-  mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
+  # no test classes: the receivers need none, and compiling every module's tests costs minutes on a shared machine
+  mvn -B -q -Pbench -pl benchmarks -am package -Dmaven.test.skip=true
 fi
 CP=$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")
 if [[ " $RUNS " == *" load "* && " $MODES " == *" express "* ]]; then
@@ -78,11 +80,13 @@ start_server() { # mode [extra JVM options...]
   else
     local java_mode=$mode props=""
     [ "$mode" = postcall-noreport ] && java_mode=postcall props="-Dpostcall.bench.report=false"
-    # the inbox runs send distinct deliveries, so the ledger is on as in production; the database is its own ledger
+    [ "$mode" = postcall-debuglog ] && java_mode=postcall props="-Dpostcall.bench.deliveryLogLevel=debug"
+    # the inbox runs send distinct deliveries, so the ledger is on as in production; the directory and database
+    # stores claim keys themselves (and refuse a delivery-ledger beside them)
     [ "$mode" = inbox-none ] && java_mode=postcall props="-Dpostcall.bench.ledger=memory"
     if [ "$mode" = inbox-file ]; then
       rm -rf "$OUT/inbox"; mkdir -p "$OUT/inbox"
-      java_mode=postcall props="-Dpostcall.bench.ledger=memory -Dpostcall.bench.inboxDir=$OUT/inbox"
+      java_mode=postcall props="-Dpostcall.bench.inboxDir=$OUT/inbox"
     fi
     if [ "$mode" = inbox-jdbc ]; then
       start_postgres
@@ -295,16 +299,18 @@ if [[ " $RUNS " == *" audio "* ]]; then
   done
 fi
 
-# ---- a JFR profile of postcall at 50 KB --------------------------------------------------------------------------
+# ---- JFR profiles (postcall at 50 KB unless PROFILE_MODES / PROFILE_SIZES say otherwise) ------------------------
 if [ -n "${PROFILE:-}" ]; then
   for size in ${PROFILE_SIZES:-50k}; do
-    body=$OUT/payloads/transcription-$size.json
-    log "postcall, $size, under JFR"
-    start_server postcall "-XX:StartFlightRecording=filename=$OUT/postcall-$size.jfr,settings=profile,delay=${WARMUP}s"
-    drive "$body" "$(sign "$body")" "profile/postcall-$size" > /dev/null
-    jcmd "$SERVER_PID" JFR.dump filename="$OUT/postcall-$size.jfr" >/dev/null
-    stop_server
-    "$ROOT/benchmarks/load/jfr-summary.sh" "$OUT/postcall-$size.jfr" > "$OUT/profile-postcall-$size.txt" || true
+    for mode in ${PROFILE_MODES:-postcall}; do
+      body=$OUT/payloads/transcription-$size.json
+      log "$mode, $size, under JFR"
+      start_server "$mode" "-XX:StartFlightRecording=filename=$OUT/$mode-$size.jfr,settings=profile,delay=${WARMUP}s"
+      drive "$body" "$(sign "$body")" "profile/$mode-$size" > /dev/null
+      jcmd "$SERVER_PID" JFR.dump filename="$OUT/$mode-$size.jfr" >/dev/null
+      stop_server
+      "$ROOT/benchmarks/load/jfr-summary.sh" "$OUT/$mode-$size.jfr" > "$OUT/profile-$mode-$size.txt" || true
+    done
   done
 fi
 
@@ -370,9 +376,11 @@ fi
     echo
   fi
   for size in ${PROFILE_SIZES:-50k}; do
-    if [ -n "${PROFILE:-}" ] && [ -f "$OUT/profile-postcall-$size.txt" ]; then
-      echo "Profile of postcall at $size:"; echo '```'; cat "$OUT/profile-postcall-$size.txt"; echo '```'
-    fi
+    for mode in ${PROFILE_MODES:-postcall}; do
+      if [ -n "${PROFILE:-}" ] && [ -f "$OUT/profile-$mode-$size.txt" ]; then
+        echo "Profile of $mode at $size:"; echo '```'; cat "$OUT/profile-$mode-$size.txt"; echo '```'
+      fi
+    done
   done
 } > "$OUT/results.md"
 cat "$OUT/results.md"

@@ -66,10 +66,14 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  *       defaults) to an exporter that counts and drops them; {@code postcall} has the same API on its class path and
  *       no OpenTelemetry, so its servlet traces nothing.</li>
  * </ul>
+ * {@code -Dpostcall.bench.deliveryLogLevel=debug} sets {@code delivery-log-level=debug} (load.sh's
+ * {@code postcall-debuglog}): a handled delivery's line at DEBUG, which the JDK's default logging leaves out, so the
+ * run shows what the line costs at INFO.
  * The {@code postcall} receiver's store: {@code -Dpostcall.bench.inboxDir=<dir>} the file inbox ({@code inbox-dir});
  * {@code -Dpostcall.bench.jdbcUrl=<url>} the database inbox ({@code inbox=datasource}, a HikariCP pool of 8 over the
  * URL in the servlet-context attribute, tables created at start); {@code -Dpostcall.bench.ledger=memory} the ledger
- * beside a file inbox or none (default {@code off}; the database inbox is its own ledger).
+ * when there is no inbox (default {@code off}; the directory and database stores claim keys themselves, so the
+ * setting is left out beside them).
  *
  * <p>Other commands: {@code payloads <dir>} writes the bodies; {@code sign <file> [unix-seconds]} prints a signature
  * header; {@code series <file> <count> <dir>} writes {@link UniqueDeliveries}; {@code postgres <file>} starts a
@@ -165,9 +169,10 @@ public final class LoadServer {
                     });
                     servlet.setInitParameter("inbox", "datasource");
                     servlet.setInitParameter("inbox-create-schema", "true");
-                } else {
+                } else if (inbox == null) {
                     // wrk repeats one body: with the ledger on, every request after the first is a duplicate
-                    // (post-unique.lua sends distinct ones, for a ledger that is on)
+                    // (post-unique.lua sends distinct ones, for a ledger that is on). The directory store claims
+                    // keys itself and refuses a delivery-ledger beside it, so the inbox runs set none.
                     servlet.setInitParameter("delivery-ledger", System.getProperty("postcall.bench.ledger", "off"));
                 }
                 if ("postcall-traced".equals(mode)) {
@@ -180,6 +185,10 @@ public final class LoadServer {
                             event.getServletContext().setAttribute(PostCallWebhookServlet.OPEN_TELEMETRY, sdk);
                         }
                     });
+                }
+                String logLevel = System.getProperty("postcall.bench.deliveryLogLevel");
+                if (logLevel != null) {
+                    servlet.setInitParameter("delivery-log-level", logLevel);
                 }
                 servlet.setInitOrder(1);
                 context.addServlet(servlet, PATH);

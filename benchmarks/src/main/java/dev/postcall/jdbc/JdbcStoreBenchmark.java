@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JDBC delivery store alone on a real PostgreSQL on this machine, behind HikariCP: what the request path adds per
- * delivery (store and claim, committed; then done), and per duplicate (answered from the row), through the
+ * delivery (store and claim, committed; then handled), and per duplicate (answered from the row), through the
  * {@link DeliveryStore} SPI the servlet calls.
  *
  * <p>{@code durability=fsync} is a production database's setting: each commit waits until its WAL is on disk
@@ -95,7 +95,7 @@ public class JdbcStoreBenchmark {
                 body);
     }
 
-    /** A first delivery: stored with its body and claimed (committed), then recorded as done (body dropped). */
+    /** A first delivery: stored with its body and claimed (committed), then recorded as handled (body dropped). */
     @Benchmark
     public Admission storeAndMarkDone() throws DeliveryStore.StoreException, InterruptedException {
         Admission admission = store.admit(delivery("conv_" + conversations.incrementAndGet()), WAIT);

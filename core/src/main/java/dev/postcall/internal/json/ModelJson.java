@@ -8,6 +8,9 @@ import jakarta.json.bind.config.PropertyNamingStrategy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * Binds one object of a body (by its byte range) to the model records with JSON-B. The {@link Jsonb} instance is
@@ -15,6 +18,14 @@ import java.io.InputStream;
  * postcall; not API.
  */
 public final class ModelJson {
+
+    /**
+     * In-memory ranges up to this many bytes are decoded at once and bound from a {@link StringReader}: binding from
+     * an {@code InputStream} makes JSON-P wrap it in an {@code InputStreamReader} with an 8 KB buffer of its own on
+     * every call, which costs more than decoding a small range. Larger ranges stream, so a large body is never held
+     * twice.
+     */
+    static final int DECODE_AT_ONCE = 64 * 1024;
 
     private volatile Jsonb jsonb;
 
@@ -50,17 +61,30 @@ public final class ModelJson {
      */
     public <T> T read(JsonBytes body, long start, long end, Class<T> type) throws JsonFormatException {
         Jsonb binder = jsonb();
+        byte[] array = body.inMemoryBytes();
+        if (array != null && end - start <= DECODE_AT_ONCE) {
+            // UTF-8 with malformed bytes replaced, as the InputStreamReader JSON-P would build decodes them
+            String text = new String(array, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+            return checked(() -> binder.fromJson(new StringReader(text), type), type);
+        }
         try (InputStream in = body.openRange(start, end)) {
-            T value = binder.fromJson(in, type);
-            if (value == null) {
-                throw new JsonFormatException("'data' could not be bound to " + type.getSimpleName());
-            }
-            return value;
+            return checked(() -> binder.fromJson(in, type), type);
         } catch (IOException e) {
             throw new JsonFormatException("could not read the body", e);
+        }
+    }
+
+    private static <T> T checked(Supplier<T> binding, Class<T> type) throws JsonFormatException {
+        T value;
+        try {
+            value = binding.get();
         } catch (RuntimeException e) {
             // JsonbException, and whatever an adapter or a record's constructor throws
             throw new JsonFormatException("'data' does not fit the " + type.getSimpleName() + " model", e);
         }
+        if (value == null) {
+            throw new JsonFormatException("'data' could not be bound to " + type.getSimpleName());
+        }
+        return value;
     }
 }

@@ -12,7 +12,7 @@ import dev.postcall.model.PhoneCall;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbTypeDeserializer;
 
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -95,36 +95,46 @@ public record ReportParts(
         if (size > Integer.MAX_VALUE - 16) {
             throw new JsonFormatException("'data' is too large to bind");
         }
-        ByteArrayOutputStream object = new ByteArrayOutputStream((int) size);
-        object.write('{');
+        // the object is built in an array of its exact size: no growing buffer, no copy out of it
+        byte[] object = new byte[(int) size];
+        object[0] = '{';
+        int at = 1;
         try {
-            boolean first = append(object, body, parts.metadataStart(), parts.metadataEnd(), METADATA, true);
-            first = append(object, body, parts.analysisStart(), parts.analysisEnd(), ANALYSIS, first);
-            append(object, body, parts.clientDataStart(), parts.clientDataEnd(), CLIENT_DATA, first);
+            at = append(object, at, body, parts.metadataStart(), parts.metadataEnd(), METADATA);
+            at = append(object, at, body, parts.analysisStart(), parts.analysisEnd(), ANALYSIS);
+            at = append(object, at, body, parts.clientDataStart(), parts.clientDataEnd(), CLIENT_DATA);
         } catch (IOException e) {
             throw new JsonFormatException("could not read the body", e);
         }
-        object.write('}');
-        byte[] bytes = object.toByteArray();
-        return json.read(JsonBytes.of(bytes), 0, bytes.length, ReportParts.class);
+        object[at - 1] = '}'; // over the comma after the last part
+        return json.read(JsonBytes.of(object), 0, at, ReportParts.class);
     }
 
     private static long range(long start, long end, byte[] name) {
         return start < 0 ? 0 : end - start + name.length + 1;
     }
 
-    private static boolean append(ByteArrayOutputStream object, JsonBytes body, long start, long end, byte[] name,
-            boolean first) throws IOException {
+    /** Writes {@code name}, the part's bytes and a comma at {@code at}; returns where the next part goes. */
+    private static int append(byte[] object, int at, JsonBytes body, long start, long end, byte[] name)
+            throws IOException {
         if (start < 0) {
-            return first;
+            return at;
         }
-        if (!first) {
-            object.write(',');
+        System.arraycopy(name, 0, object, at, name.length);
+        at += name.length;
+        int length = (int) (end - start);
+        byte[] memory = body.inMemoryBytes();
+        if (memory != null) {
+            System.arraycopy(memory, (int) start, object, at, length);
+        } else {
+            try (InputStream in = body.openRange(start, end)) {
+                if (in.readNBytes(object, at, length) != length) {
+                    throw new EOFException("the body ended inside a part of the report");
+                }
+            }
         }
-        object.write(name, 0, name.length);
-        try (InputStream in = body.openRange(start, end)) {
-            in.transferTo(object);
-        }
-        return false;
+        at += length;
+        object[at] = ',';
+        return at + 1;
     }
 }
