@@ -61,9 +61,6 @@ class JdbcInboxTest {
         @Autowired
         DataSource dataSource;
 
-        @Autowired
-        PostCallRegistration registration;
-
         /** The application's {@code postcall.inbox.table-prefix}. */
         abstract String prefix();
 

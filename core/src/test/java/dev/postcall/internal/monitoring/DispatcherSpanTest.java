@@ -79,8 +79,11 @@ class DispatcherSpanTest {
         assertThat(failed.getAttributes().get(ORIGIN)).isEqualTo("webhook");
         exported.reset();
 
-        PostCallEvent backfilled = new EventParser()
-                .parseBackfilled(BodySource.ofBytes(body("conv_backfilled", 1761400999)));
+        // a body backfill built: its envelope carries the member that marks it
+        PostCallEvent backfilled = new EventParser().parse(BodySource.ofBytes(new String(
+                body("conv_backfilled", 1761400999), StandardCharsets.UTF_8)
+                .replace("\"data\":", "\"postcall_backfilled\":true,\"data\":").getBytes(StandardCharsets.UTF_8)));
+        assertThat(backfilled.backfilled()).isTrue();
         assertThat(deliver(dispatcher, backfilled, event -> handled.incrementAndGet()).outcome())
                 .isEqualTo(Dispatcher.Outcome.HANDLED);
 
