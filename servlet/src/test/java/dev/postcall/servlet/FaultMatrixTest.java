@@ -535,7 +535,8 @@ class FaultMatrixTest {
             assertThat(node.kept()).isZero();
             awaitNoTempFile(node);
             assertThat(response.statusCode()).as("the application's answer at its timeout").isEqualTo(503);
-            assertThat(node.server.postSigned(body).statusCode()).as("the sender's retry").isEqualTo(200);
+            assertThat(node.server.postSignedOnNewConnection(body).statusCode()).as("the sender's retry")
+                    .isEqualTo(200);
             assertThat(node.effects(c)).as("the retry is a duplicate").isEqualTo(1);
             record(Seam.ASYNC_TIMEOUT, store, new Cell("the application's 503, at its timeout", line, counted,
                     "the handler read all " + body.length + " bytes after the timeout; temp file deleted once, after"

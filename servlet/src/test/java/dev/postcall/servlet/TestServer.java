@@ -130,6 +130,18 @@ final class TestServer implements AutoCloseable {
         return post(body, WebhookSigner.header(body, SECRET, Instant.now()), Map.of());
     }
 
+    /**
+     * POSTs {@code body} signed now on a new connection, as a sender's retry does: after an answer the server gave
+     * before it had read the whole request (an asynchronous timeout), it closes that connection, and the shared
+     * client's pool may hand it out again before it has seen the close.
+     */
+    HttpResponse<String> postSignedOnNewConnection(byte[] body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
+                .header(PostCallWebhookFilter.SIGNATURE_HEADER, WebhookSigner.header(body, SECRET, Instant.now()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     HttpResponse<String> post(byte[] body, String signature, Map<String, String> headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
