@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class MetadataTest {
 
-    private static JsonObject metadata() throws Exception {
+    static JsonObject metadata() throws Exception {
         for (URL url : Collections.list(MetadataTest.class.getClassLoader()
                 .getResources("META-INF/spring-configuration-metadata.json"))) {
             try (InputStream in = url.openStream()) {

@@ -69,13 +69,13 @@ class StartupFailureTest {
     }
 
     @Test
-    void theReadmeShowsTheReportAsItIs() throws Exception {
+    void theSpringBootPageShowsTheReportAsItIs() throws Exception {
         assumeTrue(System.getenv("ELEVENLABS_WEBHOOK_SECRET") == null,
                 "ELEVENLABS_WEBHOOK_SECRET is set in this environment, so the secret is not missing");
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
-        int report = readme.indexOf("APPLICATION FAILED TO START\n***************************\n\nDescription:\n\n");
-        assertThat(report).as("the report in README.md").isPositive();
-        String block = readme.substring(report, readme.indexOf("\n```", report));
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "spring-boot.md"));
+        int report = page.indexOf("APPLICATION FAILED TO START\n***************************\n\nDescription:\n\n");
+        assertThat(report).as("the report in docs/spring-boot.md").isPositive();
+        String block = page.substring(report, page.indexOf("\n```", report));
         String description = block.substring(block.indexOf("Description:\n\n") + 14, block.indexOf("\n\nAction:"));
         String action = block.substring(block.indexOf("Action:\n\n") + 9);
 

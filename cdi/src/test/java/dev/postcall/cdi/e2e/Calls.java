@@ -18,8 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The observer class of the README's quick start, as a host application declares it: discovered by Weld in a bean
- * archive with {@code bean-discovery-mode="annotated"}, never registered by code.
+ * The observer class of the quick start (README.md, docs/events.md), as a host application declares it: discovered
+ * by Weld in a bean archive with {@code bean-discovery-mode="annotated"}, never registered by code.
  */
 @ApplicationScoped
 public class Calls {

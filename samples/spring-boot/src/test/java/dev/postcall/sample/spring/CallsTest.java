@@ -52,9 +52,9 @@ class CallsTest {
     }
 
     @Test
-    void theReadmeShowsTheWholeProgramAsItIs() throws IOException {
-        String readme = Files.readString(Path.of("..", "..", "README.md"));
-        String section = readme.substring(readme.indexOf("\n## Spring Boot\n"), readme.indexOf("\n### Listeners\n"));
+    void theSpringBootPageShowsTheWholeProgramAsItIs() throws IOException {
+        String page = Files.readString(Path.of("..", "..", "docs", "spring-boot.md"));
+        String section = page.substring(0, page.indexOf("\n## Listeners\n"));
         assertThat(section).contains("```java\n" + Files.readString(
                 Path.of("src/main/java/dev/postcall/sample/spring/Calls.java")) + "```\n");
         assertThat(section).contains("```properties\n" + Files.readString(
@@ -92,7 +92,7 @@ class CallsTest {
         assertThat(output.getOut().lines().filter(line -> line.contains(" bytes saved to "))).hasSize(2);
         assertThat(output).contains("486 bytes saved to calls").containsPattern("9\\D?995 bytes saved to calls");
 
-        // what the README shows of /actuator
+        // what docs/spring-boot.md shows of /actuator
         HttpResponse<String> health = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/actuator/health/postcall")).build(),
                 HttpResponse.BodyHandlers.ofString());

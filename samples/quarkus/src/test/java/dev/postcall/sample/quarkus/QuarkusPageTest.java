@@ -8,15 +8,12 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-/** The README's Quarkus section shows the sample's configuration as it is, the configuration the ITs ran. */
-class ReadmeTest {
+/** The Quarkus page (docs/quarkus.md) shows the sample's configuration as it is, the configuration the ITs ran. */
+class QuarkusPageTest {
 
     @Test
-    void theReadmeShowsTheSamplesPropertiesAndWebXmlAsTheyAre() throws IOException {
-        String readme = Files.readString(Path.of("..", "..", "README.md"));
-        int start = readme.indexOf("\n## Quarkus\n");
-        assertThat(start).as("a Quarkus section in README.md").isPositive();
-        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    void theQuarkusPageShowsTheSamplesPropertiesAndWebXmlAsTheyAre() throws IOException {
+        String section = Files.readString(Path.of("..", "..", "docs", "quarkus.md"));
 
         assertThat(section).contains("```properties\n"
                 + Files.readString(Path.of("src/main/resources/application.properties")) + "```\n");
