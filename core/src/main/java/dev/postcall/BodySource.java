@@ -17,6 +17,14 @@ import java.util.Objects;
  *
  * <p>A body that postcall's servlet received lives until the request ends; a handler that reads it later (on
  * another thread, after the answer) keeps it with {@link #retain()}.
+ *
+ * <pre>{@code
+ * BodySource body = BodySource.ofFile(Path.of("delivery.json"));      // or BodySource.ofBytes(bytes)
+ * PostCallEvent event = new EventParser().parse(body);
+ * try (InputStream in = event.body().openRange(0, 64)) {               // the first 64 bytes, no copy of the rest
+ *     byte[] head = in.readAllBytes();
+ * }
+ * }</pre>
  */
 public interface BodySource {
 

@@ -3,6 +3,14 @@ package dev.postcall;
 /**
  * A verified body that is not a post-call event: not JSON, not an object, or without {@code type} or {@code data}.
  * The message says what is wrong in terms of the JSON structure and never quotes payload text.
+ *
+ * <pre>{@code
+ * try {
+ *     PostCallEvent event = new EventParser().parse(BodySource.ofBytes(body));
+ * } catch (MalformedEventException e) {
+ *     log.warning("not an event: " + e.getMessage());   // safe to log: no payload text
+ * }
+ * }</pre>
  */
 public final class MalformedEventException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -205,6 +205,20 @@ class EventParserEnvelopeTest {
     }
 
     @Test
+    void envelopeStringsOver4096BytesAreRefusedAndTheLastByteThatFitsIsNot() throws MalformedEventException {
+        String fits = "t".repeat(4096);
+        String over = "t".repeat(4097);
+
+        assertThat(parse("{\"type\":\"" + fits + "\",\"data\":{}}").type()).isEqualTo(fits);
+        assertThatThrownBy(() -> parse("{\"type\":\"" + over + "\",\"data\":{}}"))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("'type' is longer than 4096 bytes")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ttt"));
+        assertThatThrownBy(() -> parse("{\"type\":\"x\",\"data\":{\"conversation_id\":\"" + over + "\"}}"))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("'data.conversation_id' is longer than 4096 bytes");
+    }
+
+    @Test
     void errorMessagesNeverQuotePayloadText() {
         assertThatThrownBy(() -> parse("{\"type\":\"x\",\"data\":{\"secret\":\"sk_live_123\" oops}}"))
                 .isInstanceOf(MalformedEventException.class)

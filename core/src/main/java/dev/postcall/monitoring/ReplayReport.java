@@ -9,6 +9,11 @@ import java.util.List;
  * @param failedAgain      the store's ids of those that failed again and stay kept
  * @param claimedElsewhere how many were taken meanwhile (by the sender's retry, another node or another replay),
  *                         or were handled before
+ *
+ * <pre>{@code
+ * ReplayReport report = Webhooks.find("/", "postcall").replayFailed();   // application "/", webhook "postcall"
+ * log.info(report.replayed() + " replayed, " + report.failedAgain().size() + " failed again");
+ * }</pre>
  */
 public record ReplayReport(int replayed, List<String> failedAgain, int claimedElsewhere) {
 

@@ -18,6 +18,13 @@ import java.util.Map;
  * @param inbox               the servlet's inbox directory, or {@code null} for none
  * @param inboxFailed         entries in the inbox's {@code failed/}, 0 without an inbox
  * @param consecutiveFailures non-200 answers to verified deliveries since the last 200
+ *
+ * <pre>{@code
+ * WebhookHealth health = Webhooks.find("/", "postcall").health();
+ * if (!health.isUp()) {
+ *     alerts.raise(health.webhook() + " is down: " + health.problems());
+ * }
+ * }</pre>
  */
 public record WebhookHealth(String webhook, Status status, List<String> problems, List<String> warnings,
                             int secrets, Path inbox, int inboxFailed, int consecutiveFailures) {

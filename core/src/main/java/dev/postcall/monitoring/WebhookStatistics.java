@@ -23,6 +23,12 @@ import java.util.Map;
  * @param handlingMax         the longest
  * @param handlingMedian      the median, to within a fifth (a histogram of 4 buckets per power of two)
  * @param handlingP99         the 99th percentile, to within a fifth
+ *
+ * <pre>{@code
+ * WebhookStatistics numbers = Webhooks.find("/", "postcall").statistics();
+ * long handled = numbers.deliveries("handled");            // over every event type
+ * long forged = numbers.rejections().get("signature-mismatch");
+ * }</pre>
  */
 public record WebhookStatistics(Map<String, Map<String, Long>> deliveries, Map<String, Long> rejections,
                                 long verified, long handlerFailures, long duplicates, int inboxFailed,

@@ -47,6 +47,15 @@ import java.util.Optional;
  *
  * <p>Implementations are thread-safe. No method may call a handler, log payload content, or put a value of a
  * delivery (its body, a conversation id) into an exception's message.
+ *
+ * <pre>{@code
+ * // a store of your own, handed to the servlet before it starts (a ServletContextListener)
+ * context.setAttribute(PostCallWebhookServlet.DELIVERY_STORE, MyStore.open());
+ * // what the handlers failed on, oldest first, a page at a time
+ * for (DeliveryStore.Kept kept : store.failed(null, 100)) {
+ *     log.warning(kept.id() + " " + kept.type() + " " + kept.conversationId() + ": " + kept.failureClass());
+ * }
+ * }</pre>
  */
 public interface DeliveryStore extends AutoCloseable {
 

@@ -9,6 +9,17 @@ import dev.postcall.PostCallEvent;
  * fires CDI events.
  *
  * <p>Implementations must be thread-safe: one instance handles concurrent requests.
+ *
+ * <pre>{@code
+ * public final class CrmHandler implements PostCallEventHandler {   // listed in META-INF/services
+ *     @Override
+ *     public void handle(PostCallEvent event) {
+ *         if (event instanceof TranscriptionEvent call) {
+ *             crm.save(call.report());          // a throw: not handled (kept for a replay where a store keeps bodies)
+ *         }
+ *     }
+ * }
+ * }</pre>
  */
 public interface PostCallEventHandler {
 

@@ -115,11 +115,14 @@ import dev.postcall.spi.PostCallEventHandler;
  *       <td>200</td><td>{@code {"received":true}}</td></tr>
  *   <tr><td>the same event was handled before (the sender retried, or someone replayed it)</td><td>200</td>
  *       <td>{@code {"received":true}}, not dispatched again</td></tr>
- *   <tr><td>no handler at all (a warning is logged)</td><td>200</td><td>{@code {"received":true}}</td></tr>
+ *   <tr><td>no handler registered (yet), with an inbox: kept in {@code failed/} for a replay, answered as a handler
+ *       failure would be</td><td>200</td><td>{@code {"received":true}}</td></tr>
+ *   <tr><td>no handler registered (yet), without an inbox: not dispatched, the sender retries</td><td>503</td>
+ *       <td>problem {@code no-handler}, {@code Retry-After: 30}</td></tr>
  *   <tr><td>body not JSON, not an object, no {@code type} or {@code data}</td><td>400</td>
  *       <td>problem {@code malformed-event}</td></tr>
  *   <tr><td>a handler threw (the other handlers still ran), with an inbox and {@code on-handler-failure=accept}</td>
- *       <td>200</td><td>{@code {"received":true}}; the delivery is in {@code failed/}, logged at ERROR</td></tr>
+ *       <td>200</td><td>{@code {"received":true}}; the delivery is in {@code failed/}, logged at WARNING</td></tr>
  *   <tr><td>a handler threw, otherwise</td><td>500</td><td>problem {@code handler-failed}</td></tr>
  *   <tr><td>the event's {@code data} does not fit the model (a handler's {@code report()} or {@code data()} threw
  *       {@code MalformedDataException}): with an inbox it is kept in {@code failed/} and answered as a handler
@@ -136,6 +139,16 @@ import dev.postcall.spi.PostCallEventHandler;
  * filter it refuses every request, so a mapping mistake never lets an unverified body reach a handler. A bad
  * init-param, an unusable {@code inbox-dir} or an unusable {@code inbox} database (no DataSource, no connection,
  * tables missing) fails the web application's start with one message listing every problem, never a password.
+ *
+ * <pre>{@code
+ * <!-- web.xml: the servlet on the filter's URL, with a directory that keeps what the handlers fail on -->
+ * <servlet>
+ *   <servlet-name>postcall</servlet-name>
+ *   <servlet-class>dev.postcall.servlet.PostCallWebhookServlet</servlet-class>
+ *   <init-param><param-name>inbox-dir</param-name><param-value>/var/lib/myapp/postcall-inbox</param-value></init-param>
+ * </servlet>
+ * <servlet-mapping><servlet-name>postcall</servlet-name><url-pattern>/elevenlabs/webhook</url-pattern></servlet-mapping>
+ * }</pre>
  */
 public final class PostCallWebhookServlet extends HttpServlet {
     /**

@@ -19,4 +19,11 @@ class ArchitectureTest {
         Architecture.knowsNone(servlet, "jakarta.enterprise..", "dev.postcall.cdi..", "dev.postcall.internal.cdi..",
                 "dev.postcall.sample..");
     }
+
+    /** ARCHITECTURE.md's row for the servlet jar: core's API and the internals it names, not the rest. */
+    @Test
+    void usesCoresApiAndOnlyTheInternalsTheLayerTableNames() {
+        Architecture.knowsNone(servlet, "dev.postcall.internal.json..", "dev.postcall.internal.report..",
+                "dev.postcall.internal.cli..");
+    }
 }

@@ -71,8 +71,7 @@ class DeliveryGuaranteesTest {
             assertThat(failedAttempts).isEqualTo(50);
 
             server.handler.failing(false);
-            Cli replay = Cli.run("replay", "--inbox", inbox.toString(), "--secret", TestServer.SECRET,
-                    "--url", server.uri().toString());
+            Cli replay = Cli.run("replay", "--inbox", inbox.toString(), "--url", server.uri().toString());
 
             assertThat(replay.exitCode).as(replay.output).isZero();
             assertThat(replay.output).contains("replayed 50 of 50; 0 still failed");
@@ -191,8 +190,7 @@ class DeliveryGuaranteesTest {
             assertThat(count(inbox.resolve("incoming"))).isZero();
             assertThat(count(inbox.resolve("failed"))).isEqualTo(1);
 
-            Cli replay = Cli.run("replay", "--inbox", inbox.toString(), "--secret", TestServer.SECRET,
-                    "--url", second.uri.toString());
+            Cli replay = Cli.run("replay", "--inbox", inbox.toString(), "--url", second.uri.toString());
 
             assertThat(replay.exitCode).as(replay.output).isZero();
             assertThat(second.awaitLine("HANDLED conv_killed")).isTrue();
@@ -304,7 +302,7 @@ class DeliveryGuaranteesTest {
         }
     }
 
-    /** The postcall CLI in a JVM of its own, as a user runs it. */
+    /** The postcall CLI in a JVM of its own, as a user runs it: the webhook secret in its environment. */
     static final class Cli {
         final int exitCode;
         final String output;
@@ -318,7 +316,9 @@ class DeliveryGuaranteesTest {
             List<String> command = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
                     "dev.postcall.internal.cli.Main"));
             command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("ELEVENLABS_WEBHOOK_SECRET", TestServer.SECRET);
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
             return new Cli(process.exitValue(), output);

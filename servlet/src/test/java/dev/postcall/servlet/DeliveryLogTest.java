@@ -103,6 +103,12 @@ class DeliveryLogTest {
             assertThat(server.postSigned(transcription("conv_lost")).statusCode()).isEqualTo(500);
             assertThat(logs.records("SEVERE", "conversation=conv_lost")).singleElement().asString()
                     .contains("not handled (java.lang.IllegalStateException) and not kept (no inbox), 500 handler-failed in");
+            // the handler's own line: once, its class, the event and the exception, never the payload
+            assertThat(logs.records("SEVERE", "failed on a post_call_transcription event of conversation conv_lost"))
+                    .singleElement().asString()
+                    .contains("dev.postcall.delivery: handler " + server.handler.getClass().getName())
+                    .contains("java.lang.IllegalStateException")
+                    .doesNotContain(MARKER);
             assertThat(server.webhook().statistics().deliveries("failed")).isEqualTo(1);
         }
     }

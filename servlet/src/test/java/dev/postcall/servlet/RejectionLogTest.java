@@ -146,4 +146,18 @@ class RejectionLogTest {
             assertThat(server.webhook().statistics().rejections()).containsEntry("signature-mismatch", 1001L);
         }
     }
+
+    @Test
+    void whatTheWindowHeldBackIsCountedInOneLineWhenTheFilterStops() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String forged = "t=" + Instant.now().getEpochSecond() + ",v0=" + "e".repeat(64);
+            for (int i = 0; i < 3; i++) {
+                assertThat(server.post(BODY, forged, Map.of()).statusCode()).isEqualTo(401);
+            }
+        }
+
+        assertThat(logs.records("WARNING", "401 signature-mismatch")).as("one line in the window").hasSize(1);
+        assertThat(logs.records("WARNING", "2 more signature-mismatch rejections by webhook '")).singleElement()
+                .asString().contains("were not logged before it stopped").doesNotContain("e".repeat(64));
+    }
 }

@@ -29,6 +29,18 @@ import dev.postcall.internal.monitoring.DeliveryType;
  *       <td>high</td></tr>
  *   <tr><td>{@code messaging.message.body.size}</td><td>the body's length in bytes</td><td>high</td></tr>
  * </table>
+ *
+ * <pre>{@code
+ * @Bean
+ * PostCallObservationConvention postCallObservationConvention() {
+ *     return new DefaultPostCallObservationConvention() {
+ *         @Override
+ *         public String getContextualName(PostCallObservationContext context) {
+ *             return "webhook " + context.getEventType();
+ *         }
+ *     };
+ * }
+ * }</pre>
  */
 public class DefaultPostCallObservationConvention implements PostCallObservationConvention {
 

@@ -53,6 +53,17 @@ import dev.postcall.spi.DeliveryStore;
  * <p>{@code postcall.inbox.store=jdbc} keeps deliveries in the application's {@code DataSource} bean (see
  * {@link InboxDataSource}); this configuration runs after Spring Boot's {@code DataSourceAutoConfiguration} (its
  * Spring Boot 4 and 3.5 names), so that bean is defined by then.
+ *
+ * <pre>{@code
+ * // application.properties: postcall.secret=${ELEVENLABS_WEBHOOK_SECRET}
+ * @Component
+ * class Calls {
+ *     @EventListener
+ *     void on(TranscriptionEvent call) {
+ *         crm.save(call.report());
+ *     }
+ * }
+ * }</pre>
  */
 @AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})

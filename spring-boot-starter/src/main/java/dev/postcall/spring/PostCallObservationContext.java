@@ -12,6 +12,13 @@ import io.micrometer.observation.transport.ReceiverContext;
  * Tracing makes its span a CONSUMER span, as OpenTelemetry's messaging conventions describe a "process" span. The
  * webhook carries no trace context of the sender's, so the carrier is empty and the span's parent is the observation
  * current when the delivery started (the server's {@code http.server.requests}).
+ *
+ * <pre>{@code
+ * @Override
+ * public KeyValues getHighCardinalityKeyValues(PostCallObservationContext context) {
+ *     return super.getHighCardinalityKeyValues(context).and("postcall.origin", context.getOrigin());
+ * }
+ * }</pre>
  */
 public final class PostCallObservationContext extends ReceiverContext<Map<String, String>> {
 

@@ -25,6 +25,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * starts: a bad value anywhere stops the application with one message that lists every problem and its fix.
  * Durations take {@code 30m}, {@code 90s}, {@code 1h}, {@code 500ms} or ISO-8601 ({@code PT30M}); sizes take bytes
  * or {@code 512KB}, {@code 10MB}, {@code 256MB}, {@code 1GB} (1024-based, as in Spring).
+ *
+ * <pre>{@code
+ * postcall.secret=${ELEVENLABS_WEBHOOK_SECRET}
+ * postcall.path=/elevenlabs/webhook
+ * postcall.ip-allowlist=elevenlabs
+ * postcall.inbox.store=jdbc
+ * postcall.backfill.api-key=${ELEVENLABS_API_KEY}
+ * }</pre>
  */
 @ConfigurationProperties(prefix = "postcall")
 public final class PostCallProperties {

@@ -3,6 +3,8 @@ package dev.postcall.testsupport;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.nio.file.Files;
@@ -45,6 +47,20 @@ public final class Architecture {
     public static void knowsNone(JavaClasses classes, String... packages) {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(packages)
                 .because("a module knows only the modules below it")
+                .check(classes);
+    }
+
+    /**
+     * Fails when a class of the package {@code pkg} itself (not its sub-packages) uses a postcall class outside
+     * {@code pkg} and {@code uses}: one row of ARCHITECTURE.md's layer table ({@code "dev.postcall"} is the root).
+     */
+    public static void usesOnly(JavaClasses classes, String pkg, String... uses) {
+        String[] allowed = java.util.stream.Stream.concat(java.util.stream.Stream.of(pkg),
+                java.util.Arrays.stream(uses)).toArray(String[]::new);
+        noClasses().that().resideInAPackage(pkg).should().dependOnClassesThat(
+                        JavaClass.Predicates.resideInAPackage("dev.postcall..")
+                                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(allowed))))
+                .because("ARCHITECTURE.md's layer table says " + pkg + " uses only " + String.join(", ", uses))
                 .check(classes);
     }
 }

@@ -9,8 +9,9 @@ import java.util.Map;
  * The {@code postcall} command line: {@code java -jar postcall-cli.jar <command> [options]}.
  *
  * <pre>
+ * export ELEVENLABS_WEBHOOK_SECRET=…   # or --secret-file PATH; never the secret itself on the command line
  * java -jar core/target/postcall-cli.jar send --url http://localhost:8080/app/elevenlabs/webhook transcription
- * java -jar core/target/postcall-cli.jar send --secret wsec_… --url … --chunked ./delivery.json
+ * java -jar core/target/postcall-cli.jar send --secret-file /run/secrets/webhook --url … --chunked ./delivery.json
  * java -jar core/target/postcall-cli.jar replay --inbox /var/lib/app/inbox --url …
  * POSTCALL_JDBC_USER=app POSTCALL_JDBC_PASSWORD=… java -cp core/target/postcall-cli.jar:postgresql.jar \
  *     dev.postcall.internal.cli.Main replay --jdbc-url jdbc:postgresql://db:5432/app --url …

@@ -17,7 +17,8 @@ import java.util.Map;
  */
 final class ReplayCommand implements Main.Command {
 
-    private static final List<String> OPTIONS = List.of("--inbox", "--jdbc-url", "--table-prefix", "--secret", "--url");
+    private static final List<String> OPTIONS = List.of("--inbox", "--jdbc-url", "--table-prefix",
+            WebhookPoster.SECRET_FILE, "--url");
     private static final String DEFAULT_PREFIX = "postcall_";
 
     private final Clock clock;
@@ -38,20 +39,21 @@ final class ReplayCommand implements Main.Command {
     @Override
     public String usage() {
         return String.join("\n",
-                "replay --inbox DIR [--secret S] --url URL",
-                "replay --jdbc-url URL [--table-prefix P] [--secret S] --url URL",
+                "replay --inbox DIR [--secret-file PATH] --url URL",
+                "replay --jdbc-url URL [--table-prefix P] [--secret-file PATH] --url URL",
                 "  Re-signs each failed delivery of the store (oldest first) and POSTs it to URL. The receiver's store",
                 "  claims a delivery with a conversation id itself and records it done (or failed again); one without",
                 "  is claimed here first and done once the receiver dispatched it. Prints a line each and a summary.",
-                "  --inbox DIR       the receiver's inbox-dir",
-                "  --jdbc-url URL    the database the receivers' store uses; the user and password from env "
+                "  The webhook secret comes from env " + WebhookPoster.SECRET_ENV + ", or from the file --secret-file",
+                "  names (never from the command line, where ps shows it).",
+                "  --inbox DIR         the receiver's inbox-dir",
+                "  --jdbc-url URL      the database the receivers' store uses; the user and password from env "
                         + DatabaseReplay.USER_ENV + " and " + DatabaseReplay.PASSWORD_ENV + ", never in the URL;",
-                "                    the driver from the classpath: java -cp postcall-cli.jar:postgresql.jar "
+                "                      the driver from the classpath: java -cp postcall-cli.jar:postgresql.jar "
                         + Main.class.getName() + " replay ...",
-                "  --table-prefix P  the store's table prefix (default " + DEFAULT_PREFIX + ")",
-                "  --secret S        the webhook secret the receiver verifies with (default: env "
-                        + WebhookPoster.SECRET_ENV + ")",
-                "  --url URL         the receiver's webhook URL");
+                "  --table-prefix P    the store's table prefix (default " + DEFAULT_PREFIX + ")",
+                "  --secret-file PATH  a file holding the webhook secret the receiver verifies with",
+                "  --url URL           the receiver's webhook URL");
     }
 
     @Override
@@ -60,6 +62,9 @@ final class ReplayCommand implements Main.Command {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.equals("--secret")) {
+                throw WebhookPoster.secretOnTheCommandLine();
+            }
             if (!OPTIONS.contains(name)) {
                 throw new Main.UsageException("unknown argument " + (arg.contains("=") ? name + "=..." : arg));
             }
@@ -81,7 +86,7 @@ final class ReplayCommand implements Main.Command {
         if (jdbcUrl != null) {
             DatabaseReplay.checkUrl(jdbcUrl);
             WebhookPoster poster = new WebhookPoster(WebhookPoster.parseUrl(options.get("--url")),
-                    WebhookPoster.secret(options.get("--secret"), terminal));
+                    WebhookPoster.secret(options.get(WebhookPoster.SECRET_FILE), terminal));
             return new DatabaseReplay(jdbcUrl, options.getOrDefault("--table-prefix", DEFAULT_PREFIX), poster, clock)
                     .run(terminal);
         }
@@ -96,7 +101,7 @@ final class ReplayCommand implements Main.Command {
             throw new Main.UsageException(inboxDir + " is not an inbox (it has no failed/ directory)");
         }
         WebhookPoster poster = new WebhookPoster(WebhookPoster.parseUrl(options.get("--url")),
-                WebhookPoster.secret(options.get("--secret"), terminal));
+                WebhookPoster.secret(options.get(WebhookPoster.SECRET_FILE), terminal));
         try (DirectoryStore store = DirectoryStore.visit(root, clock)) {
             return new StoreReplay(store, poster, clock).run(terminal);
         } catch (IOException | DeliveryStore.StoreException e) {

@@ -38,37 +38,41 @@ final class SendCommand implements Main.Command {
     @Override
     public String usage() {
         return String.join("\n",
-                "send [--secret S] --url URL [--chunked] <sample|file>",
+                "send [--secret-file PATH] --url URL [--chunked] <sample|file>",
                 "  Signs a webhook body (ElevenLabs-Signature: t=…,v0=…) and POSTs it as application/json;",
                 "  prints the status and the response body.",
-                "  --secret S   the webhook secret (default: env " + SECRET_ENV + ")",
-                "  --url URL    where to POST, e.g. http://localhost:8080/app/elevenlabs/webhook",
-                "  --chunked    send with Transfer-Encoding: chunked instead of Content-Length, as audio webhooks are",
-                "  <sample>     a bundled sample, sent with event_timestamp = now:",
-                "               " + String.join(", ", SamplePayloads.names()),
-                "  <file>       any other argument is a file sent byte for byte (./audio for a file named audio)");
+                "  The webhook secret comes from env " + SECRET_ENV + ", or from the file --secret-file names",
+                "  (never from the command line, where ps shows it).",
+                "  --secret-file PATH  a file holding the webhook secret (a trailing newline is ignored)",
+                "  --url URL           where to POST, e.g. http://localhost:8080/app/elevenlabs/webhook",
+                "  --chunked           send with Transfer-Encoding: chunked, as audio is sent, not Content-Length",
+                "  <sample>            a bundled sample, sent with event_timestamp = now:",
+                "                      " + String.join(", ", SamplePayloads.names()),
+                "  <file>              any other argument is a file sent byte for byte (./audio for a file 'audio')");
     }
 
     @Override
     public int run(List<String> args, Main.Terminal terminal) throws Main.UsageException {
-        String secret = null;
+        String secretFile = null;
         String url = null;
         boolean chunked = false;
         String payload = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (arg.equals("--secret") || arg.equals("--url")) {
+            if (arg.equals("--secret") || arg.startsWith("--secret=")) {
+                throw WebhookPoster.secretOnTheCommandLine();
+            } else if (arg.equals(WebhookPoster.SECRET_FILE) || arg.equals("--url")) {
                 if (i + 1 == args.size()) {
                     throw new Main.UsageException(arg + " needs a value");
                 }
                 String value = args.get(++i);
-                if (arg.equals("--secret")) {
-                    secret = value;
-                } else {
+                if (arg.equals("--url")) {
                     url = value;
+                } else {
+                    secretFile = value;
                 }
-            } else if (arg.startsWith("--secret=")) {
-                secret = arg.substring("--secret=".length());
+            } else if (arg.startsWith(WebhookPoster.SECRET_FILE + "=")) {
+                secretFile = arg.substring(WebhookPoster.SECRET_FILE.length() + 1);
             } else if (arg.startsWith("--url=")) {
                 url = arg.substring("--url=".length());
             } else if (arg.equals("--chunked")) {
@@ -81,7 +85,8 @@ final class SendCommand implements Main.Command {
                 throw new Main.UsageException("one payload at a time, got '" + payload + "' and '" + arg + "'");
             }
         }
-        WebhookPoster poster = new WebhookPoster(WebhookPoster.parseUrl(url), WebhookPoster.secret(secret, terminal));
+        WebhookPoster poster = new WebhookPoster(WebhookPoster.parseUrl(url),
+                WebhookPoster.secret(secretFile, terminal));
         if (payload == null) {
             throw new Main.UsageException("no payload: name a sample (" + String.join(", ", SamplePayloads.names())
                     + ") or a file");

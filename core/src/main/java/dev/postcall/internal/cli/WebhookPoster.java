@@ -1,5 +1,6 @@
 package dev.postcall.internal.cli;
 
+import dev.postcall.internal.config.Formats;
 import dev.postcall.signature.WebhookSigner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,8 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** Signs a body the way ElevenLabs does and POSTs it; shared by {@code send} and {@code replay}. */
 final class WebhookPoster {
@@ -31,13 +37,71 @@ final class WebhookPoster {
         this.secret = secret;
     }
 
-    /** The secret from {@code --secret} or else the environment; a usage error when neither has one. */
-    static String secret(String option, Main.Terminal terminal) throws Main.UsageException {
-        String secret = option != null ? option : terminal.env().get(SECRET_ENV);
-        if (secret == null || secret.isBlank()) {
-            throw new Main.UsageException("no secret: pass --secret or set " + SECRET_ENV);
+    /** The option that names a file holding the secret. */
+    static final String SECRET_FILE = "--secret-file";
+    /** The safer ways to give the secret, for every message that asks for it. */
+    static final String SECRET_WAYS = "set " + SECRET_ENV + " in the environment or pass " + SECRET_FILE + " PATH";
+    /** A secret file is a line or two; anything larger is the wrong file, and is not read into memory. */
+    private static final long MAX_SECRET_FILE = 64 * 1024;
+
+    /**
+     * The option that once took the secret itself: refused, because an argument is visible to every user of the
+     * machine ({@code ps}, {@code /proc/<pid>/cmdline}) and stays in the shell's history. A warning would come too
+     * late (the secret is out by the time it prints), and the database password is refused the same way.
+     */
+    static Main.UsageException secretOnTheCommandLine() {
+        return new Main.UsageException("--secret is not accepted: a secret on the command line shows in ps and in"
+                + " the shell's history; " + SECRET_WAYS);
+    }
+
+    /**
+     * The secret to sign with: from the file {@code file} names when given, else from {@link #SECRET_ENV}. Read as
+     * the servlet reads its secret (comma-separated for rotation, each entry stripped, so a file's trailing newline
+     * goes); with several the first signs, which is enough because the receiver tries each of its secrets. No
+     * message ever holds the secret or the file's text.
+     */
+    static String secret(String file, Main.Terminal terminal) throws Main.UsageException {
+        String raw;
+        String origin;
+        if (file != null) {
+            raw = readSecretFile(file);
+            origin = SECRET_FILE + " " + file;
+        } else {
+            raw = terminal.env().get(SECRET_ENV);
+            origin = "environment variable " + SECRET_ENV;
         }
-        return secret;
+        if (raw == null || raw.isBlank()) {
+            throw new Main.UsageException((file != null ? "no secret: " + file + " is empty; " : "no secret: ")
+                    + SECRET_WAYS);
+        }
+        List<String> secrets = Formats.entries(raw);
+        for (int i = 0; i < secrets.size(); i++) {
+            if (secrets.get(i).isEmpty()) {
+                throw new Main.UsageException("entry " + (i + 1) + " of " + origin
+                        + " is empty; separate several secrets with single commas");
+            }
+        }
+        if (secrets.size() > 1) {
+            terminal.err().println("postcall: signing with the first of the " + secrets.size() + " secrets in "
+                    + origin);
+        }
+        return secrets.get(0);
+    }
+
+    private static String readSecretFile(String file) throws Main.UsageException {
+        Path path = Path.of(file);
+        try {
+            if (Files.size(path) > MAX_SECRET_FILE) {
+                throw new Main.UsageException(SECRET_FILE + " " + file + " is larger than " + MAX_SECRET_FILE
+                        + " bytes: not a secret file");
+            }
+            return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new Main.UsageException(SECRET_FILE + " " + file + ": no such file");
+        } catch (IOException e) {
+            // the exception names the file and the reason (a directory, permissions), never its content
+            throw new Main.UsageException(SECRET_FILE + " " + file + ": cannot read it (" + e + ")");
+        }
     }
 
     URI uri() {

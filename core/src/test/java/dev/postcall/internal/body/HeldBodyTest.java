@@ -9,8 +9,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +75,19 @@ class HeldBodyTest {
         assertThatThrownBy(() -> body.openRange(10, bytes.length + 1)).isInstanceOf(IndexOutOfBoundsException.class);
         body.release();
         assertThat(tempFiles()).isZero();
+    }
+
+    @Test
+    void aSpilledBodysTempFileIsReadableAndWritableByItsOwnerAlone() throws IOException {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "the file system has no POSIX permissions (Windows): nothing to check");
+        HeldBody body = spilled(random(5_000));
+        try (Stream<Path> files = Files.list(dir)) {
+            Path file = files.filter(p -> p.getFileName().toString().startsWith("postcall-")).findFirst().orElseThrow();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        } finally {
+            body.release();
+        }
     }
 
     @Test

@@ -57,14 +57,17 @@ class JdbcReplayCommandTest {
 
     private int replay(ReceivingNode node, Map<String, String> env, String... more) {
         List<String> args = new ArrayList<>(List.of("replay", "--jdbc-url", node.jdbcUrl(), "--table-prefix",
-                node.tablePrefix(), "--secret", SECRET, "--url", node.webhookUrl()));
+                node.tablePrefix(), "--url", node.webhookUrl()));
         args.addAll(List.of(more));
         return run(args, env);
     }
 
+    /** Runs the CLI with {@code env} and, as a user's shell would hold it, the webhook secret. */
     private int run(List<String> args, Map<String, String> env) {
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        return Main.run(args, new Main.Terminal(stdout, stdout, env));
+        Map<String, String> withSecret = new HashMap<>(env);
+        withSecret.putIfAbsent(WebhookPoster.SECRET_ENV, SECRET);
+        return Main.run(args, new Main.Terminal(stdout, stdout, withSecret));
     }
 
     private String output() {
@@ -238,7 +241,7 @@ class JdbcReplayCommandTest {
         elsewhere.storeFailed("conv_a", 1761400000L, PAYLOAD_TEXT);
 
         int code = run(List.of("replay", "--jdbc-url", node.jdbcUrl(), "--table-prefix", node.tablePrefix(),
-                "--secret", SECRET, "--url", elsewhere.webhookUrl()), credentials(node));
+                "--url", elsewhere.webhookUrl()), credentials(node));
 
         assertThat(code).isEqualTo(1);
         assertThat(node.row(id)).isEqualTo(before);
@@ -301,7 +304,7 @@ class JdbcReplayCommandTest {
         for (String url : List.of("jdbc:postgresql://db:5432/app?user=app&password=url-Pw-1",
                 "jdbc:h2:mem:x;USER=sa;PASSWORD=url-Pw-1", "jdbc:mysql://app:url-Pw-1@db:3306/app")) {
             out.reset();
-            int code = run(List.of("replay", "--jdbc-url", url, "--secret", SECRET, "--url", "http://127.0.0.1:1/"),
+            int code = run(List.of("replay", "--jdbc-url", url, "--url", "http://127.0.0.1:1/"),
                     Map.of());
 
             assertThat(code).as(url).isEqualTo(2);
@@ -312,7 +315,7 @@ class JdbcReplayCommandTest {
 
     @Test
     void aUrlNoDriverOnTheClasspathAcceptsSaysHowToAddOne() {
-        int code = run(List.of("replay", "--jdbc-url", "jdbc:nosuchdb://db/app", "--secret", SECRET, "--url",
+        int code = run(List.of("replay", "--jdbc-url", "jdbc:nosuchdb://db/app", "--url",
                 "http://127.0.0.1:1/"), Map.of());
 
         assertThat(code).isEqualTo(3);
@@ -325,7 +328,7 @@ class JdbcReplayCommandTest {
         ReceivingNode node = node(Engine.H2, false);
 
         int code = run(List.of("replay", "--jdbc-url", node.jdbcUrl(), "--table-prefix", "nothing_here_",
-                "--secret", SECRET, "--url", node.webhookUrl()), credentials(node));
+                "--url", node.webhookUrl()), credentials(node));
 
         assertThat(code).isEqualTo(3);
         assertThat(output()).contains("nothing_here_delivery").contains("h2.sql");

@@ -100,8 +100,9 @@ class MainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), env));
     }
 
+    /** Runs the CLI with the webhook secret in the environment, where a user's shell holds it. */
     private int run(String... args) {
-        return run(Map.of(), args);
+        return run(Map.of(WebhookPoster.SECRET_ENV, SECRET), args);
     }
 
     private String out() {
@@ -121,7 +122,7 @@ class MainTest {
     @Test
     void sendsNamedSampleSignedWithFreshEventTimestamp() {
         long before = Instant.now().getEpochSecond();
-        assertThat(run("send", "--secret", SECRET, "--url", url, "transcription")).isEqualTo(Main.OK);
+        assertThat(run("send", "--url", url, "transcription")).isEqualTo(Main.OK);
         long after = Instant.now().getEpochSecond();
 
         assertThat(received).hasSize(1);
@@ -138,7 +139,7 @@ class MainTest {
 
     @Test
     void sendsTheSampleOfACallWhoseWebhookLeftTheTranscriptOut() throws Exception {
-        assertThat(run("send", "--secret", SECRET, "--url", url, "transcription-no-transcript")).isEqualTo(Main.OK);
+        assertThat(run("send", "--url", url, "transcription-no-transcript")).isEqualTo(Main.OK);
 
         Received r = received.get(0);
         assertThat(r.verifiedTimestamp()).isPositive();
@@ -158,14 +159,14 @@ class MainTest {
                 .getBytes(StandardCharsets.UTF_8);
         Path file = Files.write(dir.resolve("delivery.json"), bytes);
 
-        assertThat(run("send", "--secret=" + SECRET, "--url=" + url, file.toString())).isEqualTo(Main.OK);
+        assertThat(run("send", "--url=" + url, file.toString())).isEqualTo(Main.OK);
 
         assertThat(received).singleElement().satisfies(r -> assertThat(r.body()).isEqualTo(bytes));
     }
 
     @Test
     void sendsChunkedWithoutContentLength() {
-        assertThat(run("send", "--secret", SECRET, "--url", url, "--chunked", "audio")).isEqualTo(Main.OK);
+        assertThat(run("send", "--url", url, "--chunked", "audio")).isEqualTo(Main.OK);
 
         Received r = received.get(0);
         assertThat(r.transferEncoding()).isEqualToIgnoringCase("chunked");
@@ -183,7 +184,8 @@ class MainTest {
 
     @Test
     void exitsOneWhenReceiverRefuses() {
-        assertThat(run("send", "--secret", "wsec_wrong", "--url", url, "unknown")).isEqualTo(Main.NOT_ACCEPTED);
+        assertThat(run(Map.of(WebhookPoster.SECRET_ENV, "wsec_wrong"), "send", "--url", url, "unknown"))
+                .isEqualTo(Main.NOT_ACCEPTED);
         assertThat(received).singleElement().satisfies(r -> assertThat(r.verifiedTimestamp()).isEqualTo(-1));
         assertThat(out()).contains("HTTP 401").contains("SIGNATURE_MISMATCH").doesNotContain("wsec_wrong");
     }
@@ -191,26 +193,96 @@ class MainTest {
     @Test
     void repeatedSendsOfSampleAreEachSignedAndAccepted() {
         for (String name : SamplePayloads.names()) {
-            assertThat(run("send", "--secret", SECRET, "--url", url, name)).as(name).isEqualTo(Main.OK);
+            assertThat(run("send", "--url", url, name)).as(name).isEqualTo(Main.OK);
         }
         assertThat(received).hasSize(SamplePayloads.names().size());
         assertThat(received).allSatisfy(r -> assertThat(r.verifiedTimestamp()).isPositive());
     }
 
     @Test
-    void exitsTwoWithoutSecret() {
-        assertThat(run("send", "--url", url, "transcription")).isEqualTo(Main.USAGE);
-        assertThat(err()).contains("ELEVENLABS_WEBHOOK_SECRET");
+    void exitsTwoWithoutSecretAndNamesTheWaysToGiveIt() throws IOException {
+        Path inbox = Files.createDirectories(dir.resolve("inbox/failed")).getParent();
+        assertThat(run(Map.of(), "send", "--url", url, "transcription")).isEqualTo(Main.USAGE);
+        assertThat(run(Map.of(WebhookPoster.SECRET_ENV, " "), "replay", "--inbox", inbox.toString(), "--url", url))
+                .isEqualTo(Main.USAGE);
+
+        assertThat(err()).contains("postcall send: no secret: set ELEVENLABS_WEBHOOK_SECRET in the environment or"
+                + " pass --secret-file PATH").contains("postcall replay: no secret: set ELEVENLABS_WEBHOOK_SECRET");
         assertThat(received).isEmpty();
     }
 
     @Test
+    void readsSecretFromAFileWithoutItsTrailingNewline() throws IOException {
+        Path unix = Files.writeString(dir.resolve("secret"), SECRET + "\n");
+        Path windows = Files.writeString(dir.resolve("secret.txt"), SECRET + "\r\n");
+
+        // the file is used, not the environment, and without a variable at all
+        assertThat(run(Map.of(WebhookPoster.SECRET_ENV, "wsec_wrong"), "send", "--secret-file", unix.toString(),
+                "--url", url, "transcription")).isEqualTo(Main.OK);
+        assertThat(run(Map.of(), "send", "--secret-file=" + windows, "--url", url, "audio")).isEqualTo(Main.OK);
+
+        assertThat(received).hasSize(2).allSatisfy(r -> assertThat(r.verifiedTimestamp()).isPositive());
+        assertThat(out() + err()).doesNotContain(SECRET).doesNotContain("wsec_wrong");
+    }
+
+    @Test
+    void aSecretFileThatIsMissingEmptyOrTooLargeIsAUsageErrorThatNeverShowsItsContent() throws IOException {
+        Path missing = dir.resolve("no-such-secret");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Path large = Files.writeString(dir.resolve("large"), SECRET.repeat(2000));
+
+        assertThat(run(Map.of(), "send", "--secret-file", missing.toString(), "--url", url, "audio"))
+                .isEqualTo(Main.USAGE);
+        assertThat(err()).contains("--secret-file " + missing + ": no such file");
+        assertThat(run(Map.of(), "send", "--secret-file", empty.toString(), "--url", url, "audio"))
+                .isEqualTo(Main.USAGE);
+        assertThat(err()).contains("no secret: " + empty + " is empty; set ELEVENLABS_WEBHOOK_SECRET");
+        assertThat(run(Map.of(), "send", "--secret-file", large.toString(), "--url", url, "audio"))
+                .isEqualTo(Main.USAGE);
+        assertThat(err()).contains("not a secret file").doesNotContain(SECRET);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void refusesASecretOnTheCommandLineWithoutRepeatingItAndNamesTheSaferWays() {
+        assertThat(run(Map.of(), "send", "--secret", "wsec_onTheCommandLine", "--url", url, "audio"))
+                .isEqualTo(Main.USAGE);
+        assertThat(run("send", "--url", url, "--secret=wsec_onTheCommandLine", "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("replay", "--inbox", dir.toString(), "--secret", "wsec_onTheCommandLine", "--url", url))
+                .isEqualTo(Main.USAGE);
+        assertThat(run("replay", "--secret=wsec_onTheCommandLine", "--inbox", dir.toString(), "--url", url))
+                .isEqualTo(Main.USAGE);
+
+        assertThat(received).isEmpty();
+        assertThat(err()).contains("postcall send: --secret is not accepted: a secret on the command line shows in"
+                        + " ps and in the shell's history; set ELEVENLABS_WEBHOOK_SECRET in the environment or pass"
+                        + " --secret-file PATH")
+                .contains("postcall replay: --secret is not accepted")
+                .doesNotContain("wsec_onTheCommandLine");
+        assertThat(out()).doesNotContain("wsec_onTheCommandLine");
+    }
+
+    @Test
+    void signsWithTheFirstOfSeveralSecretsAsTheReceiverTriesEachOfItsOwn() {
+        assertThat(run(Map.of(WebhookPoster.SECRET_ENV, SECRET + ", wsec_next"), "send", "--url", url, "audio"))
+                .isEqualTo(Main.OK);
+        assertThat(run(Map.of(WebhookPoster.SECRET_ENV, SECRET + ",,wsec_next"), "send", "--url", url, "audio"))
+                .isEqualTo(Main.USAGE);
+
+        assertThat(received).singleElement().satisfies(r -> assertThat(r.verifiedTimestamp()).isPositive());
+        assertThat(err()).contains("signing with the first of the 2 secrets in environment variable"
+                        + " ELEVENLABS_WEBHOOK_SECRET")
+                .contains("entry 2 of environment variable ELEVENLABS_WEBHOOK_SECRET is empty")
+                .doesNotContain(SECRET).doesNotContain("wsec_next");
+    }
+
+    @Test
     void exitsTwoForUnknownPayloadOptionOrCommand() {
-        assertThat(run("send", "--secret", SECRET, "--url", url, "no-such-thing")).isEqualTo(Main.USAGE);
+        assertThat(run("send", "--url", url, "no-such-thing")).isEqualTo(Main.USAGE);
         assertThat(err()).contains("neither a sample").contains("transcription-web");
-        assertThat(run("send", "--secret", SECRET, "--url", url, "--verbose", "audio")).isEqualTo(Main.USAGE);
-        assertThat(run("send", "--secret", SECRET, "--url", "ftp://x/y", "audio")).isEqualTo(Main.USAGE);
-        assertThat(run("send", "--secret", SECRET, "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("send", "--url", url, "--verbose", "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("send", "--url", "ftp://x/y", "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("send", "audio")).isEqualTo(Main.USAGE);
         assertThat(run("frobnicate")).isEqualTo(Main.USAGE);
         assertThat(run()).isEqualTo(Main.USAGE);
         assertThat(received).isEmpty();
@@ -223,7 +295,7 @@ class MainTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        assertThat(run("send", "--secret", SECRET, "--url", "http://127.0.0.1:" + port + "/hook", "audio"))
+        assertThat(run("send", "--url", "http://127.0.0.1:" + port + "/hook", "audio"))
                 .isEqualTo(Main.UNREACHABLE);
         assertThat(err()).contains("cannot connect");
     }
@@ -231,7 +303,7 @@ class MainTest {
     @Test
     void helpListsCommandsAndSamples() {
         assertThat(run("--help")).isEqualTo(Main.OK);
-        assertThat(out()).contains("send [--secret S] --url URL [--chunked] <sample|file>")
+        assertThat(out()).contains("send [--secret-file PATH] --url URL [--chunked] <sample|file>")
                 .contains("ELEVENLABS_WEBHOOK_SECRET")
                 .contains(String.join(", ", SamplePayloads.names()));
         assertThat(run("send", "--help")).isEqualTo(Main.OK);

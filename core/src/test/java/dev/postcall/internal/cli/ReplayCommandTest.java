@@ -56,13 +56,18 @@ class ReplayCommandTest {
         nodes.forEach(DirectoryReceivingNode::close);
     }
 
+    /** Runs the CLI with the webhook secret in the environment, where a user's shell holds it. */
     private int run(String... args) {
+        return run(Map.of(WebhookPoster.SECRET_ENV, SECRET), args);
+    }
+
+    private int run(Map<String, String> env, String... args) {
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        return Main.run(List.of(args), new Main.Terminal(stdout, stdout, Map.of()));
+        return Main.run(List.of(args), new Main.Terminal(stdout, stdout, env));
     }
 
     private int replay(DirectoryReceivingNode node) {
-        return run("replay", "--inbox", inbox().toString(), "--secret", SECRET, "--url", node.receiver().url());
+        return run("replay", "--inbox", inbox().toString(), "--url", node.receiver().url());
     }
 
     private String output() {
@@ -274,7 +279,11 @@ class ReplayCommandTest {
         node.advance(Duration.ofSeconds(1));
         String keyless = node.storeFailed(null, 1761400001L, PAYLOAD_TEXT);
 
-        int code = run("replay", "--inbox", inbox().toString(), "--secret", "wsec_wrong", "--url", node.receiver().url());
+        Path secretFile = Files.writeString(dir.resolve("secret"), "wsec_wrong\n");
+
+        // the file wins over the environment's right secret
+        int code = run("replay", "--inbox", inbox().toString(), "--secret-file", secretFile.toString(), "--url",
+                node.receiver().url());
 
         assertThat(code).isEqualTo(1);
         assertThat(node.failed()).extracting(DeliveryStore.Kept::id).containsExactly(keyed, keyless);
@@ -284,7 +293,7 @@ class ReplayCommandTest {
         assertThat(entries("replaying")).isEmpty();
         assertThat(node.receiver().handled()).isEmpty();
         assertThat(output()).contains("HTTP 401, still failed").contains("replayed 0 of 2; 2 still failed")
-                .doesNotContain("wsec_wrong");
+                .doesNotContain("wsec_wrong").doesNotContain(SECRET);
     }
 
     @Test
@@ -298,7 +307,7 @@ class ReplayCommandTest {
             port = s.getLocalPort();
         }
 
-        int code = run("replay", "--inbox", inbox().toString(), "--secret", SECRET, "--url",
+        int code = run("replay", "--inbox", inbox().toString(), "--url",
                 "http://127.0.0.1:" + port + "/hook");
 
         assertThat(code).isEqualTo(Main.UNREACHABLE);
@@ -347,7 +356,7 @@ class ReplayCommandTest {
 
     @Test
     void refusesADirectoryThatIsNotAnInbox() {
-        int code = run("replay", "--inbox", dir.toString(), "--secret", SECRET, "--url", "http://127.0.0.1:1/hook");
+        int code = run("replay", "--inbox", dir.toString(), "--url", "http://127.0.0.1:1/hook");
 
         assertThat(code).isEqualTo(2);
         assertThat(output()).contains("is not an inbox");

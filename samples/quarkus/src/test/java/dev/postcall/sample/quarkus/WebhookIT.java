@@ -191,9 +191,11 @@ class WebhookIT {
         }
 
         // fixed: the CLI re-signs what failed/ holds and posts it through the same verified path
-        Process replay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", cli().toString(), "replay", "--inbox", failed.getParent().toString(), "--secret", SECRET,
-                "--url", webhook.toString()).redirectErrorStream(true).start();
+        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", cli().toString(), "replay", "--inbox", failed.getParent().toString(),
+                "--url", webhook.toString()).redirectErrorStream(true);
+        command.environment().put("ELEVENLABS_WEBHOOK_SECRET", SECRET);   // never on the command line
+        Process replay = command.start();
         String output = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(replay.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(replay.exitValue()).as(output).isZero();
