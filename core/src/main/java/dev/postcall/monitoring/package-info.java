@@ -8,7 +8,7 @@
  * {@code dev.postcall:type=Webhook,context=<context path>,name=<filter-name>}, and as Micrometer meters
  * ({@code postcall.deliveries}, {@code postcall.rejections}, {@code postcall.inbox.failed}, {@code postcall.handling},
  * ...) when Micrometer is on the class path. {@code postcall-cdi} publishes the health as a MicroProfile Health
- * readiness check named {@code postcall} where MicroProfile Health is present. The README's "Operating postcall"
+ * readiness check named {@code postcall} where MicroProfile Health is present. The page docs/operating.md
  * says what to alert on.
  */
 package dev.postcall.monitoring;

@@ -171,7 +171,7 @@ public final class PostCallWebhookServlet extends HttpServlet {
      * deliveries' spans go to, before the servlet starts. Without it the servlet takes the CDI container's
      * {@code OpenTelemetry} bean where {@code postcall-cdi} is deployed (MicroProfile Telemetry, Quarkus), else
      * {@code GlobalOpenTelemetry} when something set it (the OpenTelemetry Java agent); with none of them, or without
-     * OpenTelemetry's API on the class path, there are no spans. See the README's "Traces".
+     * OpenTelemetry's API on the class path, there are no spans. See docs/operating.md, "Traces".
      */
     public static final String OPEN_TELEMETRY = "dev.postcall.servlet.OpenTelemetry";
 

@@ -44,7 +44,7 @@ enum Problem {
     NO_HANDLER(503, "no-handler", "No handler",
             "No PostCallEventHandler is registered, so the delivery was not handled; try again later.");
 
-    /** Where the type URIs live; stable, documented in the README. */
+    /** Where the type URIs live; stable, documented in docs/install.md. */
     static final String TYPE_BASE = "https://postcall.dev/problems/";
     static final String CONTENT_TYPE = "application/problem+json";
 

@@ -38,7 +38,8 @@ final class PostCallFailureAnalyzer extends AbstractFailureAnalyzer<PostCallSett
             }
         }
         if (cause.settingsNamed().isEmpty()) {
-            action.append("\n - every postcall.* property is listed in the \"Spring Boot\" section of the postcall README");
+            action.append("\n - every postcall.* property is listed in docs/configuration.md of postcall (the"
+                    + " \"Spring Boot\" table)");
         }
         return new FailureAnalysis(cause.getMessage(), action.toString(), cause);
     }

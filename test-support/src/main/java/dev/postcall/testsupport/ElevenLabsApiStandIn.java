@@ -149,8 +149,8 @@ public final class ElevenLabsApiStandIn implements AutoCloseable {
     /**
      * The stand-in for a demo of the sample's backfill, until Ctrl-C: on {@code 127.0.0.1:8089} (or the first
      * argument), accepting the key {@code sk_demo} (or the second), with a few finished calls of the last hours, one
-     * still processing that finishes a minute and a half later, and a webhook ElevenLabs disabled. README's "When your
-     * endpoint was down" runs it:
+     * still processing that finishes a minute and a half later, and a webhook ElevenLabs disabled. docs/backfill.md
+     * runs it:
      *
      * <pre>
      * mvn -q -pl test-support compile exec:java -Dexec.mainClass=dev.postcall.testsupport.ElevenLabsApiStandIn \
