@@ -2,6 +2,7 @@
 module dev.postcall.servlet {
     requires transitive dev.postcall.core;
     requires transitive jakarta.servlet;
+    requires java.logging;
     requires java.naming;
 
     exports dev.postcall.servlet;

@@ -50,9 +50,9 @@ final class DeliveryLog {
         count(event, result, nanos);
         int status = problem == null ? 200 : problem.status;
         Level level = level(result.outcome());
-        if (Log.LOGGER.isLoggable(level)) {
-            Log.LOGGER.log(level, line("delivery ", event, bytes, result, problem == null ? "200"
-                    : status + " " + problem.slug, nanos));
+        if (Log.isLoggable(level)) {
+            String answer = problem == null ? "200" : status + " " + problem.slug;
+            Log.line(level, DeliveryLog.class, "delivered", line("delivery ", event, bytes, result, answer, nanos));
         }
         FailureStreak streak = webhook.streak();
         if (status == 200) {
@@ -88,9 +88,9 @@ final class DeliveryLog {
     void replayed(DeliveryStore.Kept kept, PostCallEvent event, Dispatcher.Result result, long nanos) {
         count(event, result, nanos);
         Level level = level(result.outcome());
-        if (Log.LOGGER.isLoggable(level)) {
-            Log.LOGGER.log(level, line("replayed delivery " + LogText.safe(kept.id(), ID_LENGTH) + " ", event,
-                    kept.bodyLength(), result, "replay", nanos));
+        if (Log.isLoggable(level)) {
+            Log.line(level, DeliveryLog.class, "replayed", line("replayed delivery "
+                    + LogText.safe(kept.id(), ID_LENGTH) + " ", event, kept.bodyLength(), result, "replay", nanos));
         }
     }
 
@@ -103,9 +103,9 @@ final class DeliveryLog {
         count(event, result, nanos);
         webhook.backfilled(DeliveryOutcome.of(result.outcome()));
         Level level = level(result.outcome());
-        if (Log.LOGGER.isLoggable(level)) {
-            Log.LOGGER.log(level, line("backfilled delivery ", event, event.body().length(), result, "backfilled",
-                    nanos));
+        if (Log.isLoggable(level)) {
+            Log.line(level, DeliveryLog.class, "backfilled", line("backfilled delivery ", event,
+                    event.body().length(), result, "backfilled", nanos));
         }
     }
 
