@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -136,9 +137,17 @@ public final class PostCallWebhookFilter implements Filter {
     private Path tempDirectory;
     private Webhook webhook;
     private RejectionLog rejections;
+    /** The monotonic time, in nanoseconds, the rejection log's windows are timed by. */
+    private final LongSupplier ticker;
 
     /** Created by the container; configured in {@link #init(FilterConfig)}. */
     public PostCallWebhookFilter() {
+        this(System::nanoTime);
+    }
+
+    /** A filter whose rejection log is timed by {@code ticker} (tests move it instead of waiting). */
+    PostCallWebhookFilter(LongSupplier ticker) {
+        this.ticker = ticker;
     }
 
     /**
@@ -167,7 +176,7 @@ public final class PostCallWebhookFilter implements Filter {
         tempDirectory = tempDir instanceof File ? ((File) tempDir).toPath()
                 : Path.of(System.getProperty("java.io.tmpdir"));
         webhook = monitored;
-        rejections = new RejectionLog(webhook, settings.trustedProxies());
+        rejections = new RejectionLog(webhook, settings.trustedProxies(), ticker);
         webhook.start(MonitoredWebhook.meterRegistry(context));
         webhook.filterStarted(settings.secrets().size(), settings + ", temp-dir=" + tempDirectory);
         MonitoredWebhook.filterStarted(webhook, context);

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -37,11 +38,14 @@ final class RejectionLog {
     private final Webhook webhook;
     private final IpAllowlist trustedProxies;
     private final Window[] windows = new Window[REASONS.size()];
+    private final LongSupplier ticker;
 
-    RejectionLog(Webhook webhook, IpAllowlist trustedProxies) {
+    /** {@code ticker} gives the monotonic time in nanoseconds ({@code System::nanoTime}; a test's own in tests). */
+    RejectionLog(Webhook webhook, IpAllowlist trustedProxies, LongSupplier ticker) {
         this.webhook = webhook;
         this.trustedProxies = trustedProxies;
-        long start = System.nanoTime() - WINDOW_NANOS - 1;
+        this.ticker = ticker;
+        long start = ticker.getAsLong() - WINDOW_NANOS - 1;
         for (int i = 0; i < windows.length; i++) {
             windows[i] = new Window(start);
         }
@@ -54,7 +58,7 @@ final class RejectionLog {
             return; // not a filter's answer
         }
         webhook.rejected(index);
-        long left = windows[index].open(System.nanoTime());
+        long left = windows[index].open(ticker.getAsLong());
         if (left < 0) {
             if (Log.LOGGER.isLoggable(Level.DEBUG)) {
                 Log.LOGGER.log(Level.DEBUG, line(request, problem));

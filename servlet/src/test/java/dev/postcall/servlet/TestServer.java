@@ -70,7 +70,8 @@ final class TestServer implements AutoCloseable {
             context.addFilter(new FilterHolder(b.outerFilter), PATH, EnumSet.of(DispatcherType.REQUEST));
         }
         if (b.filter) {
-            FilterHolder filter = new FilterHolder(PostCallWebhookFilter.class);
+            FilterHolder filter = b.ticker == null ? new FilterHolder(PostCallWebhookFilter.class)
+                    : new FilterHolder(new PostCallWebhookFilter(b.ticker));
             filter.setName("postcall");
             filter.setInitParameters(b.params);
             filter.setAsyncSupported(true);
@@ -194,6 +195,7 @@ final class TestServer implements AutoCloseable {
         private final Map<String, String> params = new LinkedHashMap<>(Map.of(Settings.SECRET, SECRET));
         private String host = "127.0.0.1";
         private boolean filter = true;
+        private java.util.function.LongSupplier ticker;
         private HttpServlet servlet;
         private Path tempDir;
         private final Map<String, String> servletParams = new LinkedHashMap<>();
@@ -252,6 +254,12 @@ final class TestServer implements AutoCloseable {
 
         Builder host(String host) {
             this.host = host;
+            return this;
+        }
+
+        /** The monotonic nanoseconds the filter's rejection log is timed by, instead of {@code System::nanoTime}. */
+        Builder filterTicker(java.util.function.LongSupplier ticker) {
+            this.ticker = ticker;
             return this;
         }
 
