@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,6 +69,9 @@ class MicrometerMetersTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (TestServer server = TestServer.builder().contextAttribute(PostCallWebhookFilter.METER_REGISTRY, registry)
                 .servletParam("inbox-dir", dir.resolve("inbox").toString()).start()) {
+            AtomicLong ticker = new AtomicLong(System.nanoTime());
+            server.webhook().ticker(ticker::get);
+            assertThat(registry.get("postcall.inbox.failed").gauge().value()).isZero(); // counted now
             assertThat(server.postSigned(DeliveryLogTest.transcription("conv_mm1")).statusCode()).isEqualTo(200);
             assertThat(server.postSigned(DeliveryLogTest.transcription("conv_mm1")).statusCode()).isEqualTo(200);
             server.handler.failing(true);
@@ -84,7 +88,9 @@ class MicrometerMetersTest {
             assertThat(registry.get("postcall.rejections").tag("reason", "signature-mismatch").functionCounter()
                     .count()).isEqualTo(3);
             assertThat(registry.get("postcall.handler.failures").functionCounter().count()).isEqualTo(1);
-            Thread.sleep(1100); // the failed/ count is taken at most once a second
+            assertThat(registry.get("postcall.inbox.failed").gauge().value()).as("counted at most once a second")
+                    .isZero();
+            ticker.addAndGet(TimeUnit.SECONDS.toNanos(1) + 1);
             assertThat(registry.get("postcall.inbox.failed").gauge().value()).isEqualTo(1);
             assertThat(registry.get("postcall.consecutive.failures").gauge().value()).isZero();
             FunctionTimer handling = registry.get("postcall.handling").tag("application", "/").functionTimer();

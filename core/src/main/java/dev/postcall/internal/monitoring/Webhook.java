@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The state of one webhook: the filter and the servlet of one name in one web application share it. They record
@@ -73,6 +74,8 @@ public final class Webhook implements WebhookMonitor {
     private volatile String servletDescription;
     private volatile int inboxFailed;
     private volatile long inboxCountedAt;
+    /** The monotonic nanoseconds the failed count's once-a-second recount is timed by. */
+    private volatile LongSupplier ticker = System::nanoTime;
     private volatile Backfiller backfiller;
     private final LongAdder[] backfilled = adders(DeliveryOutcome.values().length);
     private Object backfillMeters;
@@ -398,13 +401,21 @@ public final class Webhook implements WebhookMonitor {
         return secrets;
     }
 
+    /**
+     * Times the failed count's once-a-second recount by {@code ticker} instead of {@code System::nanoTime}, so a test
+     * moves the clock instead of waiting.
+     */
+    public void ticker(LongSupplier ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+    }
+
     /** Failed deliveries the store keeps, counted at most once a second; 0 without a store that keeps bodies. */
     public int inboxFailed() {
         DeliveryStore kept = store;
         if (kept == null || !kept.keepsBodies()) {
             return 0;
         }
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         if (inboxCountedAt == 0 || now - inboxCountedAt > INBOX_RECOUNT_NANOS) {
             try {
                 inboxFailed = kept.failedCount();
@@ -473,7 +484,7 @@ public final class Webhook implements WebhookMonitor {
                 failed = kept.failedCount();
                 // a fresh count: the gauge and the statistics read it for the next second
                 inboxFailed = failed;
-                long now = System.nanoTime();
+                long now = ticker.getAsLong();
                 inboxCountedAt = now == 0 ? 1 : now;
                 if (failed > 0) {
                     warnings.add(failed + (failed == 1 ? " delivery waits" : " deliveries wait") + " in "
