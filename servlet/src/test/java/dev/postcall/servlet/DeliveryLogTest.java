@@ -114,6 +114,40 @@ class DeliveryLogTest {
     }
 
     @Test
+    void aLoggingBackEndThatThrowsDoesNotCostTheSenderItsAnswer() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(Log.NAME);
+        java.util.logging.Handler throwing = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getMessage().startsWith("delivery ")) { // the request path's line, not start-up's
+                    throw new IllegalStateException("the log disk is full");
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(throwing);
+        try (TestServer server = TestServer.start()) {
+            assertThat(server.postSigned(transcription("conv_unlogged")).statusCode()).isEqualTo(200);
+            assertThat(server.handler.events()).singleElement()
+                    .satisfies(e -> assertThat(e.conversationId()).isEqualTo("conv_unlogged"));
+            assertThat(server.webhook().statistics().deliveries().get("post_call_transcription"))
+                    .as("counted before the line").containsEntry("handled", 1L);
+            assertThat(server.postSigned(transcription("conv_unlogged")).statusCode()).as("and known after it")
+                    .isEqualTo(200);
+            assertThat(server.handler.events()).hasSize(1);
+        } finally {
+            jul.removeHandler(throwing);
+        }
+    }
+
+    @Test
     void deliveryLogLevelDebugTurnsAcceptedDeliveriesDownAndLeavesFailuresLoud() throws Exception {
         try (TestServer server = TestServer.builder().servletParam("delivery-log-level", "debug").start()) {
             assertThat(server.postSigned(transcription("conv_quiet")).statusCode()).isEqualTo(200);
