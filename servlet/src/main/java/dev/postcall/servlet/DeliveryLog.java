@@ -49,16 +49,13 @@ final class DeliveryLog {
     void delivered(PostCallEvent event, long bytes, Dispatcher.Result result, Problem problem, long nanos) {
         count(event, result, nanos);
         int status = problem == null ? 200 : problem.status;
-        Level level = level(result.outcome());
-        if (Log.isLoggable(level)) {
-            String answer = problem == null ? "200" : status + " " + problem.slug;
-            Log.line(level, DeliveryLog.class, "delivered", line("delivery ", event, bytes, result, answer, nanos));
-        }
+        write(level(result.outcome()), "delivered", "delivery ", event, bytes, result,
+                problem == null ? "200" : status + " " + problem.slug, nanos);
         FailureStreak streak = webhook.streak();
         if (status == 200) {
             int ended = streak.succeeded();
             if (ended >= STREAK_ALARM) {
-                Log.LOGGER.log(Level.INFO, "webhook '" + webhook.name() + "' answered 200 again after " + ended
+                write(Level.INFO, "webhook '" + webhook.name() + "' answered 200 again after " + ended
                         + " failed answers in a row");
             }
             return;
@@ -67,12 +64,12 @@ final class DeliveryLog {
                 DeliveryType.of(event == null ? null : event.type()).label,
                 event == null ? null : LogText.safe(event.conversationId(), ID_LENGTH), status));
         if (inARow == STREAK_ALARM) {
-            Log.LOGGER.log(Level.ERROR, "webhook '" + webhook.name() + "': " + inARow + " verified deliveries in a"
+            write(Level.ERROR, "webhook '" + webhook.name() + "': " + inARow + " verified deliveries in a"
                     + " row were not answered 200. ElevenLabs disables an endpoint after " + SENDER_LIMIT
                     + " failed deliveries in a row (and never retries for HIPAA workspaces): fix the cause now. Last"
                     + " failures: " + describe(streak.recent()));
         } else if (inARow == SENDER_LIMIT) {
-            Log.LOGGER.log(Level.ERROR, "webhook '" + webhook.name() + "': " + inARow + " verified deliveries in a"
+            write(Level.ERROR, "webhook '" + webhook.name() + "': " + inARow + " verified deliveries in a"
                     + " row were not answered 200; ElevenLabs has probably disabled this endpoint. Fix the cause,"
                     + " then enable the webhook again in the ElevenLabs settings. Last failures: "
                     + describe(streak.recent()));
@@ -87,11 +84,8 @@ final class DeliveryLog {
      */
     void replayed(DeliveryStore.Kept kept, PostCallEvent event, Dispatcher.Result result, long nanos) {
         count(event, result, nanos);
-        Level level = level(result.outcome());
-        if (Log.isLoggable(level)) {
-            Log.line(level, DeliveryLog.class, "replayed", line("replayed delivery "
-                    + LogText.safe(kept.id(), ID_LENGTH) + " ", event, kept.bodyLength(), result, "replay", nanos));
-        }
+        write(level(result.outcome()), "replayed", "replayed delivery " + LogText.safe(kept.id(), ID_LENGTH) + " ",
+                event, kept.bodyLength(), result, "replay", nanos);
     }
 
     /**
@@ -102,10 +96,32 @@ final class DeliveryLog {
     void backfilled(PostCallEvent event, Dispatcher.Result result, long nanos) {
         count(event, result, nanos);
         webhook.backfilled(DeliveryOutcome.of(result.outcome()));
-        Level level = level(result.outcome());
-        if (Log.isLoggable(level)) {
-            Log.line(level, DeliveryLog.class, "backfilled", line("backfilled delivery ", event,
-                    event.body().length(), result, "backfilled", nanos));
+        write(level(result.outcome()), "backfilled", "backfilled delivery ", event, event.body().length(), result,
+                "backfilled", nanos);
+    }
+
+    /**
+     * Writes a delivery's line when its level is logged. The logging back end is the application's: one that throws,
+     * an {@code Error} too (a full disk, a broken appender, a {@code StackOverflowError} in a layout), is ignored
+     * here, so that it costs neither the sender its answer nor the count and the failure streak around the line.
+     */
+    private void write(Level level, String method, String prefix, PostCallEvent event, long bytes,
+                       Dispatcher.Result result, String answer, long nanos) {
+        try {
+            if (Log.isLoggable(level)) {
+                Log.line(level, DeliveryLog.class, method, line(prefix, event, bytes, result, answer, nanos));
+            }
+        } catch (Throwable e) { // see above; the delivery is already recorded and counted
+            // nothing to do: the line is lost, the delivery is not
+        }
+    }
+
+    /** Writes one of the failure streak's lines, ignoring a back end that throws, as {@link #write} does. */
+    private static void write(Level level, String text) {
+        try {
+            Log.LOGGER.log(level, text);
+        } catch (Throwable e) { // as above
+            // the streak is counted whether or not its line is written
         }
     }
 

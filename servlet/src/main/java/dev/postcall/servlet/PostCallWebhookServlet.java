@@ -395,8 +395,9 @@ public final class PostCallWebhookServlet extends HttpServlet {
                         long started, HttpServletResponse response) throws IOException {
         try {
             deliveries.delivered(event, delivery.body().length(), result, problem, System.nanoTime() - started);
-        } catch (RuntimeException e) {
-            // a logging back-end that throws must not cost the sender its answer
+        } catch (Throwable e) {
+            // the log line guards itself (DeliveryLog.write); this is for the counters, which reach the application's
+            // meter registry: the delivery is recorded, and bookkeeping that fails must not cost the sender its answer
         }
         if (problem != null) {
             problem.send(response);

@@ -148,6 +148,50 @@ class DeliveryLogTest {
     }
 
     @Test
+    void aLoggingBackEndThatThrowsAnErrorOnEveryLineCostsNoAnswerNoCountAndNoStreak() throws Exception {
+        // postcall's loggers (dev.postcall.servlet, dev.postcall.delivery) all reach this parent's handlers
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.postcall");
+        java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.logging.Handler throwing = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                thrown.incrementAndGet();
+                throw new StackOverflowError("a layout that recursed");
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (TestServer server = TestServer.start()) {
+            jul.addHandler(throwing); // after the start-up line, which is not on a delivery's path
+            server.handler.failing(true);
+            for (int i = 1; i <= DeliveryLog.STREAK_ALARM; i++) {
+                assertThat(server.postSigned(transcription("conv_loglost_" + i)).statusCode())
+                        .as("the handler's failure answered as one, not as the logger's").isEqualTo(500);
+            }
+            assertThat(server.webhook().streak().length()).as("every failure in the streak, its alarm's line lost")
+                    .isEqualTo(DeliveryLog.STREAK_ALARM);
+            server.handler.failing(false);
+            assertThat(server.postSigned(transcription("conv_loglost_ok")).statusCode()).isEqualTo(200);
+            assertThat(server.webhook().streak().length()).as("the 200 ended the streak").isZero();
+            assertThat(server.handler.events()).extracting(e -> e.conversationId()).contains("conv_loglost_ok");
+            assertThat(server.webhook().statistics().deliveries().get("post_call_transcription"))
+                    .containsEntry("failed", (long) DeliveryLog.STREAK_ALARM).containsEntry("handled", 1L);
+            // each failure: the handler's line and the delivery's; the fifth: the alarm; the 200: its line and the
+            // streak's end
+            assertThat(thrown.get()).as("the back end was asked for every line").isEqualTo(
+                    2 * DeliveryLog.STREAK_ALARM + 1 + 2);
+        } finally {
+            jul.removeHandler(throwing);
+        }
+    }
+
+    @Test
     void deliveryLogLevelDebugTurnsAcceptedDeliveriesDownAndLeavesFailuresLoud() throws Exception {
         try (TestServer server = TestServer.builder().servletParam("delivery-log-level", "debug").start()) {
             assertThat(server.postSigned(transcription("conv_quiet")).statusCode()).isEqualTo(200);

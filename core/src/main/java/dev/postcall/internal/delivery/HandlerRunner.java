@@ -77,9 +77,7 @@ public final class HandlerRunner {
                 } catch (Throwable e) {
                     // every failure, an Error too (a StackOverflowError, say): the delivery must still be finished
                     boolean malformed = malformed(e);
-                    LOG.log(Level.ERROR, "handler " + handler.getClass().getName() + " failed on a " + event.type()
-                            + " event of conversation " + event.conversationId()
-                            + (malformed ? ": its data does not fit the model" : ""), e);
+                    logFailure(handler, event, malformed, e);
                     if (result == Result.HANDLED) {
                         result = malformed ? Result.MALFORMED : Result.FAILED;
                         first = e;
@@ -88,6 +86,21 @@ public final class HandlerRunner {
             }
         }
         return new Attempt(result, first);
+    }
+
+    /**
+     * Logs a handler's failure. The logging back end is the application's: one that throws (an {@code Error} too) is
+     * ignored, so that the other handlers still run and the delivery is still finished as failed.
+     */
+    private static void logFailure(PostCallEventHandler handler, PostCallEvent event, boolean malformed,
+                                   Throwable failure) {
+        try {
+            LOG.log(Level.ERROR, "handler " + handler.getClass().getName() + " failed on a " + event.type()
+                    + " event of conversation " + event.conversationId()
+                    + (malformed ? ": its data does not fit the model" : ""), failure);
+        } catch (Throwable e) {
+            // the failure is still recorded in the attempt; only its line is lost
+        }
     }
 
     /** Whether a handler failed because the event's data does not fit the model, rather than on its own account. */
