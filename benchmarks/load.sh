@@ -11,9 +11,11 @@
 # Tracing on and off (issue 26): postcall-traced is postcall with an OpenTelemetry SDK handed to the servlet, a span per
 # delivery batched to an exporter that drops them: `SIZES=5k MODES="postcall postcall-traced" RUNS=load benchmarks/load.sh`.
 # Knobs (environment): SIZES="5k 50k"  MODES="bare bare-weld naive postcall postcall-debuglog postcall-noreport express"
-# (postcall-debuglog: delivery-log-level=debug, no line per handled delivery, as the naive receiver)  DURATION=15 WARMUP=45
+# (postcall-debuglog: delivery-log-level=debug, no line per handled delivery, as the naive receiver; postcall-queuedlog:
+# the line through a queue and a writer thread, as asynchronous appenders do, not in the default MODES)  DURATION=15 WARMUP=45
 # REJECT_WARMUP=15  CONNS=4  SERVER_CPU=0 LOAD_CPU=1  RUNS="load reject audio"  REJECT_SIZES="5k 50k 1m"  AUDIO_WARMUPS=3 AUDIO_RUNS=5  SKIP_BUILD=1  PROFILE=1 (a JFR profile of each of
-# PROFILE_MODES, default postcall, at each of PROFILE_SIZES, default 50k)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
+# PROFILE_MODES, default postcall, at each of PROFILE_SIZES, default 50k)  PERF=1 (the same with perf: all of the CPU,
+# the kernel's too, in µs per request by part)  JAVA_OPTS="-Xms256m -Xmx256m"  NODE_DIR=<existing folder with node_modules>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -81,6 +83,7 @@ start_server() { # mode [extra JVM options...]
     local java_mode=$mode props=""
     [ "$mode" = postcall-noreport ] && java_mode=postcall props="-Dpostcall.bench.report=false"
     [ "$mode" = postcall-debuglog ] && java_mode=postcall props="-Dpostcall.bench.deliveryLogLevel=debug"
+    [ "$mode" = postcall-queuedlog ] && java_mode=postcall props="-Dpostcall.bench.queuedLog=true"
     # the inbox runs send distinct deliveries, so the ledger is on as in production; the directory and database
     # stores claim keys themselves (and refuse a delivery-ledger beside them)
     [ "$mode" = inbox-none ] && java_mode=postcall props="-Dpostcall.bench.ledger=memory"
@@ -314,6 +317,30 @@ if [ -n "${PROFILE:-}" ]; then
   done
 fi
 
+# ---- perf profiles (PERF=1; the same modes and sizes as PROFILE): all of the server's CPU, the kernel's included ----
+# JFR samples only threads running Java code, so its shares leave out the system calls (a 5 KB request spends about a
+# third of its CPU in the kernel) and the JVM's own threads; perf samples the whole process, with the JIT's symbols
+# from jcmd Compiler.perfmap.
+if [ -n "${PERF:-}" ]; then
+  command -v perf >/dev/null || { echo "PERF=1 needs perf: sudo apt-get install linux-perf" >&2; exit 1; }
+  for size in ${PROFILE_SIZES:-50k}; do
+    for mode in ${PROFILE_MODES:-postcall}; do
+      body=$OUT/payloads/transcription-$size.json
+      log "$mode, $size, under perf"
+      start_server "$mode" -XX:+PreserveFramePointer
+      ( sleep "$WARMUP"; perf record -q -F 499 -g -p "$SERVER_PID" -o "$OUT/perf-$mode-$size.data" -- sleep "$DURATION" \
+          >/dev/null 2>&1 ) &
+      perf_pid=$!
+      line=$(drive "$body" "$(sign "$body")" "perf/$mode-$size")
+      wait "$perf_pid"
+      jcmd "$SERVER_PID" Compiler.perfmap >/dev/null
+      "$ROOT/benchmarks/load/perf-summary.sh" "$OUT/perf-$mode-$size.data" "$(awk '{print $7}' <<<"$line")" \
+        > "$OUT/perf-$mode-$size.txt" || true
+      stop_server
+    done
+  done
+fi
+
 # ---- the tables --------------------------------------------------------------------------------------------------
 {
   echo "## Load ($(date -u +%FT%TZ); load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -379,6 +406,9 @@ fi
     for mode in ${PROFILE_MODES:-postcall}; do
       if [ -n "${PROFILE:-}" ] && [ -f "$OUT/profile-$mode-$size.txt" ]; then
         echo "Profile of $mode at $size:"; echo '```'; cat "$OUT/profile-$mode-$size.txt"; echo '```'
+      fi
+      if [ -n "${PERF:-}" ] && [ -f "$OUT/perf-$mode-$size.txt" ]; then
+        echo "perf profile of $mode at $size:"; echo '```'; cat "$OUT/perf-$mode-$size.txt"; echo '```'
       fi
     done
   done

@@ -68,7 +68,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * </ul>
  * {@code -Dpostcall.bench.deliveryLogLevel=debug} sets {@code delivery-log-level=debug} (load.sh's
  * {@code postcall-debuglog}): a handled delivery's line at DEBUG, which the JDK's default logging leaves out, so the
- * run shows what the line costs at INFO.
+ * run shows what the line costs at INFO. {@code -Dpostcall.bench.queuedLog=true} (load.sh's {@code postcall-queuedlog})
+ * logs through {@link QueuedLogHandler}, a queue and a writer thread in front of the JDK's console handler.
  * The {@code postcall} receiver's store: {@code -Dpostcall.bench.inboxDir=<dir>} the file inbox ({@code inbox-dir});
  * {@code -Dpostcall.bench.jdbcUrl=<url>} the database inbox ({@code inbox=datasource}, a HikariCP pool of 8 over the
  * URL in the servlet-context attribute, tables created at start); {@code -Dpostcall.bench.ledger=memory} the ledger
@@ -185,6 +186,9 @@ public final class LoadServer {
                             event.getServletContext().setAttribute(PostCallWebhookServlet.OPEN_TELEMETRY, sdk);
                         }
                     });
+                }
+                if (Boolean.getBoolean("postcall.bench.queuedLog")) {
+                    QueuedLogHandler.install();
                 }
                 String logLevel = System.getProperty("postcall.bench.deliveryLogLevel");
                 if (logLevel != null) {
