@@ -369,7 +369,7 @@ public final class PostCallWebhookServlet extends HttpServlet {
                 event = parser.parse(delivery.body(), answered.minimalCompletionStage());
             } catch (MalformedEventException | RuntimeException e) {
                 Log.LOGGER.log(Level.DEBUG, "malformed event from {0}: {1}", delivery.clientAddress(),
-                        e.getMessage());
+                        unreadableBecause(e));
                 result = dispatcher.keepUnreadable(delivery.body(), delivery.timestamp(), request.getContentType(),
                         e);
                 problem = Problem.ofUnreadable(result.outcome());
@@ -481,6 +481,14 @@ public final class PostCallWebhookServlet extends HttpServlet {
                 + database.source() + " " + why;
         Log.LOGGER.log(Level.ERROR, message);
         return message;
+    }
+
+    /**
+     * Why a verified body is not an event, for the log: the parser's own message, which names the problem and never
+     * payload text; for anything else the parser threw, only its class, since its message is not ours to vouch for.
+     */
+    static String unreadableBecause(Exception e) {
+        return e instanceof MalformedEventException ? e.getMessage() : e.getClass().getName();
     }
 
     /** A driver's message may quote its URL or properties: never a password in the log or the health. */

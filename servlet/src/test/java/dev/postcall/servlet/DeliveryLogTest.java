@@ -192,6 +192,16 @@ class DeliveryLogTest {
     }
 
     @Test
+    void anUnreadableBodysLineGivesTheParsersOwnMessageAndOfAnythingElseOnlyItsClass() {
+        assertThat(PostCallWebhookServlet.unreadableBecause(
+                new dev.postcall.MalformedEventException("the body is not a JSON object")))
+                .isEqualTo("the body is not a JSON object");
+        assertThat(PostCallWebhookServlet.unreadableBecause(
+                new IllegalStateException("unexpected 'call me at +15550100' in " + MARKER)))
+                .isEqualTo("java.lang.IllegalStateException");
+    }
+
+    @Test
     void deliveryLogLevelDebugTurnsAcceptedDeliveriesDownAndLeavesFailuresLoud() throws Exception {
         try (TestServer server = TestServer.builder().servletParam("delivery-log-level", "debug").start()) {
             assertThat(server.postSigned(transcription("conv_quiet")).statusCode()).isEqualTo(200);
