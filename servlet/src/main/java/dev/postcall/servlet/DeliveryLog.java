@@ -55,8 +55,8 @@ final class DeliveryLog {
         if (status == 200) {
             int ended = streak.succeeded();
             if (ended >= STREAK_ALARM) {
-                write(Level.INFO, "webhook '" + webhook.name() + "' answered 200 again after " + ended
-                        + " failed answers in a row");
+                Log.line(Level.INFO, DeliveryLog.class, "delivered", "webhook '" + webhook.name()
+                        + "' answered 200 again after " + ended + " failed answers in a row");
             }
             return;
         }
@@ -64,15 +64,15 @@ final class DeliveryLog {
                 DeliveryType.of(event == null ? null : event.type()).label,
                 event == null ? null : LogText.safe(event.conversationId(), ID_LENGTH), status));
         if (inARow == STREAK_ALARM) {
-            write(Level.ERROR, "webhook '" + webhook.name() + "': " + inARow + " verified deliveries in a"
-                    + " row were not answered 200. ElevenLabs disables an endpoint after " + SENDER_LIMIT
-                    + " failed deliveries in a row (and never retries for HIPAA workspaces): fix the cause now. Last"
-                    + " failures: " + describe(streak.recent()));
+            Log.line(Level.ERROR, DeliveryLog.class, "delivered", "webhook '" + webhook.name() + "': " + inARow
+                    + " verified deliveries in a row were not answered 200. ElevenLabs disables an endpoint after "
+                    + SENDER_LIMIT + " failed deliveries in a row (and never retries for HIPAA workspaces): fix the"
+                    + " cause now. Last failures: " + describe(streak.recent()));
         } else if (inARow == SENDER_LIMIT) {
-            write(Level.ERROR, "webhook '" + webhook.name() + "': " + inARow + " verified deliveries in a"
-                    + " row were not answered 200; ElevenLabs has probably disabled this endpoint. Fix the cause,"
-                    + " then enable the webhook again in the ElevenLabs settings. Last failures: "
-                    + describe(streak.recent()));
+            Log.line(Level.ERROR, DeliveryLog.class, "delivered", "webhook '" + webhook.name() + "': " + inARow
+                    + " verified deliveries in a row were not answered 200; ElevenLabs has probably disabled this"
+                    + " endpoint. Fix the cause, then enable the webhook again in the ElevenLabs settings. Last"
+                    + " failures: " + describe(streak.recent()));
         }
     }
 
@@ -100,28 +100,11 @@ final class DeliveryLog {
                 "backfilled", nanos);
     }
 
-    /**
-     * Writes a delivery's line when its level is logged. The logging back end is the application's: one that throws,
-     * an {@code Error} too (a full disk, a broken appender, a {@code StackOverflowError} in a layout), is ignored
-     * here, so that it costs neither the sender its answer nor the count and the failure streak around the line.
-     */
+    /** Writes a delivery's line when its level is logged (a back end that throws loses only the line: {@link Log}). */
     private void write(Level level, String method, String prefix, PostCallEvent event, long bytes,
                        Dispatcher.Result result, String answer, long nanos) {
-        try {
-            if (Log.isLoggable(level)) {
-                Log.line(level, DeliveryLog.class, method, line(prefix, event, bytes, result, answer, nanos));
-            }
-        } catch (Throwable e) { // see above; the delivery is already recorded and counted
-            // nothing to do: the line is lost, the delivery is not
-        }
-    }
-
-    /** Writes one of the failure streak's lines, ignoring a back end that throws, as {@link #write} does. */
-    private static void write(Level level, String text) {
-        try {
-            Log.LOGGER.log(level, text);
-        } catch (Throwable e) { // as above
-            // the streak is counted whether or not its line is written
+        if (Log.isLoggable(level)) {
+            Log.line(level, DeliveryLog.class, method, line(prefix, event, bytes, result, answer, nanos));
         }
     }
 

@@ -15,22 +15,33 @@ final class Log {
     private Log() {
     }
 
-    /** Whether a line at {@code level} would be logged. */
+    /** Whether a line at {@code level} would be logged; false when the logging back end throws on the question. */
     static boolean isLoggable(Level level) {
-        return JUL != null ? JUL.isLoggable(julLevel(level)) : LOGGER.isLoggable(level);
+        try {
+            return JUL != null ? JUL.isLoggable(julLevel(level)) : LOGGER.isLoggable(level);
+        } catch (Throwable e) {
+            return false; // as line(): the application's back end failing costs the line, nothing else
+        }
     }
 
     /**
-     * Logs the line of one delivery, written by {@code method} of {@code source}. Under {@code java.util.logging}
+     * Logs a line of a delivery's path, written by {@code method} of {@code source}. Under {@code java.util.logging}
      * the record names that source itself: otherwise a formatter that prints the caller (the JDK's
      * {@code SimpleFormatter} by default, Tomcat's {@code OneLineFormatter}) has the JDK walk the request thread's
      * stack to find it, once per delivery. Any other logging back end gets the line through {@link #LOGGER}.
+     * The back end is the application's: one that throws, an {@code Error} too (a full disk, a broken appender, a
+     * {@code StackOverflowError} in a layout), loses the line and nothing else, so that it costs neither the sender
+     * its answer nor the counts and the failure streak around the line.
      */
     static void line(Level level, Class<?> source, String method, String line) {
-        if (JUL != null) {
-            JUL.logp(julLevel(level), source.getName(), method, line);
-        } else {
-            LOGGER.log(level, line);
+        try {
+            if (JUL != null) {
+                JUL.logp(julLevel(level), source.getName(), method, line);
+            } else {
+                LOGGER.log(level, line);
+            }
+        } catch (Throwable e) {
+            // the line is lost; the delivery is already recorded and counted
         }
     }
 

@@ -396,7 +396,7 @@ public final class PostCallWebhookServlet extends HttpServlet {
         try {
             deliveries.delivered(event, delivery.body().length(), result, problem, System.nanoTime() - started);
         } catch (Throwable e) {
-            // the log line guards itself (DeliveryLog.write); this is for the counters, which reach the application's
+            // the log lines guard themselves (Log.line); this is for the counters, which reach the application's
             // meter registry: the delivery is recorded, and bookkeeping that fails must not cost the sender its answer
         }
         if (problem != null) {
