@@ -82,10 +82,12 @@ class HostileInputTest {
     static final String RECEIVED = "{\"received\":true}";
     /** Problems answered before the body is read (every row sends one). */
     /**
-     * Refusals that never read the body, so they close the connection. A refused signature header reads and drops a
-     * declared body of up to 64 KiB instead, keeping the connection (RejectionTest checks both ways on one socket).
+     * Refusals that never read the body, or not all of it (a body that broke off, {@code body-incomplete}), so they
+     * close the connection. A refused signature header reads and drops a declared body of up to 64 KiB instead,
+     * keeping the connection (RejectionTest checks both ways on one socket).
      */
-    static final Set<String> UNREAD_BODY = Set.of("address-not-allowed", "method-not-allowed", "body-too-large");
+    static final Set<String> UNREAD_BODY = Set.of("address-not-allowed", "method-not-allowed", "body-too-large",
+            "body-incomplete");
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -642,7 +644,8 @@ class HostileInputTest {
                 assertThat(reply.header("Allow")).isEqualTo("POST");
             }
             if (UNREAD_BODY.contains(c.problem())) {
-                // refused before the body was read: the client must not send its next request on this connection
+                // refused before the body was read (or all of it): the client must not send its next request on
+                // this connection
                 assertThat(reply.header("Connection")).as("Connection header").isEqualTo("close");
             }
         }

@@ -273,6 +273,16 @@ class BackfillEndToEndTest {
                     .startsWith("backfill stopped: ElevenLabs refused the API key"));
             assertThat(log.records("WARNING", "ElevenLabs refused the API key")).hasSize(1);
             assertThat(log.text() + health + server.webhook().backfillStatus()).doesNotContain("sk_revoked");
+            MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(server.webhook().objectName());
+            StringBuilder shown = new StringBuilder();
+            for (javax.management.MBeanAttributeInfo attribute : mbeans.getMBeanInfo(name).getAttributes()) {
+                Object value = mbeans.getAttribute(name, attribute.getName());
+                shown.append(attribute.getName()).append('=').append(value instanceof Object[] array
+                        ? java.util.Arrays.deepToString(array) : String.valueOf(value)).append('\n');
+            }
+            assertThat(shown).as("every attribute of the MBean").contains("Backfill=")
+                    .doesNotContain("sk_revoked");
         }
     }
 

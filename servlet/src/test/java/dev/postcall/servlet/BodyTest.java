@@ -170,6 +170,8 @@ class BodyTest {
             assertThat(response.statusCode()).isEqualTo(413);
             assertThat(TestServer.problem(response).getString("type"))
                     .isEqualTo("https://postcall.dev/problems/body-too-large");
+            assertThat(response.headers().firstValue("Connection")).as("the rest of the body stays unread")
+                    .hasValue("close");
             assertThat(tempFiles()).as("the filter deletes before it answers 413").isZero();
             assertThat(server.handler.events()).isEmpty();
         }

@@ -202,6 +202,55 @@ class DeliveryLogTest {
     }
 
     @Test
+    void aConcurrentDuplicateAnswered503IsOneWarning() throws Exception {
+        try (TestServer server = TestServer.builder().servletParam(DeliverySettings.DUPLICATE_WAIT, "200ms")
+                .start()) {
+            java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            server.handler.onEvent(event -> {
+                inHandler.countDown();
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            });
+            byte[] body = transcription("conv_twice_at_once");
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<Integer> first = pool.submit(() -> server.postSigned(body).statusCode());
+                assertThat(inHandler.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+                HttpResponse<String> meanwhile = server.postSigned(body);
+
+                assertThat(meanwhile.statusCode()).isEqualTo(503);
+                assertThat(TestServer.problem(meanwhile).getString("type")).endsWith("/delivery-in-progress");
+                release.countDown();
+                assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+            assertThat(logs.records("WARNING", "conversation=conv_twice_at_once")).singleElement().asString()
+                    .contains("not handled: the same event is being handled by another request,"
+                            + " 503 delivery-in-progress in");
+            assertThat(logs.records("INFO", "conversation=conv_twice_at_once")).singleElement().asString()
+                    .contains(": handled, 200 in");
+            assertThat(server.handler.events()).hasSize(1);
+            assertThat(server.webhook().statistics().deliveries().get("post_call_transcription"))
+                    .containsEntry("in-progress", 1L).containsEntry("handled", 1L);
+        }
+    }
+
+    @Test
+    void aBodyThatIsNotAnEventWithoutAnInboxIsAnError() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            byte[] body = ("not json " + MARKER).getBytes(StandardCharsets.UTF_8);
+            assertThat(server.postSigned(body).statusCode()).isEqualTo(400);
+
+            assertThat(logs.records("SEVERE", "delivery (not an event) bytes=" + body.length)).singleElement()
+                    .asString().contains(": rejected as malformed, 400 malformed-event in");
+            assertThat(server.webhook().statistics().deliveries().get("none")).containsEntry("malformed", 1L);
+        }
+    }
+
+    @Test
     void deliveryLogLevelDebugTurnsAcceptedDeliveriesDownAndLeavesFailuresLoud() throws Exception {
         try (TestServer server = TestServer.builder().servletParam("delivery-log-level", "debug").start()) {
             assertThat(server.postSigned(transcription("conv_quiet")).statusCode()).isEqualTo(200);

@@ -151,6 +151,18 @@ class MonitoredWebhookTest {
     }
 
     @Test
+    void requestsThatReachTheServletWithoutTheFilterLeaveTheWebhookDown() throws Exception {
+        try (TestServer server = TestServer.builder().withoutFilter().start()) {
+            assertThat(server.postSigned(transcription("conv_unfiltered")).statusCode()).isEqualTo(500);
+            WebhookHealth health = server.webhook().health();
+            assertThat(health.status()).isEqualTo(WebhookHealth.Status.DOWN);
+            assertThat(health.problems()).anySatisfy(problem -> assertThat(problem)
+                    .startsWith("requests reach PostCallWebhookServlet 'postcall' without PostCallWebhookFilter"));
+            assertThat(server.handler.events()).isEmpty();
+        }
+    }
+
+    @Test
     void aServletThatCannotOpenItsInboxLeavesTheWebhookDown() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         // started by the first request: the application keeps running after the servlet failed, as on Tomcat

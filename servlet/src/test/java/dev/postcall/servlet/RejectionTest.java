@@ -196,6 +196,15 @@ class RejectionTest {
     }
 
     @Test
+    void aDeclaredContentLengthOverTheLimitIsJudgedOnlyAfterTheSignatureHeaderAndTimestamp() throws Exception {
+        server = TestServer.builder().param("max-body-size", "100").param("tolerance", "10m").start();
+        assertRejected(server.post(BODY, null, Map.of()), 401, "signature-header-missing");
+        String stale = WebhookSigner.header(BODY, TestServer.SECRET, Instant.now().minusSeconds(11 * 60));
+        assertRejected(server.post(BODY, stale, Map.of()), 401, "timestamp-too-old");
+        assertRejected(server.postSigned(BODY), 413, "body-too-large");
+    }
+
+    @Test
     void rejectsAChunkedBodyOverTheLimitWith413() throws Exception {
         server = TestServer.builder().param("max-body-size", "100").start();
         HttpResponse<String> response = server.postChunked(new ByteArrayInputStream(BODY),

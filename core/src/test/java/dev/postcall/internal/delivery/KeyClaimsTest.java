@@ -124,6 +124,27 @@ class KeyClaimsTest {
         running.done();
     }
 
+    /** The memory store's claims (MemoryStore.create) take the defaults: 2 hours, at most 100,000 done keys. */
+    @Test
+    void byDefaultADoneKeyIsRememberedTwoHoursAndAtMostAHundredThousandOfThem() throws Exception {
+        MutableClock clock = new MutableClock();
+        KeyClaims claims = new KeyClaims(clock);
+        claimed(claims.claim(KEY, WAIT)).done();
+        clock.advance(Duration.ofMinutes(119));
+        assertThat(claims.claim(KEY, WAIT)).isInstanceOf(KeyClaims.Done.class);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(claims.claim(KEY, WAIT)).isInstanceOf(KeyClaims.Claimed.class);
+
+        KeyClaims full = new KeyClaims(clock);
+        for (int i = 0; i <= 100_000; i++) {
+            claimed(full.claim(key(i), WAIT)).done();
+        }
+        assertThat(full.size()).isEqualTo(100_000);
+        assertThat(full.claim(key(1), WAIT)).isInstanceOf(KeyClaims.Done.class);
+        assertThat(full.claim(key(100_000), WAIT)).isInstanceOf(KeyClaims.Done.class);
+        assertThat(full.claim(key(0), WAIT)).as("the oldest, forgotten").isInstanceOf(KeyClaims.Claimed.class);
+    }
+
     @Test
     void keysWhoseFieldsShareSeparatorsStillDiffer() {
         DeliveryKey a = new DeliveryKey("t", "a\n1", 2L);
