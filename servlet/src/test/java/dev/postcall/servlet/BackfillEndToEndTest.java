@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -276,10 +278,10 @@ class BackfillEndToEndTest {
             MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(server.webhook().objectName());
             StringBuilder shown = new StringBuilder();
-            for (javax.management.MBeanAttributeInfo attribute : mbeans.getMBeanInfo(name).getAttributes()) {
+            for (MBeanAttributeInfo attribute : mbeans.getMBeanInfo(name).getAttributes()) {
                 Object value = mbeans.getAttribute(name, attribute.getName());
                 shown.append(attribute.getName()).append('=').append(value instanceof Object[] array
-                        ? java.util.Arrays.deepToString(array) : String.valueOf(value)).append('\n');
+                        ? Arrays.deepToString(array) : String.valueOf(value)).append('\n');
             }
             assertThat(shown).as("every attribute of the MBean").contains("Backfill=")
                     .doesNotContain("sk_revoked");

@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,24 +210,24 @@ class DeliveryLogTest {
     void aConcurrentDuplicateAnswered503IsOneWarning() throws Exception {
         try (TestServer server = TestServer.builder().servletParam(DeliverySettings.DUPLICATE_WAIT, "200ms")
                 .start()) {
-            java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch inHandler = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
             server.handler.onEvent(event -> {
                 inHandler.countDown();
-                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                release.await(30, TimeUnit.SECONDS);
             });
             byte[] body = transcription("conv_twice_at_once");
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
-                java.util.concurrent.Future<Integer> first = pool.submit(() -> server.postSigned(body).statusCode());
-                assertThat(inHandler.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                Future<Integer> first = pool.submit(() -> server.postSigned(body).statusCode());
+                assertThat(inHandler.await(30, TimeUnit.SECONDS)).isTrue();
 
                 HttpResponse<String> meanwhile = server.postSigned(body);
 
                 assertThat(meanwhile.statusCode()).isEqualTo(503);
                 assertThat(TestServer.problem(meanwhile).getString("type")).endsWith("/delivery-in-progress");
                 release.countDown();
-                assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+                assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(200);
             } finally {
                 release.countDown();
                 pool.shutdownNow();
