@@ -1,13 +1,21 @@
 package dev.postcall.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.Map;
+
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -175,6 +183,61 @@ class MonitoredWebhookTest {
             assertThat(health.problems()).singleElement().asString()
                     .startsWith("PostCallWebhookServlet 'postcall' did not start: PostCallWebhookServlet is not"
                             + " configured correctly: inbox-dir");
+        }
+    }
+
+    /**
+     * A server that starts a filter only at its first request keeps the application running when the filter cannot
+     * start; its webhook is then {@code DOWN} with the filter's reason, never its secret, until it starts.
+     */
+    @Test
+    void aFilterThatFailsToStartWhileTheApplicationRunsLeavesItsWebhookDown() throws Exception {
+        String secret = "wsec_filter_that_failed_must_not_show";
+        Map<String, String> params = new HashMap<>(Map.of("secret", secret, "tolerance", "soon"));
+        try (TestServer server = TestServer.start()) {
+            ServletContext application = server.servletContext();
+            FilterConfig late = new FilterConfig() {
+                @Override
+                public String getFilterName() {
+                    return "late";
+                }
+
+                @Override
+                public ServletContext getServletContext() {
+                    return application;
+                }
+
+                @Override
+                public String getInitParameter(String name) {
+                    return params.get(name);
+                }
+
+                @Override
+                public Enumeration<String> getInitParameterNames() {
+                    return Collections.enumeration(params.keySet());
+                }
+            };
+            PostCallWebhookFilter filter = new PostCallWebhookFilter();
+            assertThatThrownBy(() -> filter.init(late)).isInstanceOf(ServletException.class);
+
+            WebhookMonitor webhook = Webhooks.find("/", "late");
+            assertThat(webhook).isNotNull();
+            WebhookHealth health = webhook.health();
+            assertThat(health.status()).isEqualTo(WebhookHealth.Status.DOWN);
+            assertThat(health.problems()).singleElement().asString()
+                    .startsWith("PostCallWebhookFilter 'late' did not start: ")
+                    .contains("tolerance: 'soon' is not a duration")
+                    .doesNotContain(secret);
+            assertThat(health.details().toString()).doesNotContain(secret);
+            assertThat(server.webhook().health().isUp()).as("the application's other webhook").isTrue();
+
+            // the setting fixed, the filter starts (a redeployment's new filter does the same): UP, then gone with it
+            params.remove("tolerance");
+            PostCallWebhookFilter fixed = new PostCallWebhookFilter();
+            fixed.init(late);
+            assertThat(Webhooks.find("/", "late").health().isUp()).isTrue();
+            fixed.destroy();
+            assertThat(Webhooks.find("/", "late")).isNull();
         }
     }
 }

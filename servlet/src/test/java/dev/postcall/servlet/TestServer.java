@@ -121,6 +121,11 @@ final class TestServer implements AutoCloseable {
         PostCallHandlers.register(context.getServletContext(), handler);
     }
 
+    /** This server's web application. */
+    jakarta.servlet.ServletContext servletContext() {
+        return context.getServletContext();
+    }
+
     /** The webhook of the filter and servlet named {@code postcall} in this server's application. */
     dev.postcall.internal.monitoring.Webhook webhook() {
         return MonitoredWebhook.of(context.getServletContext(), "postcall");
