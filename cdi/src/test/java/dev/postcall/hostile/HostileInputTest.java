@@ -640,6 +640,8 @@ class HostileInputTest {
             assertThat(problem.getString("type")).isEqualTo(PROBLEMS + c.problem());
             assertThat(problem.getInt("status")).isEqualTo(c.status());
             assertThat(reply.body()).doesNotContain(MARKER, SECRET);
+            assertThat(reply.body()).as("no stack trace in the answer")
+                    .doesNotContain("Exception", "Error:", "\tat ", "at dev.postcall.", "at org.eclipse.", "at java.");
             if (c.status() == 405) {
                 assertThat(reply.header("Allow")).isEqualTo("POST");
             }
