@@ -140,6 +140,11 @@ class SignatureVerifierTest {
         String sig = hex(SECRET, "1761400000", BODY);
         String header = "t=1761400000,v0=" + sig + ",x=" + "a".repeat(SignatureHeader.MAX_HEADER_LENGTH);
         assertThat(reasonOf(() -> verifier.verify(header, BODY))).isEqualTo(Reason.MALFORMED_SIGNATURE);
+        // two timestamps and 130 v0 elements: split, each would be refused for itself; the length is what is named
+        String unsplit = "t=1761400000,t=1761400001" + (",v0=" + sig).repeat(130);
+        assertThat(unsplit.length()).isGreaterThan(SignatureHeader.MAX_HEADER_LENGTH);
+        assertThatThrownBy(() -> verifier.verify(unsplit, BODY))
+                .hasMessage("Signature header longer than 8192 characters");
     }
 
     @Test
