@@ -209,8 +209,11 @@ public final class DirectoryStore implements DeliveryStore {
         if (indexed == null) {
             return null;
         }
-        Path folder = indexed.directory().getParent();
-        InboxEntry entry = files.entry(folder, indexed.id());
+        // in failed/, or in incoming/ where a move that failed half-way (renamed, record not rewritten) left it
+        InboxEntry entry = files.entry(files.failedDirectory(), indexed.id());
+        if (entry == null) {
+            entry = files.entry(files.incomingDirectory(), indexed.id());
+        }
         if (entry == null) {
             return null; // taken by the CLI's replay meanwhile
         }
@@ -218,6 +221,9 @@ public final class DirectoryStore implements DeliveryStore {
             return entry.moveTo(files.incomingDirectory(), entry.record().nextAttempt());
         } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException | RuntimeException e) {
+            failedByKey.putIfAbsent(key, indexed); // still the key's kept delivery: the sender's retry takes it
+            throw e;
         }
     }
 

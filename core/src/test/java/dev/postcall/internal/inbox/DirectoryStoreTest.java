@@ -169,4 +169,64 @@ class DirectoryStoreTest {
         assertThat(entry).doesNotExist();
         assertThat(count("incoming")).isZero();
     }
+
+    /** The one entry in {@code folder}. */
+    private Path only(String folder) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve(folder))) {
+            List<Path> entries = s.toList();
+            assertThat(entries).hasSize(1);
+            return entries.get(0);
+        }
+    }
+
+    /** Makes the record of {@code entry} impossible to rewrite, as a full disk does; {@link #unblock} undoes it. */
+    private static void blockRecordRewrite(Path entry) throws IOException {
+        Path junk = Files.createDirectories(entry.resolve(InboxStore.META + ".next"));
+        Files.writeString(junk.resolve("file"), "x");
+    }
+
+    private static void unblock(Path junk) throws IOException {
+        Files.delete(junk.resolve("file"));
+        Files.delete(junk);
+    }
+
+    @Test
+    void aFailedEntryMovedToFailedWhoseRecordCouldNotBeRewrittenIsTakenBackByTheRetry() throws Exception {
+        DirectoryStore store = open();
+        DeliveryStore.Claim claim = dispatched(store.admit(delivery("conv_half"), Duration.ofSeconds(5)));
+        Path entry = only("incoming");
+        blockRecordRewrite(entry);
+
+        assertThatThrownBy(() -> claim.failed(new IllegalStateException()))
+                .isInstanceOf(DeliveryStore.StoreException.class);
+        Path kept = only("failed");
+        assertThat(kept.getFileName()).as("the move itself succeeded").isEqualTo(entry.getFileName());
+        unblock(kept.resolve(InboxStore.META + ".next"));
+
+        DeliveryStore.Claim retry = dispatched(store.admit(delivery("conv_half"), Duration.ofSeconds(5)));
+        assertThat(retry.attempt()).as("the kept entry, not a second copy").isEqualTo(2);
+        retry.handled();
+        assertThat(count("failed")).as("nothing left to be replayed and handled twice").isZero();
+        assertThat(count("incoming")).isZero();
+    }
+
+    @Test
+    void aRetryWhoseTakingBackOfTheFailedEntryFailedHalfWayTakesThatEntryNextTime() throws Exception {
+        DirectoryStore store = open();
+        dispatched(store.admit(delivery("conv_back"), Duration.ofSeconds(5))).failed(new IllegalStateException());
+        Path kept = only("failed");
+        blockRecordRewrite(kept);
+
+        assertThatThrownBy(() -> store.admit(delivery("conv_back"), Duration.ofSeconds(5)))
+                .isInstanceOf(DeliveryStore.StoreException.class);
+        Path moved = only("incoming");
+        assertThat(moved.getFileName()).as("the move itself succeeded").isEqualTo(kept.getFileName());
+        unblock(moved.resolve(InboxStore.META + ".next"));
+
+        DeliveryStore.Claim retry = dispatched(store.admit(delivery("conv_back"), Duration.ofSeconds(5)));
+        assertThat(retry.attempt()).as("the kept entry, not a second copy").isEqualTo(2);
+        retry.handled();
+        assertThat(count("incoming")).as("nothing left to be recovered as failed at the next start").isZero();
+        assertThat(count("failed")).isZero();
+    }
 }
