@@ -434,7 +434,17 @@ public final class PostCallWebhookServlet extends HttpServlet {
         DataSource dataSource = dataSource(database, context);
         try {
             JdbcDeliveryStore store = JdbcDeliveryStore.open(dataSource, database.options());
-            store.recoverInterrupted();
+            try {
+                store.recoverInterrupted();
+            } catch (SQLException | RuntimeException e) {
+                // the servlet does not start, so destroy() never closes it: its background thread would outlive it
+                try {
+                    store.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
             return store;
         } catch (SQLException | RuntimeException e) {
             // the store's SQLExceptions quote no value; a pool's own exception may quote its URL, so it is not chained

@@ -4,9 +4,15 @@ import static dev.postcall.servlet.DeliveryGuaranteesTest.DATA_THAT_DOES_NOT_FIT
 import static dev.postcall.servlet.DeliveryGuaranteesTest.conversations;
 import static dev.postcall.servlet.DeliveryGuaranteesTest.transcription;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ArgumentsSource;
 
@@ -172,10 +180,62 @@ class DatabaseInboxTest {
 
             // the tables are back: the sender's retry goes through
             JdbcDeliveryStore.open(db.dataSource(), JdbcDeliveryStore.options().tablePrefix(db.prefix())
-                    .createSchema(true).build());
+                    .createSchema(true).build()).close();
             assertThat(server.postSigned(transcription("conv_no_table")).statusCode()).isEqualTo(200);
             assertThat(server.handler.events()).hasSize(1);
             assertThat(server.webhook().health().isUp()).isTrue();
+        }
+    }
+
+    /**
+     * The servlet opens its store, then moves what an earlier run left in flight to failed; when that second step
+     * fails the servlet does not start, and the store it opened is closed with it (destroy() is never called on a
+     * servlet whose init failed), so no background thread is left behind.
+     */
+    @Test
+    void aStoreWhoseRecoveryFailsAtTheServletsStartIsClosedWithItsThread() throws Exception {
+        try (TestDatabase.Fixture db = TestDatabase.H2.fresh()) {
+            DataSource recoveryFails = refusing(db.dataSource(), "updated_at <");
+            Throwable failure = catchThrowable(() -> db.server()
+                    .contextAttribute(PostCallWebhookServlet.INBOX_DATA_SOURCE, recoveryFails).start().close());
+
+            assertThat(StartupFailureTest.messages(failure)).contains("inbox=datasource cannot be used")
+                    .contains("recovering interrupted deliveries failed");
+            String name = "postcall-store-" + db.deliveries();
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.getName().equals(name)) {
+                    thread.join(TimeUnit.SECONDS.toMillis(10));
+                    assertThat(thread.isAlive()).as("the store's background thread, 10 s after the failed start")
+                            .isFalse();
+                }
+            }
+        }
+    }
+
+    /** {@code dataSource}, whose connections refuse to prepare a statement containing {@code fragment}. */
+    private static DataSource refusing(DataSource dataSource, String fragment) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(dataSource, method, args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (c, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
+                                        && sql.contains(fragment)) {
+                                    throw new SQLException("refused by the test");
+                                }
+                                return invoke(connection, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
