@@ -44,7 +44,8 @@ public final class StorageFaults {
     /**
      * A directory store's storage failing: {@code ADMIT} replaces {@code tmp/} by a file (no entry can be written),
      * {@code FAILED} replaces {@code failed/} by a file (no entry can be moved there), {@code HANDLED} puts a
-     * non-empty folder into each entry being handled (none can be deleted). {@link #repair()} undoes them all.
+     * non-empty folder where each entry being handled is renamed to when it is removed ({@code tmp/<id>.removed}),
+     * so none can leave {@code incoming/}. {@link #repair()} undoes them all.
      */
     public static final class Directory implements DeliveryStoreContract.Faults {
         private final Path root;
@@ -62,7 +63,8 @@ public final class StorageFaults {
                 case HANDLED -> {
                     try (Stream<Path> entries = Files.list(root.resolve("incoming"))) {
                         for (Path entry : entries.toList()) {
-                            Path junk = Files.createDirectories(entry.resolve("locked"));
+                            Path junk = Files.createDirectories(root.resolve("tmp")
+                                    .resolve(entry.getFileName() + ".removed"));
                             Files.writeString(junk.resolve("file"), "x");
                             repairs.add(() -> delete(junk.resolve("file"), junk));
                         }

@@ -4,10 +4,12 @@ import dev.postcall.BodySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** One delivery in an {@link InboxStore}: its directory and record, and the moves it can make. */
 public final class InboxEntry {
+    private static final System.Logger LOG = System.getLogger("dev.postcall.inbox");
 
     private final InboxStore inbox;
     private final Path directory;
@@ -45,9 +47,27 @@ public final class InboxEntry {
         return BodySource.ofFile(directory.resolve(InboxStore.BODY));
     }
 
-    /** The delivery was handled: the entry is deleted. */
+    /**
+     * The delivery was handled: the entry is deleted. It first leaves its folder in one rename into {@code tmp/}, so
+     * a deletion that stops half-way (an I/O error, a JVM killed between two files) leaves debris in {@code tmp/},
+     * which the next start clears, and never a half entry (a record without its body) that the start would keep as
+     * failed and every listing of failed deliveries would trip on.
+     *
+     * @throws IOException when the entry could not leave its folder; it is then whole where it was
+     */
     public void remove() throws IOException {
-        InboxStore.deleteEntryDirectory(directory);
+        Path removed = inbox.tmpDirectory().resolve(id() + ".removed");
+        try {
+            InboxStore.move(directory, removed);
+        } catch (NoSuchFileException e) {
+            return; // gone already
+        }
+        try {
+            InboxStore.deleteEntryDirectory(removed);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "postcall inbox: the files of a handled delivery could not be"
+                    + " deleted from {0} ({1}); they are deleted at the next start", removed, e.getClass().getName());
+        }
     }
 
     /**

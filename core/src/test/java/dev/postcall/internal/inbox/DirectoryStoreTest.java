@@ -151,14 +151,15 @@ class DirectoryStoreTest {
     }
 
     @Test
-    void aHandledEntryThatCouldNotBeDeletedIsDeletedBeforeTheNextAdmit() throws Exception {
+    void aHandledEntryThatCouldNotBeRemovedIsRemovedBeforeTheNextAdmit() throws Exception {
         DirectoryStore store = open();
         DeliveryStore.Claim claim = dispatched(store.admit(delivery("conv_stuck"), Duration.ofSeconds(5)));
         Path entry;
         try (Stream<Path> s = Files.list(dir.resolve("incoming"))) {
             entry = s.findFirst().orElseThrow();
         }
-        Path junk = Files.createDirectories(entry.resolve("locked"));
+        // where the entry's one rename out of incoming/ goes, taken by a folder that is not empty: the rename fails
+        Path junk = Files.createDirectories(dir.resolve("tmp").resolve(entry.getFileName() + ".removed"));
         Files.writeString(junk.resolve("file"), "x");
 
         assertThatThrownBy(claim::handled).isInstanceOf(DeliveryStore.StoreException.class);
@@ -228,5 +229,35 @@ class DirectoryStoreTest {
         retry.handled();
         assertThat(count("incoming")).as("nothing left to be recovered as failed at the next start").isZero();
         assertThat(count("failed")).isZero();
+    }
+
+    /**
+     * A handled entry leaves its folder in one rename before its files are deleted. Its deletion stopping half-way
+     * (an I/O error here; a JVM killed between two files is the same) leaves debris in {@code tmp/}, cleared at the
+     * next start: never a record without its body in {@code incoming/}, which the start would keep as failed and
+     * every listing of failed deliveries would then trip on.
+     */
+    @Test
+    void aHandledEntryWhoseDeletionStopsHalfWayLeavesNoHalfEntryBehind() throws Exception {
+        DirectoryStore store = open();
+        DeliveryStore.Claim claim = dispatched(store.admit(delivery("conv_gone"), Duration.ofSeconds(5)));
+        Path entry = only("incoming");
+        Path undeletable = Files.createDirectories(entry.resolve("zz-undeletable"));
+        Files.writeString(undeletable.resolve("file"), "x");
+
+        claim.handled();
+
+        assertThat(count("incoming")).isZero();
+        assertThat(count("failed")).isZero();
+        Path debris = only("tmp");
+        assertThat(debris.getFileName().toString()).isEqualTo(entry.getFileName() + ".removed");
+        store.close();
+        unblock(debris.resolve("zz-undeletable"));
+
+        DirectoryStore restarted = open();
+        assertThat(restarted.failedCount()).isZero();
+        assertThat(restarted.failed(null, 10)).isEmpty();
+        assertThat(count("tmp")).as("the debris cleared at the start").isZero();
+        assertThat(dispatched(restarted.admit(delivery("conv_other"), Duration.ofSeconds(5))).attempt()).isEqualTo(1);
     }
 }
