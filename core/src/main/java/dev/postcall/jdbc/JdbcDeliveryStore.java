@@ -35,7 +35,7 @@ import javax.sql.DataSource;
  *         .build());
  * store.recoverInterrupted();                // at start-up, before deliveries arrive
  * for (DeliveryStore.Kept f : store.failed(null, 100)) { ... f.type(), f.conversationId(), f.failureClass() ... }
- * store.close();                             // at shutdown: stops its background thread
+ * store.close();                             // at shutdown: stops its background threads
  * }</pre>
  *
  * <p>Hand it to the servlet ({@code inbox=jndi:…} or {@code inbox=datasource} opens one itself) and replay what
@@ -311,7 +311,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     /**
-     * Stops this store's background thread: the heartbeats of the claims it still holds (they are taken over after
+     * Stops this store's background threads: the heartbeats of the claims it still holds (they are taken over after
      * {@link Options#takeoverAfter()}, or recovered at this node's restart) and maintenance. The servlet closes the
      * store it opened when it is taken out of service.
      */

@@ -2,12 +2,14 @@ package dev.postcall.jdbc;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Where the store's background work runs: the heartbeats of the claims this node holds, and maintenance (late
- * outcomes, pruning, recovery of stale claims). One daemon thread per store ({@link #daemon}), stopped by
+ * outcomes, pruning, recovery of stale claims). Each task on a daemon thread of its own ({@link #daemon}), stopped by
  * {@link #close()}; tests drive one by hand instead.
  */
 interface Schedule extends AutoCloseable {
@@ -22,18 +24,30 @@ interface Schedule extends AutoCloseable {
     @Override
     void close();
 
-    /** One daemon thread named {@code name}, which never keeps a JVM alive and ends with {@link #close()}. */
+    /**
+     * Daemon threads named {@code name}, one per task, which never keep a JVM alive and end with {@link #close()}.
+     * One per task so that a slow one never holds up another: a maintenance round that prunes a large table, each
+     * statement up to the statement timeout, must not delay the heartbeats past the take-over age, or another node
+     * would take over claims whose handlers are still running here.
+     */
     static Schedule daemon(String name) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        List<ScheduledThreadPoolExecutor> executors = new CopyOnWriteArrayList<>();
         return new Schedule() {
+            private boolean closed;
+
             @Override
-            public void every(Duration period, Runnable task) {
+            public synchronized void every(Duration period, Runnable task) {
+                if (closed) {
+                    throw new IllegalStateException("closed");
+                }
+                ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                executor.setRemoveOnCancelPolicy(true);
+                executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+                executors.add(executor);
                 long nanos = Math.max(1, period.toNanos());
                 executor.scheduleWithFixedDelay(() -> {
                     try {
@@ -47,8 +61,9 @@ interface Schedule extends AutoCloseable {
             }
 
             @Override
-            public void close() {
-                executor.shutdownNow();
+            public synchronized void close() {
+                closed = true;
+                executors.forEach(ScheduledThreadPoolExecutor::shutdownNow);
             }
         };
     }
