@@ -12,6 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -95,7 +98,19 @@ final class WebhookPoster {
                 throw new Main.UsageException(SECRET_FILE + " " + file + " is larger than " + MAX_SECRET_FILE
                         + " bytes: not a secret file");
             }
-            return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+            } catch (CharacterCodingException e) {
+                // decoded with replacement characters it would sign with another key, and every delivery get a 401
+                throw new Main.UsageException(SECRET_FILE + " " + file + " is not UTF-8 text (saved as UTF-16?);"
+                        + " save it as UTF-8");
+            }
+            // a byte order mark (Notepad, PowerShell's -Encoding UTF8) is no part of the secret, and strip() keeps it
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (NoSuchFileException e) {
             throw new Main.UsageException(SECRET_FILE + " " + file + ": no such file");
         } catch (IOException e) {

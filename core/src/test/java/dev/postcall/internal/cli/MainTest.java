@@ -226,6 +226,31 @@ class MainTest {
     }
 
     @Test
+    void readsSecretFromAFileSavedWithAByteOrderMark() throws IOException {
+        // Notepad and Windows PowerShell's Set-Content -Encoding UTF8 start a UTF-8 file with EF BB BF
+        Path bom = Files.write(dir.resolve("secret-bom.txt"),
+                ("\uFEFF" + SECRET + "\r\n").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(run(Map.of(), "send", "--secret-file", bom.toString(), "--url", url, "audio")).isEqualTo(Main.OK);
+
+        assertThat(received).singleElement().satisfies(r -> assertThat(r.verifiedTimestamp()).isPositive());
+        assertThat(out() + err()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void aSecretFileThatIsNotUtf8IsAUsageErrorNotASignatureWithAnotherKey() throws IOException {
+        // Windows PowerShell's "echo $secret > file" writes UTF-16LE with a byte order mark
+        Path utf16 = Files.write(dir.resolve("secret-utf16.txt"),
+                ("\uFEFF" + SECRET + "\r\n").getBytes(StandardCharsets.UTF_16LE));
+
+        assertThat(run(Map.of(), "send", "--secret-file", utf16.toString(), "--url", url, "audio"))
+                .isEqualTo(Main.USAGE);
+
+        assertThat(err()).contains("--secret-file " + utf16 + " is not UTF-8 text").doesNotContain(SECRET);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void aSecretFileThatIsMissingEmptyOrTooLargeIsAUsageErrorThatNeverShowsItsContent() throws IOException {
         Path missing = dir.resolve("no-such-secret");
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
