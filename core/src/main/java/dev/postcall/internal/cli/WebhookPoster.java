@@ -197,6 +197,10 @@ final class WebhookPoster {
                     || uri.getHost() == null) {
                 throw new Main.UsageException("--url must be an http:// or https:// URL with a host: " + url);
             }
+            if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+                // URI takes any digits; the HTTP client would throw IllegalArgumentException, exit code 1
+                throw new Main.UsageException("--url has no valid port (1 to 65535): " + url);
+            }
             return uri;
         } catch (URISyntaxException e) {
             throw new Main.UsageException("--url is not a URL: " + e.getMessage());

@@ -315,6 +315,16 @@ class MainTest {
     }
 
     @Test
+    void aUrlWithAPortOutOfRangeIsAUsageErrorNotAStackTraceWithTheExitCodeOfARefusal() {
+        assertThat(run("send", "--url", "http://127.0.0.1:80800/hook", "audio")).isEqualTo(Main.USAGE);
+        assertThat(run("send", "--url", "http://127.0.0.1:0/hook", "audio")).isEqualTo(Main.USAGE);
+
+        assertThat(err()).contains("postcall send: --url has no valid port (1 to 65535): http://127.0.0.1:80800/hook")
+                .contains("http://127.0.0.1:0/hook");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void exitsThreeWhenNothingListens() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
