@@ -78,7 +78,9 @@ final class SendCommand implements Main.Command {
             } else if (arg.equals("--chunked")) {
                 chunked = true;
             } else if (arg.startsWith("--")) {
-                throw new Main.UsageException("unknown option " + arg);
+                // the value is not repeated, as replay does not: it may be a secret under a guessed option name
+                throw new Main.UsageException("unknown option "
+                        + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) + "=..." : arg));
             } else if (payload == null) {
                 payload = arg;
             } else {

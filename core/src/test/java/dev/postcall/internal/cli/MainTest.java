@@ -288,6 +288,22 @@ class MainTest {
     }
 
     @Test
+    void anUnknownOptionWithAValueIsNamedWithoutRepeatingTheValue() throws IOException {
+        Path inbox = Files.createDirectories(dir.resolve("inbox/failed")).getParent();
+        // a guessed name for the refused --secret: the value is as secret as under the right name
+        assertThat(run("send", "--url", url, "--webhook-secret=wsec_onTheCommandLine", "audio"))
+                .isEqualTo(Main.USAGE);
+        assertThat(run("replay", "--inbox", inbox.toString(), "--webhook-secret=wsec_onTheCommandLine", "--url", url))
+                .isEqualTo(Main.USAGE);
+
+        assertThat(err()).contains("postcall send: unknown option --webhook-secret=...")
+                .contains("postcall replay: unknown argument --webhook-secret=...")
+                .doesNotContain("wsec_onTheCommandLine");
+        assertThat(out()).doesNotContain("wsec_onTheCommandLine");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void signsWithTheFirstOfSeveralSecretsAsTheReceiverTriesEachOfItsOwn() {
         assertThat(run(Map.of(WebhookPoster.SECRET_ENV, SECRET + ", wsec_next"), "send", "--url", url, "audio"))
                 .isEqualTo(Main.OK);
