@@ -19,8 +19,9 @@ import java.util.Optional;
  *       that very delivery (the row, the directory entry), runs the handlers and records the outcome, so what it made
  *       of it is read back from the store afterwards (gone: handled);</li>
  *   <li>a delivery without one cannot be recognised by the receiver, so it is claimed here first
- *       ({@link DeliveryStore#claimFailed}) and finished by the answer: handled when the receiver dispatched it (200,
- *       or 500 {@code handler-failed}: the receiver then keeps its own copy), kept again otherwise.</li>
+ *       ({@link DeliveryStore#claimFailed}) and finished by the answer: handled when the receiver took it (200, or
+ *       500 {@code handler-failed} or 400 {@code malformed-event}: the receiver then keeps its own copy, so keeping
+ *       this one too would double it at every replay), kept again otherwise.</li>
  * </ul>
  */
 final class StoreReplay {
@@ -112,6 +113,7 @@ final class StoreReplay {
         if (answer.dispatched()) {
             claim.handled();
             return new Outcome(Result.DONE, "HTTP " + answer.status() + (answer.status() == 200 ? ", done"
+                    : answer.status() == 400 ? ", kept by the receiver as malformed, which keeps it itself"
                     : ", handled by the receiver, which keeps its failure itself"));
         }
         claim.failed(new ReplayRefused());

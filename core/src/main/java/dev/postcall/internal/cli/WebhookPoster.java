@@ -142,7 +142,9 @@ final class WebhookPoster {
      * The receiver's answer to a replayed delivery.
      *
      * @param status     the HTTP status
-     * @param dispatched whether the receiver ran its handlers on it: 200, or 500 {@code handler-failed}
+     * @param dispatched whether the receiver took it: ran its handlers on it (200, or 500 {@code handler-failed}, a
+     *                   failure it keeps itself), or could not read it and keeps it itself as malformed (400
+     *                   {@code malformed-event})
      */
     record Answer(int status, boolean dispatched) { }
 
@@ -164,8 +166,9 @@ final class WebhookPoster {
             }
             HttpResponse<byte[]> response = post(bytes, now, false);
             int status = response.statusCode();
-            return new Answer(status, status == 200 || (status == 500 && new String(response.body(),
-                    java.nio.charset.StandardCharsets.UTF_8).contains("/problems/handler-failed\"")));
+            String problem = new String(response.body(), StandardCharsets.UTF_8);
+            return new Answer(status, status == 200 || (status == 500 && problem.contains("/problems/handler-failed\""))
+                    || (status == 400 && problem.contains("/problems/malformed-event\"")));
         } catch (IOException e) {
             terminal.err().println("postcall replay: " + describe(e) + "; stopped, " + progress);
             return null;

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.inbox.DirectoryStore;
+import dev.postcall.signature.WebhookSigner;
 import dev.postcall.spi.DeliveryStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -242,6 +248,35 @@ class ReplayCommandTest {
                 assertThat(h.body()).isEqualTo(WebhookReceiver.body(null, 1761400000L, PAYLOAD_TEXT)));
         assertThat(node.failed()).isEmpty();
         assertThat(entries("replaying")).isEmpty();
+    }
+
+    @Test
+    void aKeptBodyThatIsNotAnEventStaysOneEntryHoweverOftenItIsReplayed() throws Exception {
+        DirectoryReceivingNode node = node(false);
+        // a verified body the receiver cannot read: answered 400 malformed-event and kept, for an upgrade
+        byte[] unreadable = "{\"type\":\"post_call_transcription\",\"data\":[".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> first = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(node.receiver().url()))
+                .header("Content-Type", "application/json")
+                .header(WebhookPoster.HEADER, WebhookSigner.header(unreadable, SECRET, Instant.now()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(unreadable)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(first.statusCode()).isEqualTo(400);
+        assertThat(node.failed()).hasSize(1);
+
+        for (int run = 1; run <= 2; run++) {
+            out.reset();
+            assertThat(replay(node)).as("run %d", run).isZero();
+            // the receiver keeps the replayed body as an entry of its own (it cannot know it is the same): the old
+            // one is done, not kept beside it
+            assertThat(node.failed()).as("run %d", run).singleElement().satisfies(kept -> {
+                assertThat(kept.conversationId()).isNull();
+                assertThat(kept.bodyLength()).isEqualTo(unreadable.length);
+            });
+            assertThat(entries("replaying")).isEmpty();
+            assertThat(output()).contains("-> HTTP 400, kept by the receiver as malformed, which keeps it itself")
+                    .contains("replayed 1 of 1; 0 still failed");
+        }
+        assertThat(node.receiver().handled()).isEmpty();
     }
 
     @Test
