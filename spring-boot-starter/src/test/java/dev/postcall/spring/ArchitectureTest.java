@@ -1,13 +1,20 @@
 package dev.postcall.spring;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import dev.postcall.testsupport.Architecture;
 import org.junit.jupiter.api.Test;
 
 /** The starter's shape: ARCHITECTURE.md's row for it, and nothing of CDI or the samples. */
 class ArchitectureTest {
 
-    private final JavaClasses starter = Architecture.mainClasses();
+    /**
+     * The starter's classes wherever they are on the class path: its {@code target/classes} here, its jar where
+     * {@code spring-boot3-test} runs these tests on Spring Boot 3.5.
+     */
+    private final JavaClasses starter = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
+            .importPackages("dev.postcall.spring");
 
     @Test
     void knowsNoCdiAndNoSample() {
