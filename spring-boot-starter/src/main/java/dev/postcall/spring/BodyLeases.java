@@ -1,5 +1,7 @@
 package dev.postcall.spring;
 
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.springframework.core.task.TaskDecorator;
@@ -13,11 +15,16 @@ import dev.postcall.PostCallEvent;
  * the publishing thread (which is how Spring submits an {@code @Async} listener's call) takes a hold
  * ({@link PostCallEvent#retain()}) and lets it go when it has run, so a body spilled to a temp file goes when the
  * request and the last such call are done. The starter gets the decorator into the executors Spring Boot builds (its
- * {@code applicationTaskExecutor}, which {@code @Async} uses by default).
+ * {@code applicationTaskExecutor}, which {@code @Async} uses by default). A decorated task the executor never runs (it
+ * refused it after the decorator had run, or dropped it from its queue at shutdown) lets its hold go once it is
+ * garbage.
  *
  * <p>Thread-safe.
  */
 final class BodyLeases {
+
+    /** Lets go of the holds of tasks that became garbage without having run, and of the events held while reachable. */
+    static final Cleaner CLEANER = Cleaner.create();
 
     /** The event being published on this thread and the holds its submitted tasks took. */
     private final ThreadLocal<Publication> publishing = new ThreadLocal<>();
@@ -67,11 +74,29 @@ final class BodyLeases {
         BodySource.Lease lease = current.event.retain();
         current.held++;
         leases.increment();
-        return () -> {
+        Holding holding = new Holding(task, lease);
+        CLEANER.register(holding, lease::close); // the action holds the lease, never the task
+        return holding;
+    }
+
+    /** A submitted task and its hold, let go when it has run (or, by the cleaner, when nothing can run it any more). */
+    private static final class Holding implements Runnable {
+        private final Runnable task;
+        private final BodySource.Lease lease;
+
+        Holding(Runnable task, BodySource.Lease lease) {
+            this.task = task;
+            this.lease = lease;
+        }
+
+        @Override
+        public void run() {
             try (lease) {
                 task.run();
+            } finally {
+                Reference.reachabilityFence(this); // not garbage, and so not cleaned, while it runs
             }
-        };
+        }
     }
 
     /** One event being published, on one thread. */

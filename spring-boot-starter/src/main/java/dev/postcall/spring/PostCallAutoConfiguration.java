@@ -105,13 +105,15 @@ public final class PostCallAutoConfiguration {
     /**
      * Spring Boot 3.5 applies a {@code TaskDecorator} bean only when it is the only one, so a bean of ours would
      * switch off the application's own. There the decorator is added by the builders' customizers, after the
-     * application's decorator (when it has exactly one, which is when Boot applies it).
+     * decorator the builder set (the application's bean when it has exactly one, which is when Boot applies it, or
+     * the one the application gave the builder itself).
      */
     @Bean
     @Conditional(TaskDecorators.Single.class)
     ThreadPoolTaskExecutorCustomizer postCallThreadPoolTaskExecutorCustomizer(BodyLeases leases,
             ObjectProvider<TaskDecorator> decorators) {
-        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(decorators, leases));
+        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(executor, decorators,
+                leases));
     }
 
     /** As {@link #postCallThreadPoolTaskExecutorCustomizer}, for virtual threads ({@code spring.threads.virtual}). */
@@ -119,7 +121,8 @@ public final class PostCallAutoConfiguration {
     @Conditional(TaskDecorators.Single.class)
     SimpleAsyncTaskExecutorCustomizer postCallSimpleAsyncTaskExecutorCustomizer(BodyLeases leases,
             ObjectProvider<TaskDecorator> decorators) {
-        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(decorators, leases));
+        return executor -> executor.setTaskDecorator(TaskDecorators.afterTheApplications(executor, decorators,
+                leases));
     }
 
     /**

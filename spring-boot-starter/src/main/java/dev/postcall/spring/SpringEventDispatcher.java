@@ -1,6 +1,5 @@
 package dev.postcall.spring;
 
-import java.lang.ref.Cleaner;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +29,6 @@ import dev.postcall.spi.PostCallEventHandler;
 final class SpringEventDispatcher implements PostCallEventHandler {
 
     private static final System.Logger LOG = System.getLogger("dev.postcall.spring");
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final ApplicationEventPublisher publisher;
     private final AsyncListeners asyncListeners;
@@ -61,9 +59,26 @@ final class SpringEventDispatcher implements PostCallEventHandler {
                 publisher.publishEvent(event);
                 return;
             }
-            int held = leases.publishing(event, () -> publisher.publishEvent(event));
+            // a listener that throws stops the publication, but the @Async calls started before it run all the same
+            RuntimeException[] failed = new RuntimeException[1];
+            Error[] error = new Error[1];
+            int held = leases.publishing(event, () -> {
+                try {
+                    publisher.publishEvent(event);
+                } catch (RuntimeException e) {
+                    failed[0] = e;
+                } catch (Error e) {
+                    error[0] = e;
+                }
+            });
             if (held < async) {
                 holdWhileReachable(event);
+            }
+            if (error[0] != null) {
+                throw error[0];
+            }
+            if (failed[0] != null) {
+                throw failed[0];
             }
         } catch (UndeclaredThrowableException e) {
             // Spring wraps a checked exception a listener declared; the servlet and its log want the listener's own
@@ -74,7 +89,7 @@ final class SpringEventDispatcher implements PostCallEventHandler {
     /** A listener's call went to an executor that does not run the decorator: the body lives as long as the event. */
     private void holdWhileReachable(PostCallEvent event) {
         BodySource.Lease lease = event.retain();
-        CLEANER.register(event, lease::close); // the action holds the lease, never the event
+        BodyLeases.CLEANER.register(event, lease::close); // the action holds the lease, never the event
         if (warned.putIfAbsent(event.getClass(), Boolean.TRUE) == null) {
             LOG.log(System.Logger.Level.WARNING, "An @Async listener of {0} runs on an executor that does not run"
                     + " Spring Boot''s task decorators (one the application built itself): bodies over"

@@ -22,6 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.stereotype.Component;
@@ -69,6 +71,7 @@ class AsyncFallbackTest {
 
         @Async("ownPool")
         @EventListener
+        @Order(Ordered.HIGHEST_PRECEDENCE) // started before the Recorder's listeners, one of which may throw
         void later(AudioEvent event) {
             Read read;
             try {
@@ -139,5 +142,40 @@ class AsyncFallbackTest {
             Thread.sleep(50);
         }
         assertThat(spilledBodies()).isEmpty();
+    }
+
+    @Test
+    void aListenerOnAnExecutorOfItsOwnStartedBeforeAFailingListenerStillReadsTheWholeBody() throws Exception {
+        recorder.reset();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String sha = AudioBodies.write(body, "conv_async_own_pool_failing", 3 * 1024 * 1024, 17);
+        CountDownLatch answered = new CountDownLatch(1);
+        onOwnPool.waitFor(answered);
+        recorder.failWith = new IllegalStateException("the CRM is down");
+
+        HttpResponse<String> response;
+        try {
+            response = Webhook.postSigned(port, body.toByteArray());
+        } finally {
+            recorder.failWith = null;
+        }
+
+        // the synchronous listener after it failed the delivery; the @Async one had been started already
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(spilledBodies()).as("the servlet's temp file, held after the answer").hasSize(1);
+        answered.countDown();
+        OnOwnPool.Read read = onOwnPool.reads().poll(60, TimeUnit.SECONDS);
+        assertThat(read).isNotNull();
+        assertThat(read.failure()).isNull();
+        assertThat(read.audioSha256()).isEqualTo(sha);
+
+        read = null;
+        recorder.reset();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!spilledBodies().isEmpty() && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(spilledBodies()).as("the temp file, once nothing holds the event").isEmpty();
     }
 }

@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -22,6 +23,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 import dev.postcall.AudioEvent;
@@ -115,5 +117,28 @@ class OwnTaskDecoratorTest {
         assertThat(read.mark()).as("the application's decorator ran").isEqualTo("marked");
         assertThat(DECORATED.get()).isGreaterThan(decoratedBefore);
         assertThat(leases.leases() - leasesBefore).as("the starter's held the body").isEqualTo(1);
+    }
+
+    @Autowired
+    ThreadPoolTaskExecutorBuilder builder;
+
+    /** The executor builder the warning recommends: a decorator the application gives it is the one it runs. */
+    @Test
+    void anExecutorBuiltWithADecoratorOfItsOwnKeepsIt() throws Exception {
+        ThreadPoolTaskExecutor executor = builder.taskDecorator(task -> () -> {
+            MARK.set("own");
+            try {
+                task.run();
+            } finally {
+                MARK.remove();
+            }
+        }).build();
+        executor.initialize();
+        try {
+            assertThat(executor.submitCompletable(MARK::get).get(60, TimeUnit.SECONDS))
+                    .as("the decorator given to the builder ran").isEqualTo("own");
+        } finally {
+            executor.shutdown();
+        }
     }
 }
