@@ -34,7 +34,8 @@ import dev.postcall.spi.PostCallEventHandler;
  * <p>The transaction is a new one ({@code REQUIRES_NEW}), whatever the request thread is in, as the store's own
  * writes are: the delivery's outcome never waits for, or rolls back with, the application's transaction around the
  * request. It runs on the application's {@code PlatformTransactionManager} when it has one, else on one of the
- * starter's over the inbox's DataSource. {@code @Async} listeners run after it, outside it.
+ * starter's over the inbox's DataSource. {@code @Async} listeners run outside it, on their executor: they are
+ * handed over while it is open, so one may start before it commits, and their work is not part of it.
  *
  * <p>Only loaded where spring-jdbc is: it names its types.
  */
