@@ -180,13 +180,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
             }
         }
         if (!settingProblems.isEmpty() || !componentProblems.isEmpty()) {
-            if (filter != null) {
-                filter.destroy();
-            }
-            if (servlet != null) {
-                servlet.destroy();
-            }
-            PostCallHandlers.unregister(context, registered);
+            abandon(context, filter, servlet, registered);
             throw new PostCallSettingsException(settingProblems, componentProblems);
         }
 
@@ -199,6 +193,7 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
         FilterRegistration.Dynamic filterRegistration = context.addFilter(NAME, new InitializedFilter(filter));
         ServletRegistration.Dynamic servletRegistration = context.addServlet(NAME, new InitializedServlet(servlet));
         if (filterRegistration == null || servletRegistration == null) {
+            abandon(context, filter, servlet, registered);
             throw new PostCallSettingsException(List.of("a filter or servlet named '" + NAME + "' is registered"
                     + " already (a web.xml or @WebServlet of the application?); remove it, the starter registers"
                     + " both, or set postcall.enabled=false to register your own"), List.of());
@@ -208,9 +203,26 @@ final class PostCallRegistration implements ServletContextInitializer, Ordered {
         servletRegistration.setAsyncSupported(true);
         Set<String> taken = servletRegistration.addMapping(path);
         if (!taken.isEmpty()) {
+            abandon(context, filter, servlet, registered);
             throw new PostCallSettingsException(List.of("postcall.path: " + taken + " is mapped to another servlet"
                     + " already; choose another postcall.path"), List.of());
         }
+    }
+
+    /**
+     * Undoes a start that fails: the filter and the servlet started here are destroyed (the servlet closes the store
+     * it opened: a directory inbox's lock, a database store's threads) and the handler is unregistered, so a failed
+     * start leaves nothing running and the next start can take the same inbox.
+     */
+    private static void abandon(ServletContext context, PostCallWebhookFilter filter, PostCallWebhookServlet servlet,
+                                PostCallEventHandler registered) {
+        if (filter != null) {
+            filter.destroy();
+        }
+        if (servlet != null) {
+            servlet.destroy();
+        }
+        PostCallHandlers.unregister(context, registered);
     }
 
     /**

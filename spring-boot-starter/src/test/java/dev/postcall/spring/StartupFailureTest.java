@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import jakarta.servlet.http.HttpServlet;
+
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Bad {@code postcall.*} settings stop the application while it starts, before any request, with one message listing
@@ -175,5 +183,39 @@ class StartupFailureTest {
         assertThat(settingsFailure(start("postcall.secret=" + Webhook.SECRET, "postcall.inbox.store=none",
                 "postcall.inbox-dir=target/never")).getMessage())
                 .contains(" - postcall.inbox.store: 'none' but postcall.inbox-dir is set");
+    }
+
+    /** A servlet of the application's named {@code postcall}, registered before the starter's. */
+    @Configuration(proxyBeanMethods = false)
+    static class NameTaken {
+        @Bean
+        ServletRegistrationBean<HttpServlet> servletNamedPostcall() {
+            ServletRegistrationBean<HttpServlet> bean = new ServletRegistrationBean<>(new HttpServlet() {
+                private static final long serialVersionUID = 1L;
+            }, "/elsewhere");
+            bean.setName("postcall");
+            bean.setOrder(0);
+            return bean;
+        }
+    }
+
+    /**
+     * A start that fails at the registration, after the servlet opened its inbox, undoes what it started: the
+     * directory inbox's lock is let go, so the next start of the application (a restart in the same JVM, as Spring
+     * Boot's devtools do) takes the same inbox and answers deliveries.
+     */
+    @Test
+    void aStartThatFailsAfterTheInboxWasOpenedLeavesItForTheNextStart(@TempDir Path inbox) throws Exception {
+        String[] properties = {"server.port=0", "postcall.secret=" + Webhook.SECRET, "postcall.inbox-dir=" + inbox};
+        Throwable thrown = catchThrowable(() -> new SpringApplicationBuilder(ListenerApp.class, NameTaken.class)
+                .properties(properties).run().close());
+
+        assertThat(settingsFailure(thrown).getMessage()).contains("a filter or servlet named 'postcall' is registered"
+                + " already");
+        try (ConfigurableApplicationContext again = new SpringApplicationBuilder(ListenerApp.class)
+                .properties(properties).run()) {
+            assertThat(Webhook.postSigned(SettingsBindingTest.port(again), Fixtures.withIds(
+                    "transcription-minimal.json", "agent_restart", "conv_restart")).statusCode()).isEqualTo(200);
+        }
     }
 }
