@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -101,14 +100,6 @@ class AsyncFallbackTest {
     @Autowired
     jakarta.servlet.ServletContext servletContext;
 
-    /** The servlet's temp files of spilled bodies, in the context's temp dir. */
-    private java.util.List<Path> spilledBodies() throws java.io.IOException {
-        java.io.File dir = (java.io.File) servletContext.getAttribute(jakarta.servlet.ServletContext.TEMPDIR);
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.toPath())) {
-            return files.filter(f -> f.getFileName().toString().startsWith("postcall-")
-                    && f.getFileName().toString().endsWith(".body")).toList();
-        }
-    }
 
     @Test
     void aBodyForAListenerOnAnExecutorOfItsOwnIsHeldUntilTheEventIsGarbage() throws Exception {
@@ -122,7 +113,8 @@ class AsyncFallbackTest {
         HttpResponse<String> response = Webhook.postSigned(port, body.toByteArray());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(spilledBodies()).as("the servlet's temp file, held after the answer").hasSize(1);
+        assertThat(AudioBodies.spilledBodies(servletContext))
+                .as("the servlet's temp file, held after the answer").hasSize(1);
         assertThat(leases.leases()).as("no task-decorator hold taken").isEqualTo(leasesBefore);
         answered.countDown();
         OnOwnPool.Read read = onOwnPool.reads().poll(60, TimeUnit.SECONDS);
@@ -136,12 +128,7 @@ class AsyncFallbackTest {
         // once nothing holds the event, its body's temp file goes
         read = null;
         recorder.reset();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!spilledBodies().isEmpty() && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        assertThat(spilledBodies()).isEmpty();
+        assertThat(AudioBodies.spilledBodiesAfterCollections(servletContext)).isEmpty();
     }
 
     @Test
@@ -162,7 +149,8 @@ class AsyncFallbackTest {
 
         // the synchronous listener after it failed the delivery; the @Async one had been started already
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(spilledBodies()).as("the servlet's temp file, held after the answer").hasSize(1);
+        assertThat(AudioBodies.spilledBodies(servletContext))
+                .as("the servlet's temp file, held after the answer").hasSize(1);
         answered.countDown();
         OnOwnPool.Read read = onOwnPool.reads().poll(60, TimeUnit.SECONDS);
         assertThat(read).isNotNull();
@@ -171,11 +159,7 @@ class AsyncFallbackTest {
 
         read = null;
         recorder.reset();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!spilledBodies().isEmpty() && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        assertThat(spilledBodies()).as("the temp file, once nothing holds the event").isEmpty();
+        assertThat(AudioBodies.spilledBodiesAfterCollections(servletContext))
+                .as("the temp file, once nothing holds the event").isEmpty();
     }
 }

@@ -6,16 +6,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import jakarta.servlet.ServletContext;
 
@@ -135,7 +131,7 @@ class AsyncListenerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(later.reads()).isEmpty();
         assertThat(leases.leases() - leasesBefore).as("holds taken").isEqualTo(1);
-        assertThat(spilledBodies()).as("the servlet's temp file, held").hasSize(1);
+        assertThat(AudioBodies.spilledBodies(servletContext)).as("the servlet's temp file, held").hasSize(1);
         answered.countDown();
         Later.Read read = later.reads().poll(60, TimeUnit.SECONDS);
         assertThat(read).isNotNull();
@@ -150,20 +146,12 @@ class AsyncListenerTest {
 
         // the listener has returned: its hold ends, and with it the temp file (waits at most 10 s for the thread)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!spilledBodies().isEmpty() && System.nanoTime() < deadline) {
+        while (!AudioBodies.spilledBodies(servletContext).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(spilledBodies()).as("the temp file after the listener finished").isEmpty();
+        assertThat(AudioBodies.spilledBodies(servletContext)).as("the temp file after the listener finished").isEmpty();
     }
 
-    /** The servlet's temp files of spilled bodies, in the context's temp dir. */
-    private List<Path> spilledBodies() throws java.io.IOException {
-        java.io.File dir = (java.io.File) servletContext.getAttribute(ServletContext.TEMPDIR);
-        try (Stream<Path> files = Files.list(dir.toPath())) {
-            return files.filter(f -> f.getFileName().toString().startsWith("postcall-")
-                    && f.getFileName().toString().endsWith(".body")).toList();
-        }
-    }
 
     @Test
     void aBodyInMemoryIsTheSameEventForAsyncListeners() throws Exception {
@@ -203,7 +191,8 @@ class AsyncListenerTest {
 
         assertThat(recorder.of("transcription")).hasSize(1);
         assertThat(leases.leases()).isEqualTo(leasesBefore);
-        assertThat(spilledBodies()).as("the request's temp file, gone with the request").isEmpty();
+        assertThat(AudioBodies.spilledBodies(servletContext))
+                .as("the request's temp file, gone with the request").isEmpty();
     }
 
     /** Counts what passes through, so the test knows the length without holding the bytes. */

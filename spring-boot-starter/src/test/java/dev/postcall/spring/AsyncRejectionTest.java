@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,14 +81,6 @@ class AsyncRejectionTest {
     @Autowired
     jakarta.servlet.ServletContext servletContext;
 
-    /** The servlet's temp files of spilled bodies, in the context's temp dir. */
-    private java.util.List<Path> spilledBodies() throws java.io.IOException {
-        java.io.File dir = (java.io.File) servletContext.getAttribute(jakarta.servlet.ServletContext.TEMPDIR);
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.toPath())) {
-            return files.filter(f -> f.getFileName().toString().startsWith("postcall-")
-                    && f.getFileName().toString().endsWith(".body")).toList();
-        }
-    }
 
     @Test
     void aListenerCallTheExecutorTurnsAwayDoesNotKeepTheBodyOnDisk() throws Exception {
@@ -108,11 +99,7 @@ class AsyncRejectionTest {
         assertThat(busy.reads().poll(60, TimeUnit.SECONDS)).as("the first listener's read").isEqualTo(sha);
 
         // the first listener's hold ends when it has run; the refused call's, once nothing can run it
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!spilledBodies().isEmpty() && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        assertThat(spilledBodies()).as("the temp files of both deliveries").isEmpty();
+        assertThat(AudioBodies.spilledBodiesAfterCollections(servletContext))
+                .as("the temp files of both deliveries").isEmpty();
     }
 }

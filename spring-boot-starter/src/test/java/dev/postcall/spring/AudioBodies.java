@@ -1,5 +1,8 @@
 package dev.postcall.spring;
 
+import jakarta.servlet.ServletContext;
+
+import java.io.File;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +14,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Audio webhook bodies of any size, written as a stream (never held whole, so a test under a small heap can make a
@@ -19,6 +25,30 @@ import java.util.Random;
  */
 final class AudioBodies {
     private AudioBodies() {
+    }
+
+    /** The servlet's temp files of spilled bodies, in {@code context}'s temp dir. */
+    static List<Path> spilledBodies(ServletContext context) throws IOException {
+        File dir = (File) context.getAttribute(ServletContext.TEMPDIR);
+        try (Stream<Path> files = Files.list(dir.toPath())) {
+            return files.filter(f -> f.getFileName().toString().startsWith("postcall-")
+                    && f.getFileName().toString().endsWith(".body")).toList();
+        }
+    }
+
+    /**
+     * The spilled bodies left in {@code context}'s temp dir once garbage collections have let a {@code Cleaner} run:
+     * collects until there are none, for at most 60 s.
+     */
+    static List<Path> spilledBodiesAfterCollections(ServletContext context) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<Path> left = spilledBodies(context);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+            left = spilledBodies(context);
+        }
+        return left;
     }
 
     /**
