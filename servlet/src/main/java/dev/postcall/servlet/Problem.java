@@ -33,8 +33,14 @@ enum Problem {
             "The body stopped arriving, or its chunked framing broke, before it was complete."),
     MALFORMED_EVENT(400, "malformed-event", "Malformed event",
             "The verified body is not a JSON object with type and data."),
+    /** As {@link #MALFORMED_EVENT}, the body kept by the store for a replay: the answer says {@code "kept":true}. */
+    MALFORMED_EVENT_KEPT(400, "malformed-event", "Malformed event",
+            "The verified body is not a JSON object with type and data; it is kept for a replay.", true),
     HANDLER_FAILED(500, "handler-failed", "Handler failed",
             "A PostCallEventHandler threw; the event was not handled."),
+    /** As {@link #HANDLER_FAILED}, the delivery kept by the store for a replay: the answer says {@code "kept":true}. */
+    HANDLER_FAILED_KEPT(500, "handler-failed", "Handler failed",
+            "A PostCallEventHandler threw; the event was not handled and is kept for a replay.", true),
     FILTER_MISSING(500, "filter-missing", "Filter missing",
             "PostCallWebhookFilter is not mapped in front of PostCallWebhookServlet."),
     DELIVERY_IN_PROGRESS(503, "delivery-in-progress", "Delivery in progress",
@@ -53,11 +59,20 @@ enum Problem {
     private final byte[] json;
 
     Problem(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, false);
+    }
+
+    /**
+     * @param kept whether the delivery is kept by the store for a replay, which the answer says with the member
+     *             {@code "kept":true}: a replay by the CLI then leaves the copy it sent to the receiver's store
+     */
+    Problem(int status, String slug, String title, String detail, boolean kept) {
         this.status = status;
         this.slug = slug;
         // built once: the texts are constants without characters JSON would need escaped
         this.json = ("{\"type\":\"" + TYPE_BASE + slug + "\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
+                + ",\"detail\":\"" + detail + "\"" + (kept ? ",\"kept\":true" : "") + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The answer to a signature the filter refused. */
@@ -81,9 +96,9 @@ enum Problem {
         return switch (outcome) {
             // the handlers ran: a retry could only run them again, so the store's failure to record it is logged
             case HANDLED, HANDLED_UNRECORDED, DUPLICATE -> null;
-            case FAILED_KEPT -> rejectOnFailure ? HANDLER_FAILED : null;
+            case FAILED_KEPT -> rejectOnFailure ? HANDLER_FAILED_KEPT : null;
             case FAILED, FAILED_UNRECORDED -> HANDLER_FAILED;
-            case MALFORMED_KEPT -> rejectOnFailure ? MALFORMED_EVENT : null;
+            case MALFORMED_KEPT -> rejectOnFailure ? MALFORMED_EVENT_KEPT : null;
             case MALFORMED -> MALFORMED_EVENT;
             case NO_HANDLER -> NO_HANDLER;
             case IN_PROGRESS -> DELIVERY_IN_PROGRESS;
@@ -96,7 +111,11 @@ enum Problem {
      * store keeps bodies), unless the store could not keep it (503, so the sender tries again).
      */
     static Problem ofUnreadable(Dispatcher.Outcome outcome) {
-        return outcome == Dispatcher.Outcome.STORE_UNAVAILABLE ? INBOX_UNAVAILABLE : MALFORMED_EVENT;
+        return switch (outcome) {
+            case STORE_UNAVAILABLE -> INBOX_UNAVAILABLE;
+            case MALFORMED_KEPT -> MALFORMED_EVENT_KEPT;
+            default -> MALFORMED_EVENT;
+        };
     }
 
     /** Writes this problem as the response, unless the response is already committed. */

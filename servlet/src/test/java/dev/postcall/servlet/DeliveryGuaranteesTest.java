@@ -93,6 +93,8 @@ class DeliveryGuaranteesTest {
 
             assertThat(response.statusCode()).isEqualTo(500);
             assertThat(TestServer.problem(response).getString("type")).endsWith("/handler-failed");
+            // the answer says it is kept, so a replay by the CLI leaves its copy to this inbox
+            assertThat(TestServer.problem(response).getBoolean("kept", false)).isTrue();
             assertThat(count(inbox.resolve("failed"))).isEqualTo(1);
         }
     }
@@ -215,6 +217,7 @@ class DeliveryGuaranteesTest {
 
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(TestServer.problem(response).getString("type")).endsWith("/malformed-event");
+            assertThat(TestServer.problem(response).containsKey("kept")).as("nothing keeps it").isFalse();
             assertThat(response.body()).doesNotContain("a string where turns belong");
         }
     }

@@ -61,8 +61,11 @@ class DeliveryLogTest {
             server.handler.failing(true);
             assertThat(server.postSigned(transcription("conv_kept")).statusCode()).isEqualTo(200);
             server.handler.failing(false);
-            assertThat(server.postSigned(("not json " + MARKER).getBytes(StandardCharsets.UTF_8)).statusCode())
-                    .isEqualTo(400);
+            HttpResponse<String> unreadable = server.postSigned(("not json " + MARKER)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(unreadable.statusCode()).isEqualTo(400);
+            // kept in the inbox, and the answer says so: a replay by the CLI leaves its copy to this inbox
+            assertThat(TestServer.problem(unreadable).getBoolean("kept", false)).isTrue();
             byte[] unknown = ("{\"type\":\"post_call_novel\",\"data\":{\"conversation_id\":\"conv_\u2028x\"}}")
                     .getBytes(StandardCharsets.UTF_8);
             assertThat(server.postSigned(unknown).statusCode()).isEqualTo(200);

@@ -244,6 +244,7 @@ class RejectionTest {
         assertThat(response.statusCode()).isEqualTo(500);
         JsonObject problem = TestServer.problem(response);
         assertThat(problem.getString("type")).isEqualTo("https://postcall.dev/problems/handler-failed");
+        assertThat(problem.containsKey("kept")).as("no inbox keeps it").isFalse();
         assertThat(response.body()).doesNotContain("told to fail").doesNotContain("conv_01");
         assertThat(server.handler.events()).hasSize(1);
     }

@@ -20,8 +20,9 @@ import java.util.Optional;
  *       of it is read back from the store afterwards (gone: handled);</li>
  *   <li>a delivery without one cannot be recognised by the receiver, so it is claimed here first
  *       ({@link DeliveryStore#claimFailed}) and finished by the answer: handled when the receiver took it (200, or
- *       500 {@code handler-failed} or 400 {@code malformed-event}: the receiver then keeps its own copy, so keeping
- *       this one too would double it at every replay), kept again otherwise.</li>
+ *       500 {@code handler-failed} or 400 {@code malformed-event} saying {@code "kept":true}: the receiver keeps its
+ *       own copy, so keeping this one too would double it at every replay), kept again otherwise (a receiver whose
+ *       store keeps no bodies says no such thing, and the delivery stays here).</li>
  * </ul>
  */
 final class StoreReplay {

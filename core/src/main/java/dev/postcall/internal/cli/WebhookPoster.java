@@ -142,9 +142,9 @@ final class WebhookPoster {
      * The receiver's answer to a replayed delivery.
      *
      * @param status     the HTTP status
-     * @param dispatched whether the receiver took it: ran its handlers on it (200, or 500 {@code handler-failed}, a
-     *                   failure it keeps itself), or could not read it and keeps it itself as malformed (400
-     *                   {@code malformed-event})
+     * @param dispatched whether the receiver took it: ran its handlers on it (200, or 500 {@code handler-failed}
+     *                   with {@code "kept":true}, a failure it keeps itself), or could not read it and keeps it itself
+     *                   (400 {@code malformed-event} with {@code "kept":true})
      */
     record Answer(int status, boolean dispatched) { }
 
@@ -167,8 +167,12 @@ final class WebhookPoster {
             HttpResponse<byte[]> response = post(bytes, now, false);
             int status = response.statusCode();
             String problem = new String(response.body(), StandardCharsets.UTF_8);
-            return new Answer(status, status == 200 || (status == 500 && problem.contains("/problems/handler-failed\""))
-                    || (status == 400 && problem.contains("/problems/malformed-event\"")));
+            // only a receiver that says it kept its copy has one: a 500 or 400 from one whose store keeps no bodies
+            // (a node of another store) leaves the delivery to this one
+            boolean kept = problem.contains("\"kept\":true");
+            return new Answer(status, status == 200
+                    || (kept && status == 500 && problem.contains("/problems/handler-failed\""))
+                    || (kept && status == 400 && problem.contains("/problems/malformed-event\"")));
         } catch (IOException e) {
             terminal.err().println("postcall replay: " + describe(e) + "; stopped, " + progress);
             return null;

@@ -2,6 +2,7 @@ package dev.postcall.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.postcall.internal.delivery.Dispatcher;
 import dev.postcall.internal.inbox.DirectoryStore;
 import dev.postcall.signature.WebhookSigner;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -277,6 +279,46 @@ class ReplayCommandTest {
                     .contains("replayed 1 of 1; 0 still failed");
         }
         assertThat(node.receiver().handled()).isEmpty();
+    }
+
+    /**
+     * A receiver whose store keeps no bodies (a node of another store, the wrong --url) answers a delivery it cannot
+     * read 400 and one whose handler fails 500 all the same, without {@code "kept":true}: it kept nothing, so the
+     * delivery stays here, kept as failed, never marked done with no copy anywhere.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"400 malformed-event", "500 handler-failed"})
+    void aKeylessDeliveryAReceiverDidNotSayItKeptStaysKeptHere(String answer) throws Exception {
+        DirectoryReceivingNode node = node(false);
+        String keyless = node.storeFailed(null, 1761400000L, PAYLOAD_TEXT);
+        int status = Integer.parseInt(answer.substring(0, 3));
+        byte[] problem = ("{\"type\":\"https://postcall.dev/problems/" + answer.substring(4) + "\",\"status\":"
+                + status + "}").getBytes(StandardCharsets.UTF_8);
+        HttpServer keepsNothing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        keepsNothing.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+            exchange.sendResponseHeaders(status, problem.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(problem);
+            }
+        });
+        keepsNothing.start();
+        int code;
+        try {
+            code = run("replay", "--inbox", inbox().toString(), "--url",
+                    "http://127.0.0.1:" + keepsNothing.getAddress().getPort() + "/hook");
+        } finally {
+            keepsNothing.stop(0);
+        }
+
+        assertThat(code).isEqualTo(Main.NOT_ACCEPTED);
+        assertThat(output()).contains("-> HTTP " + status + ", still failed").contains("replayed 0 of 1; 1 still failed");
+        assertThat(node.failed()).singleElement().satisfies(kept -> {
+            assertThat(kept.id()).isEqualTo(keyless);
+            assertThat(kept.attempts()).isEqualTo(2);
+        });
+        assertThat(entries("replaying")).isEmpty();
     }
 
     @Test

@@ -99,6 +99,12 @@ public final class WebhookReceiver implements AutoCloseable {
             return new Answer(status, "{\"type\":\"https://postcall.dev/problems/" + slug + "\",\"status\":" + status
                     + "}");
         }
+
+        /** As the servlet answers a delivery its store kept for a replay: {@code "kept":true}. */
+        static Answer kept(int status, String slug) {
+            return new Answer(status, "{\"type\":\"https://postcall.dev/problems/" + slug + "\",\"status\":" + status
+                    + ",\"kept\":true}");
+        }
     }
 
     private Answer answer(String signature, String contentType, byte[] body) {
@@ -115,15 +121,19 @@ public final class WebhookReceiver implements AutoCloseable {
             event = new EventParser().parse(BodySource.ofBytes(body));
         } catch (MalformedEventException e) {
             Dispatcher.Result kept = dispatcher.keepUnreadable(BodySource.ofBytes(body), timestamp, contentType, e);
-            return kept.outcome() == Dispatcher.Outcome.STORE_UNAVAILABLE ? Answer.problem(503, "inbox-unavailable")
-                    : Answer.problem(400, "malformed-event");
+            // as the servlet's Problem.ofUnreadable(outcome)
+            return switch (kept.outcome()) {
+                case STORE_UNAVAILABLE -> Answer.problem(503, "inbox-unavailable");
+                case MALFORMED_KEPT -> Answer.kept(400, "malformed-event");
+                default -> Answer.problem(400, "malformed-event");
+            };
         }
         // as the servlet's Problem.of(outcome, rejectOnFailure)
         return switch (dispatcher.deliver(event, timestamp, contentType, handlers).outcome()) {
             case HANDLED, HANDLED_UNRECORDED, DUPLICATE -> Answer.OK;
-            case FAILED_KEPT -> acceptFailures ? Answer.OK : Answer.problem(500, "handler-failed");
+            case FAILED_KEPT -> acceptFailures ? Answer.OK : Answer.kept(500, "handler-failed");
             case FAILED, FAILED_UNRECORDED -> Answer.problem(500, "handler-failed");
-            case MALFORMED_KEPT -> acceptFailures ? Answer.OK : Answer.problem(400, "malformed-event");
+            case MALFORMED_KEPT -> acceptFailures ? Answer.OK : Answer.kept(400, "malformed-event");
             case MALFORMED -> Answer.problem(400, "malformed-event");
             case NO_HANDLER -> Answer.problem(503, "no-handler");
             case IN_PROGRESS -> Answer.problem(503, "delivery-in-progress");
