@@ -3,6 +3,7 @@ package dev.postcall.spring;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntConsumer;
 
 import org.springframework.core.task.TaskDecorator;
 
@@ -46,23 +47,23 @@ final class BodyLeases {
     }
 
     /**
-     * Runs {@code publication} (the publishing of {@code event}) with its submitted tasks holding the body.
-     *
-     * @return how many submitted tasks took a hold
+     * Runs {@code publication} (the publishing of {@code event}) with its submitted tasks holding the body, then
+     * tells {@code held} how many took a hold, however the publication ended: a listener that throws stops it, but
+     * the tasks submitted before it run all the same.
      */
-    int publishing(PostCallEvent event, Runnable publication) {
+    void publishing(PostCallEvent event, Runnable publication, IntConsumer held) {
         Publication outer = publishing.get();
         Publication mine = new Publication(event);
         publishing.set(mine);
         try {
             publication.run();
-            return mine.held;
         } finally {
             if (outer == null) {
                 publishing.remove();
             } else {
                 publishing.set(outer);
             }
+            held.accept(mine.held);
         }
     }
 

@@ -59,27 +59,11 @@ final class SpringEventDispatcher implements PostCallEventHandler {
                 publisher.publishEvent(event);
                 return;
             }
-            // a listener that throws stops the publication, but the @Async calls started before it run all the same
-            RuntimeException[] failed = new RuntimeException[1];
-            Error[] error = new Error[1];
-            int held = leases.publishing(event, () -> {
-                try {
-                    publisher.publishEvent(event);
-                } catch (RuntimeException e) {
-                    failed[0] = e;
-                } catch (Error e) {
-                    error[0] = e;
+            leases.publishing(event, () -> publisher.publishEvent(event), held -> {
+                if (held < async) {
+                    holdWhileReachable(event);
                 }
             });
-            if (held < async) {
-                holdWhileReachable(event);
-            }
-            if (error[0] != null) {
-                throw error[0];
-            }
-            if (failed[0] != null) {
-                throw failed[0];
-            }
         } catch (UndeclaredThrowableException e) {
             // Spring wraps a checked exception a listener declared; the servlet and its log want the listener's own
             throw e.getUndeclaredThrowable() instanceof Exception ? (Exception) e.getUndeclaredThrowable() : e;

@@ -93,6 +93,15 @@ public final class Main {
         int run(List<String> args, Terminal terminal) throws UsageException;
     }
 
+    /**
+     * An argument as a usage error may quote it: a {@code name=value}'s name without its value, which may be a secret
+     * under a guessed option name.
+     */
+    static String withoutValue(String arg) {
+        int equals = arg.indexOf('=');
+        return equals >= 0 ? arg.substring(0, equals) + "=..." : arg;
+    }
+
     /** A command line that cannot be run; the message says what to fix. */
     static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -66,7 +66,7 @@ final class ReplayCommand implements Main.Command {
                 throw WebhookPoster.secretOnTheCommandLine();
             }
             if (!OPTIONS.contains(name)) {
-                throw new Main.UsageException("unknown argument " + (arg.contains("=") ? name + "=..." : arg));
+                throw new Main.UsageException("unknown argument " + Main.withoutValue(arg));
             }
             String value;
             if (arg.contains("=")) {

@@ -78,9 +78,7 @@ final class SendCommand implements Main.Command {
             } else if (arg.equals("--chunked")) {
                 chunked = true;
             } else if (arg.startsWith("--")) {
-                // the value is not repeated, as replay does not: it may be a secret under a guessed option name
-                throw new Main.UsageException("unknown option "
-                        + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) + "=..." : arg));
+                throw new Main.UsageException("unknown option " + Main.withoutValue(arg));
             } else if (payload == null) {
                 payload = arg;
             } else {
